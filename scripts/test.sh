@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Run the whole test suite against a throwaway PostgreSQL server on loopback.
+#
+# Installs what is missing (Debian's PostgreSQL server and Chromium), starts PostgreSQL
+# as an unprivileged user with its data under /tmp, runs pytest (unit, integration and
+# browser tests) and always stops the server, even when the tests fail.
+# Extra arguments go to pytest:  bash scripts/test.sh -k scoping -x
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=.venv/bin/python
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+apt_install() {
+  echo "Installing Debian packages: $*"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
+find_pg_bin() {
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
+missing=()
+[ -n "$(find_pg_bin)" ] && [ -x "$(find_pg_bin)/initdb" ] || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+fc-list 2>/dev/null | grep -qi "dejavu" || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+
+PGBIN=$(find_pg_bin)
+PGROOT=$(mktemp -d /tmp/tienlang-pg.XXXXXX)
+PGPORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+
+# initdb refuses to run as root: run the server as the unprivileged "postgres" user then.
+if [ "$(id -u)" -eq 0 ]; then
+  id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql postgres
+  chown postgres "$PGROOT"
+  AS_PG=(runuser -u postgres --)
+else
+  AS_PG=()
+fi
+
+cleanup() {
+  "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$PGROOT/data" -m immediate -w stop >/dev/null 2>&1 || true
+  rm -rf "$PGROOT"
+}
+trap cleanup EXIT INT TERM
+
+"${AS_PG[@]}" "$PGBIN/initdb" -D "$PGROOT/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+"${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w -t 30 \
+  -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGROOT -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+  start >/dev/null
+echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT (data in $PGROOT)"
+
+export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/tienlang"
+export DEBUG=0
+export SECRET_KEY="test-only-secret-key-not-for-production-use-0123456789abcdef"
+export ALLOWED_HOSTS="localhost,127.0.0.1,testserver"
+export SECURE_SSL_REDIRECT=0
+
+.venv/bin/ruff check --quiet .
+
+set +e
+$PY -m pytest "$@"
+status=$?
+set -e
+exit $status

@@ -1,0 +1,76 @@
+"""Plain factory functions for tests: invented data only."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.contrib.auth import get_user_model
+
+from unions.models import AdministrativeUnit, Enterprise, Federation, GrassrootsUnion, PartyOrganization, UserProfile
+
+_seq = itertools.count(1)
+PASSWORD = "Mat-khau-thu-nghiem-2022"
+
+
+def make_area(**kwargs) -> AdministrativeUnit:
+    n = next(_seq)
+    if "parent" not in kwargs and kwargs.get("level", "commune") == "commune":
+        province = AdministrativeUnit.objects.get_or_create(name="Tỉnh Thử Nghiệm", level="province")[0]
+        kwargs["parent"] = AdministrativeUnit.objects.get_or_create(
+            name="Huyện Thử Nghiệm", level="district", parent=province
+        )[0]
+    kwargs.setdefault("name", f"Xã Thử Nghiệm {n}")
+    kwargs.setdefault("level", AdministrativeUnit.Level.COMMUNE)
+    return AdministrativeUnit.objects.create(**kwargs)
+
+
+def make_federation(**kwargs) -> Federation:
+    kwargs.setdefault("name", f"Liên đoàn Lao động huyện Thử Nghiệm {next(_seq)}")
+    kwargs.setdefault("place_name", "Thử Nghiệm")
+    return Federation.objects.create(**kwargs)
+
+
+def make_enterprise(**kwargs) -> Enterprise:
+    n = next(_seq)
+    if "federation" not in kwargs:
+        kwargs["federation"] = make_federation()
+    if "commune" not in kwargs:
+        kwargs["commune"] = make_area()
+    kwargs.setdefault("name", f"Công ty TNHH Thử Nghiệm {n}")
+    kwargs.setdefault("tax_code", f"09{n:08d}")
+    kwargs.setdefault("ownership", Enterprise.Ownership.LIMITED)
+    kwargs.setdefault("workers", 100)
+    return Enterprise.objects.create(**kwargs)
+
+
+def make_union(**kwargs) -> GrassrootsUnion:
+    n = next(_seq)
+    if "enterprise" not in kwargs:
+        enterprise_kwargs = {"federation": kwargs["federation"]} if "federation" in kwargs else {}
+        kwargs["enterprise"] = make_enterprise(**enterprise_kwargs)
+    kwargs.setdefault("federation", kwargs["enterprise"].federation)
+    kwargs.setdefault("code", f"CD-T{n:04d}")
+    kwargs.setdefault("name", f"Công đoàn {kwargs['enterprise'].name}")
+    kwargs.setdefault("members", 80)
+    return GrassrootsUnion.objects.create(**kwargs)
+
+
+def make_party_organization(**kwargs) -> PartyOrganization:
+    kwargs.setdefault("name", f"Đảng ủy xã Thử Nghiệm {next(_seq)}")
+    kwargs.setdefault("kind", PartyOrganization.Kind.COMMUNE_COMMITTEE)
+    return PartyOrganization.objects.create(**kwargs)
+
+
+def make_user(role: str | None = None, federation=None, union=None, party_organization=None, **kwargs):
+    User = get_user_model()
+    n = next(_seq)
+    kwargs.setdefault("username", f"user{n}")
+    password = kwargs.pop("password", PASSWORD)
+    user = User.objects.create_user(password=password, **kwargs)
+    if role:
+        if federation is None:
+            federation = union.federation if union else make_federation()
+        UserProfile.objects.create(
+            user=user, role=role, federation=federation, union=union, party_organization=party_organization
+        )
+    return user

@@ -1,0 +1,130 @@
+"""One scoping mechanism: for_user() decides what each role sees; views return 404 outside it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from unions.models import Enterprise, GrassrootsUnion, Role, UserProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_see_their_whole_federation_and_nothing_else(staff, union_a, union_b, union_elsewhere):
+    assert set(GrassrootsUnion.objects.for_user(staff)) == {union_a, union_b}
+    assert set(Enterprise.objects.for_user(staff)) == {union_a.enterprise, union_b.enterprise}
+
+
+def test_leadership_reads_the_whole_federation(leadership, union_a, union_b, union_elsewhere):
+    assert set(GrassrootsUnion.objects.for_user(leadership)) == {union_a, union_b}
+
+
+def test_chair_sees_only_own_union_and_its_enterprise(chair_a, union_a, union_b):
+    assert list(GrassrootsUnion.objects.for_user(chair_a)) == [union_a]
+    assert list(Enterprise.objects.for_user(chair_a)) == [union_a.enterprise]
+
+
+def test_party_viewer_sees_no_register_rows(party_viewer, union_a):
+    assert not GrassrootsUnion.objects.for_user(party_viewer).exists()
+    assert not Enterprise.objects.for_user(party_viewer).exists()
+
+
+def test_user_without_profile_or_inactive_sees_nothing(union_a, chair_a):
+    nobody = factories.make_user()
+    assert not GrassrootsUnion.objects.for_user(nobody).exists()
+    chair_a.is_active = False
+    assert not GrassrootsUnion.objects.for_user(chair_a).exists()
+
+
+def test_superuser_sees_every_federation(superuser, union_a, union_elsewhere):
+    assert set(GrassrootsUnion.objects.for_user(superuser)) == {union_a, union_elsewhere}
+
+
+def test_a_chair_profile_must_name_a_union(federation):
+    from django.db import IntegrityError, transaction
+
+    user = factories.make_user()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserProfile.objects.create(user=user, role=Role.CHAIR, federation=federation)
+
+
+# --- views -----------------------------------------------------------------------------
+
+
+def test_chair_gets_404_for_another_unions_pages(client, chair_a, union_b):
+    client.force_login(chair_a)
+    assert client.get(f"/unions/{union_b.pk}/").status_code == 404
+    assert client.get(f"/unions/enterprises/{union_b.enterprise.pk}/").status_code == 404
+
+
+def test_chair_opens_own_union_and_enterprise(client, chair_a, union_a):
+    client.force_login(chair_a)
+    response = client.get(f"/unions/{union_a.pk}/")
+    assert response.status_code == 200
+    assert union_a.name in response.content.decode()
+    response = client.get(f"/unions/enterprises/{union_a.enterprise.pk}/")
+    assert union_a.enterprise.tax_code in response.content.decode()
+
+
+def test_chair_lists_hold_only_own_union(client, chair_a, union_a, union_b):
+    client.force_login(chair_a)
+    text = client.get("/unions/").content.decode()
+    assert union_a.name in text and union_b.name not in text
+    text = client.get("/unions/enterprises/").content.decode()
+    assert union_a.enterprise.name in text and union_b.enterprise.name not in text
+
+
+def test_chair_cannot_reach_another_union_through_filters_or_search(client, chair_a, union_b):
+    client.force_login(chair_a)
+    text = client.get("/unions/", {"q": "Beta"}).content.decode()
+    assert union_b.name not in text
+
+
+def test_staff_cannot_open_another_federations_union(client, staff, union_elsewhere):
+    client.force_login(staff)
+    assert client.get(f"/unions/{union_elsewhere.pk}/").status_code == 404
+
+
+def test_chairs_and_party_viewers_get_403_on_federation_catalogues(client, chair_a, party_viewer):
+    for user in (chair_a, party_viewer):
+        client.force_login(user)
+        assert client.get("/unions/areas/").status_code == 403
+        assert client.get("/unions/party-organizations/").status_code == 403
+
+
+def test_party_viewer_gets_403_on_the_register(client, party_viewer, union_a):
+    client.force_login(party_viewer)
+    assert client.get("/unions/").status_code == 403
+    assert client.get(f"/unions/{union_a.pk}/").status_code == 403
+
+
+def test_non_administrators_cannot_use_the_admin(client, staff, chair_a):
+    for user in (staff, chair_a):
+        client.force_login(user)
+        response = client.get("/admin/unions/grassrootsunion/")
+        assert response.status_code in (302, 403)
+        assert "Công đoàn Công ty Alpha" not in response.content.decode()
+
+
+def test_admin_lists_go_through_for_user(client, superuser, union_a, union_elsewhere):
+    client.force_login(superuser)
+    text = client.get("/admin/unions/grassrootsunion/").content.decode()
+    assert union_a.code in text and union_elsewhere.code in text
+
+
+def test_staff_list_search_ignores_accents_and_case(client, staff, federation):
+    factories.make_enterprise(federation=federation, name="Công ty TNHH Phúc Thuận Đông")
+    factories.make_enterprise(federation=federation, name="Công ty TNHH Khác")
+    client.force_login(staff)
+    text = client.get("/unions/enterprises/", {"q": "phuc thuan dong"}).content.decode()
+    assert "Phúc Thuận Đông" in text and "TNHH Khác" not in text
+
+
+def test_enterprise_list_query_count_does_not_grow_with_rows(client, staff, federation, django_assert_max_num_queries):
+    for _ in range(30):
+        factories.make_enterprise(federation=federation)
+    client.force_login(staff)
+    with django_assert_max_num_queries(12):
+        response = client.get("/unions/enterprises/")
+    assert response.status_code == 200
+    assert response.content.decode().count("/unions/enterprises/") >= 30

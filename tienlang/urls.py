@@ -1,0 +1,34 @@
+"""Root URLconf: each app is mounted at its own name."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from reports.views import dashboard
+from unions.views import healthz
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("healthz", healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("unions/", include("unions.urls")),
+    path("candidates/", include("candidates.urls")),
+    path("classes/", include("classes.urls")),
+    path("reports/", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]

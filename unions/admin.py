@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from .models import (
+    AdministrativeUnit,
+    AreaMerge,
+    Enterprise,
+    Federation,
+    GrassrootsUnion,
+    PartyOrganization,
+    UserProfile,
+)
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Admin pages read through the same `for_user` scoping as every other page."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field.queryset, "for_user"):
+            field.queryset = field.queryset.for_user(request.user)
+        return field
+
+
+@admin.register(AdministrativeUnit)
+class AdministrativeUnitAdmin(ScopedAdmin):
+    list_display = ["name", "level", "parent", "retired_on", "merged_into"]
+    list_filter = ["level", ("retired_on", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "name_folded", "code"]
+    list_select_related = ["parent", "merged_into"]
+    autocomplete_fields = ["parent", "merged_into"]
+
+
+@admin.register(AreaMerge)
+class AreaMergeAdmin(ScopedAdmin):
+    list_display = ["old", "new", "effective_on", "legal_basis", "moved_enterprises", "recorded_by"]
+    list_select_related = ["old", "new", "recorded_by"]
+    search_fields = ["old__name", "new__name", "legal_basis"]
+    autocomplete_fields = ["old", "new"]
+    readonly_fields = ["recorded_by", "recorded_at", "moved_enterprises"]
+
+
+@admin.register(Federation)
+class FederationAdmin(ScopedAdmin):
+    list_display = ["name", "parent", "area", "place_name", "signer_name", "retired_on"]
+    list_select_related = ["parent", "area"]
+    search_fields = ["name", "short_name"]
+    autocomplete_fields = ["parent", "area", "merged_into"]
+
+
+@admin.register(PartyOrganization)
+class PartyOrganizationAdmin(ScopedAdmin):
+    list_display = ["name", "kind", "parent", "area", "enterprise", "retired_on"]
+    list_filter = ["kind", ("retired_on", admin.EmptyFieldListFilter)]
+    list_select_related = ["parent", "area", "enterprise"]
+    search_fields = ["name", "name_folded"]
+    autocomplete_fields = ["parent", "area", "enterprise", "merged_into"]
+
+
+class UnionInline(admin.TabularInline):
+    model = GrassrootsUnion
+    extra = 0
+    fields = ["code", "name", "members", "founded_on"]
+    show_change_link = True
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(ScopedAdmin):
+    list_display = ["name", "tax_code", "ownership", "commune", "workers", "party_org_since", "is_pilot"]
+    list_filter = ["ownership", "is_pilot", ("party_org_since", admin.EmptyFieldListFilter), "federation"]
+    list_select_related = ["commune", "federation"]
+    search_fields = ["name", "name_folded", "tax_code"]
+    autocomplete_fields = ["commune", "federation"]
+    inlines = [UnionInline]
+
+
+@admin.register(GrassrootsUnion)
+class GrassrootsUnionAdmin(ScopedAdmin):
+    list_display = ["code", "name", "enterprise", "members", "federation"]
+    list_select_related = ["enterprise", "federation"]
+    list_filter = ["federation"]
+    search_fields = ["code", "name", "name_folded", "enterprise__name"]
+    autocomplete_fields = ["enterprise", "federation"]
+
+
+@admin.register(UserProfile)
+class UserProfileAdmin(ScopedAdmin):
+    list_display = ["user", "role", "federation", "union", "party_organization"]
+    list_filter = ["role", "federation"]
+    list_select_related = ["user", "federation", "union", "party_organization"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "union__code"]
+    autocomplete_fields = ["user", "federation", "union", "party_organization"]
+
+
+class ProfileInline(admin.StackedInline):
+    model = UserProfile
+    can_delete = False
+    autocomplete_fields = ["federation", "union", "party_organization"]
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class TienLangUserAdmin(UserAdmin):
+    inlines = [ProfileInline]
+    list_display = ["username", "first_name", "last_name", "is_active", "is_superuser", "last_login"]
+    list_select_related = ["profile"]

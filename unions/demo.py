@@ -1,0 +1,308 @@
+"""The organisation part of the demo scenario (SPEC §5): the 2022 pilot in Tiên Lãng.
+
+Places and the three pilot enterprises come from the source article; every other
+enterprise, every person and every number that identifies someone is invented.
+Each function is idempotent: rows are found by a natural key and created once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+
+from .models import AdministrativeUnit, Enterprise, Federation, GrassrootsUnion, PartyOrganization, Role, UserProfile
+
+DEMO_PASSWORD = "TienLang@2022"
+
+TIEN_LANG_COMMUNES = [
+    ("Thị trấn Tiên Lãng", "Đảng ủy thị trấn Tiên Lãng"),
+    ("Xã Bạch Đằng", None),
+    ("Xã Bắc Hưng", None),
+    ("Xã Cấp Tiến", None),
+    ("Xã Đại Thắng", None),
+    ("Xã Đoàn Lập", None),
+    ("Xã Đông Hưng", None),
+    ("Xã Hùng Thắng", None),
+    ("Xã Khởi Nghĩa", None),
+    ("Xã Kiến Thiết", None),
+    ("Xã Nam Hưng", None),
+    ("Xã Quang Phục", None),
+    ("Xã Quyết Tiến", None),
+    ("Xã Tây Hưng", None),
+    ("Xã Tiên Cường", None),
+    ("Xã Tiên Minh", None),
+    ("Xã Tiên Thắng", None),
+    ("Xã Tiên Thanh", None),
+    ("Xã Toàn Thắng", None),
+    ("Xã Tự Cường", None),
+    ("Xã Vinh Quang", None),
+]
+
+# Other districts where many workers live (people from elsewhere are introduced there).
+OTHER_AREAS = {
+    ("Thành phố Hải Phòng", "Huyện Vĩnh Bảo"): ["Xã Tân Hưng", "Xã Hiệp Hòa", "Xã Cao Minh"],
+    ("Thành phố Hải Phòng", "Huyện An Lão"): ["Xã An Thắng", "Xã Trường Thọ"],
+    ("Thành phố Hải Phòng", "Huyện Kiến Thụy"): ["Xã Tú Sơn", "Xã Đại Hợp"],
+    ("Tỉnh Thái Bình", "Huyện Quỳnh Phụ"): ["Xã Quỳnh Hoa", "Xã An Ninh"],
+}
+
+PILOTS = [
+    {
+        "code": "CD-SUNVIGO",
+        "name": "Công ty Cổ phần đồ chơi thông minh SunVigo Việt Nam",
+        "ownership": Enterprise.Ownership.FOREIGN,
+        "industry": "Sản xuất đồ chơi thông minh xuất khẩu sang châu Âu",
+        "commune": "Xã Tiên Cường",
+        "workers": 1500,
+        "members": 1380,
+        "chair": ("chutich.sunvigo", "Vũ Thị", "Hạnh Dung"),
+    },
+    {
+        "code": "CD-PHUCTHUAN",
+        "name": "Công ty TNHH Phúc Thuận",
+        "ownership": Enterprise.Ownership.LIMITED,
+        "industry": "Sản xuất da giày xuất khẩu",
+        "commune": "Xã Đoàn Lập",
+        "workers": 800,
+        "members": 742,
+        "chair": ("chutich.phucthuan", "Lương Văn", "Tường Vi"),
+    },
+    {
+        "code": "CD-M2",
+        "name": "Công ty Cổ phần M2 Factory Việt Nam",
+        "ownership": Enterprise.Ownership.JOINT_STOCK,
+        "industry": "May mặc thời trang",
+        "commune": "Xã Cấp Tiến",
+        "workers": 80,
+        "members": 76,
+        "chair": ("chutich.m2", "Đinh Thị", "Ngọc Lan"),
+    },
+]
+
+# Invented enterprise names: a trading name built from these parts.
+NAME_PARTS_A = ["Hưng", "Thịnh", "Phát", "An", "Minh", "Tân", "Đại", "Hoàng", "Bảo", "Thành", "Việt", "Hòa"]
+NAME_PARTS_B = ["Long", "Phú", "Gia", "Khang", "Lộc", "Tiến", "Quang", "Đức", "Nam", "Sơn", "Hải", "Vũ"]
+INDUSTRIES = [
+    ("May mặc", "May"),
+    ("Da giày", "Giày da"),
+    ("Chế biến thủy sản", "Thủy sản"),
+    ("Cơ khí", "Cơ khí"),
+    ("Vật liệu xây dựng", "Vật liệu"),
+    ("Chế biến gỗ", "Gỗ"),
+    ("Điện tử", "Điện tử"),
+    ("Thực phẩm", "Thực phẩm"),
+    ("Xây dựng", "Xây dựng"),
+    ("Vận tải", "Vận tải"),
+    ("Nông nghiệp công nghệ cao", "Nông nghiệp"),
+]
+OWNERSHIP_WEIGHTS = [
+    (Enterprise.Ownership.LIMITED, 45),
+    (Enterprise.Ownership.JOINT_STOCK, 25),
+    (Enterprise.Ownership.PRIVATE, 12),
+    (Enterprise.Ownership.FOREIGN, 8),
+    (Enterprise.Ownership.JOINT_VENTURE, 3),
+    (Enterprise.Ownership.COOPERATIVE, 7),
+]
+OWNERSHIP_PREFIX = {
+    Enterprise.Ownership.LIMITED: "Công ty TNHH",
+    Enterprise.Ownership.JOINT_STOCK: "Công ty Cổ phần",
+    Enterprise.Ownership.PRIVATE: "Doanh nghiệp tư nhân",
+    Enterprise.Ownership.FOREIGN: "Công ty TNHH",
+    Enterprise.Ownership.JOINT_VENTURE: "Công ty Liên doanh",
+    Enterprise.Ownership.COOPERATIVE: "Hợp tác xã",
+    Enterprise.Ownership.PARTNERSHIP: "Công ty Hợp danh",
+}
+
+ENTERPRISE_COUNT = 104
+UNION_COUNT = 34
+WITH_PARTY_COUNT = 6
+
+
+def _area(name, level, parent=None):
+    area, _ = AdministrativeUnit.objects.get_or_create(name=name, level=level, parent=parent)
+    return area
+
+
+def seed_areas() -> dict[str, AdministrativeUnit]:
+    L = AdministrativeUnit.Level
+    provinces = {}
+    districts = {}
+    for (province, district), communes in OTHER_AREAS.items():
+        provinces.setdefault(province, _area(province, L.PROVINCE))
+        districts[district] = _area(district, L.DISTRICT, provinces[province])
+        for commune in communes:
+            _area(commune, L.COMMUNE, districts[district])
+    tien_lang = _area("Huyện Tiên Lãng", L.DISTRICT, provinces["Thành phố Hải Phòng"])
+    communes = {name: _area(name, L.COMMUNE, tien_lang) for name, _ in TIEN_LANG_COMMUNES}
+    return {"city": provinces["Thành phố Hải Phòng"], "district": tien_lang, **communes}
+
+
+def seed_federations(areas) -> Federation:
+    city, _ = Federation.objects.get_or_create(
+        name="Liên đoàn Lao động thành phố Hải Phòng",
+        defaults={
+            "short_name": "LĐLĐ thành phố Hải Phòng",
+            "area": areas["city"],
+            "place_name": "Hải Phòng",
+            "document_code": "LĐLĐ",
+            "signer_title": "CHỦ TỊCH",
+        },
+    )
+    district, _ = Federation.objects.get_or_create(
+        name="Liên đoàn Lao động huyện Tiên Lãng",
+        defaults={
+            "short_name": "LĐLĐ huyện Tiên Lãng",
+            "parent": city,
+            "area": areas["district"],
+            "place_name": "Tiên Lãng",
+            "document_code": "LĐLĐ",
+            "signer_name": "Trần Văn Khải",
+            "signer_title": "CHỦ TỊCH",
+        },
+    )
+    return district
+
+
+def seed_party_organizations(areas) -> dict[str, PartyOrganization]:
+    K = PartyOrganization.Kind
+    city_committee, _ = PartyOrganization.objects.get_or_create(
+        name="Thành ủy Hải Phòng", defaults={"kind": K.PROVINCIAL_COMMITTEE, "area": areas["city"]}
+    )
+    district_committee, _ = PartyOrganization.objects.get_or_create(
+        name="Huyện ủy Tiên Lãng",
+        defaults={"kind": K.DISTRICT_COMMITTEE, "parent": city_committee, "area": areas["district"]},
+    )
+    PartyOrganization.objects.get_or_create(
+        name="Ban Tổ chức Huyện ủy Tiên Lãng",
+        defaults={"kind": K.DISTRICT_BOARD, "parent": district_committee, "area": areas["district"]},
+    )
+    orgs = {"district": district_committee}
+    for commune, committee_name in TIEN_LANG_COMMUNES:
+        name = committee_name or f"Đảng ủy {commune[0].lower()}{commune[1:]}"
+        orgs[commune], _ = PartyOrganization.objects.get_or_create(
+            name=name, defaults={"kind": K.COMMUNE_COMMITTEE, "parent": district_committee, "area": areas[commune]}
+        )
+    return orgs
+
+
+def _tax_code(index: int) -> str:
+    # Invented 10-digit codes in Hải Phòng's "02" range; never a real registration.
+    return f"02099{index:05d}"
+
+
+def seed_enterprises(federation, areas, party_orgs) -> list[GrassrootsUnion]:
+    rng = random.Random(2022)
+    commune_names = [name for name, _ in TIEN_LANG_COMMUNES]
+    unions = []
+    for index, pilot in enumerate(PILOTS, start=1):
+        enterprise, _ = Enterprise.objects.get_or_create(
+            tax_code=_tax_code(index),
+            defaults={
+                "federation": federation,
+                "name": pilot["name"],
+                "ownership": pilot["ownership"],
+                "industry": pilot["industry"],
+                "commune": areas[pilot["commune"]],
+                "address": f"Khu công nghiệp, {pilot['commune'].lower()}, huyện Tiên Lãng",
+                "workers": pilot["workers"],
+                "is_pilot": True,
+            },
+        )
+        union, _ = GrassrootsUnion.objects.get_or_create(
+            code=pilot["code"],
+            defaults={
+                "federation": federation,
+                "enterprise": enterprise,
+                "name": f"Công đoàn {pilot['name']}",
+                "members": pilot["members"],
+                "founded_on": datetime.date(2016 + index, 3, 1),
+            },
+        )
+        unions.append(union)
+
+    ownership_choices = [o for o, _ in OWNERSHIP_WEIGHTS]
+    ownership_weights = [w for _, w in OWNERSHIP_WEIGHTS]
+    for index in range(len(PILOTS) + 1, ENTERPRISE_COUNT + 1):
+        ownership = rng.choices(ownership_choices, ownership_weights)[0]
+        industry, short = rng.choice(INDUSTRIES)
+        trade = f"{NAME_PARTS_A[index % len(NAME_PARTS_A)]} {NAME_PARTS_B[(index * 7) % len(NAME_PARTS_B)]}"
+        name = f"{OWNERSHIP_PREFIX[ownership]} {short} {trade} {index:03d}"
+        commune = commune_names[rng.randrange(len(commune_names))]
+        workers = rng.choice([12, 25, 40, 60, 90, 120, 180, 250, 320, 450])
+        has_union = index <= UNION_COUNT
+        has_party = has_union and index > UNION_COUNT - WITH_PARTY_COUNT
+        enterprise, created = Enterprise.objects.get_or_create(
+            tax_code=_tax_code(index),
+            defaults={
+                "federation": federation,
+                "name": name,
+                "ownership": ownership,
+                "industry": industry,
+                "commune": areas[commune],
+                "address": f"Thôn {rng.randint(1, 9)}, {commune.lower()}, huyện Tiên Lãng",
+                "workers": workers,
+                "party_org_since": datetime.date(2005 + index % 15, 1 + index % 12, 1) if has_party else None,
+            },
+        )
+        if has_party:
+            PartyOrganization.objects.get_or_create(
+                name=f"Chi bộ {enterprise.name}",
+                defaults={
+                    "kind": PartyOrganization.Kind.ENTERPRISE_CELL,
+                    "parent": party_orgs[commune],
+                    "area": enterprise.commune,
+                    "enterprise": enterprise,
+                    "established_on": enterprise.party_org_since,
+                },
+            )
+        if has_union:
+            union, _ = GrassrootsUnion.objects.get_or_create(
+                code=f"CD-{index:03d}",
+                defaults={
+                    "federation": federation,
+                    "enterprise": enterprise,
+                    "name": f"Công đoàn {enterprise.name}",
+                    "members": int(enterprise.workers * 0.9),
+                    "founded_on": datetime.date(2010 + index % 12, 1 + index % 12, 15),
+                },
+            )
+            unions.append(union)
+    return unions
+
+
+def seed_users(federation, party_orgs) -> None:
+    User = get_user_model()
+    pilot_unions = {u.code: u for u in GrassrootsUnion.objects.filter(code__in=[p["code"] for p in PILOTS])}
+    accounts = [
+        ("canbo", "Nguyễn Thị", "Thu Trang", Role.STAFF, None, None),
+        ("lanhdao", "Trần Văn", "Khải", Role.LEADERSHIP, None, None),
+        ("huyenuy", "Phạm Quốc", "Bảo", Role.PARTY_VIEWER, None, party_orgs["district"]),
+    ] + [(p["chair"][0], p["chair"][1], p["chair"][2], Role.CHAIR, pilot_unions[p["code"]], None) for p in PILOTS]
+    for username, last_name, first_name, role, union, party_org in accounts:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": first_name, "last_name": last_name}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        UserProfile.objects.get_or_create(
+            user=user,
+            defaults={"role": role, "federation": federation, "union": union, "party_organization": party_org},
+        )
+    admin, created = User.objects.get_or_create(
+        username="admin", defaults={"is_staff": True, "is_superuser": True, "first_name": "Quản trị"}
+    )
+    if created:
+        admin.set_password(DEMO_PASSWORD)
+        admin.save(update_fields=["password"])
+
+
+def seed() -> dict:
+    areas = seed_areas()
+    federation = seed_federations(areas)
+    party_orgs = seed_party_organizations(areas)
+    unions = seed_enterprises(federation, areas, party_orgs)
+    seed_users(federation, party_orgs)
+    return {"federation": federation, "areas": areas, "party_orgs": party_orgs, "unions": unions}

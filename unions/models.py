@@ -1,0 +1,485 @@
+"""Organisation tree, enterprises, grassroots unions and who belongs where.
+
+Administrative units, federations and Party organisations are rows, never constants:
+Vietnam reorganises them (the 2025 reform abolished districts and merged communes), so
+they can be renamed, merged into another row (keeping the old-to-new mapping) and retired.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tienlang.lib.text import clean_text, fold
+
+from .querysets import ReferenceQuerySet, ScopedQuerySet
+
+# ---------------------------------------------------------------------------
+# Roles
+# ---------------------------------------------------------------------------
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("Cán bộ LĐLĐ huyện")
+    LEADERSHIP = "leadership", _("Lãnh đạo LĐLĐ huyện (Ban Thường vụ)")
+    CHAIR = "chair", _("Chủ tịch Công đoàn cơ sở")
+    PARTY_VIEWER = "party_viewer", _("Cấp ủy Đảng (xem báo cáo)")
+
+
+class RetirableMixin(models.Model):
+    """Rows that can be retired, or merged into a successor, without being deleted."""
+
+    retired_on = models.DateField(_("ngày ngừng sử dụng"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("sáp nhập vào"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_active(self) -> bool:
+        return self.retired_on is None
+
+    def current(self):
+        """The row that replaces this one today (follows the merge chain)."""
+        row, seen = self, set()
+        while row.merged_into_id and row.pk not in seen:
+            seen.add(row.pk)
+            row = row.merged_into
+        return row
+
+
+class ActiveQuerySetMixin:
+    def active(self):
+        return self.filter(retired_on__isnull=True)
+
+
+# ---------------------------------------------------------------------------
+# Administrative units
+# ---------------------------------------------------------------------------
+
+
+class AdministrativeUnitQuerySet(ActiveQuerySetMixin, ReferenceQuerySet):
+    pass
+
+
+class AdministrativeUnit(RetirableMixin):
+    """A province/city, district or commune/ward/town, as it was or is."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Tỉnh/Thành phố")
+        DISTRICT = "district", _("Quận/Huyện")
+        COMMUNE = "commune", _("Xã/Phường/Thị trấn")
+
+    name = models.CharField(_("tên"), max_length=120)
+    name_folded = models.CharField(max_length=120, editable=False, db_index=True)
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("trực thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    code = models.CharField(_("mã"), max_length=20, blank=True)
+
+    objects = AdministrativeUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        ordering = ["level", "name_folded"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "level", "name"],
+                name="unions_administrativeunit_unique_name",
+                violation_error_message=_("Đã có đơn vị hành chính cùng tên trong cùng cấp trên."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = clean_text(self.name)
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("unions:area_detail", args=[self.pk])
+
+    def clean(self):
+        expected_parent = (
+            {
+                self.Level.PROVINCE: None,
+                self.Level.DISTRICT: self.Level.PROVINCE,
+                self.Level.COMMUNE: self.Level.DISTRICT,
+            }[self.level]
+            if self.level
+            else None
+        )
+        if self.parent_id and self.parent.level != expected_parent:
+            raise ValidationError({"parent": _("Cấp trên không đúng với cấp của đơn vị.")})
+        if self.merged_into_id and self.merged_into_id == self.pk:
+            raise ValidationError({"merged_into": _("Không thể sáp nhập một đơn vị vào chính nó.")})
+
+    @property
+    def full_name(self) -> str:
+        parts, row = [], self
+        while row is not None:
+            parts.append(row.name)
+            row = row.parent
+        return ", ".join(parts)
+
+
+class AreaMerge(models.Model):
+    """The record of one reorganisation: `old` was merged into `new` on `effective_on`."""
+
+    old = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị cũ"), on_delete=models.PROTECT, related_name="merges_out"
+    )
+    new = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị mới"), on_delete=models.PROTECT, related_name="merges_in"
+    )
+    effective_on = models.DateField(_("ngày hiệu lực"))
+    legal_basis = models.CharField(_("căn cứ (nghị quyết, quyết định)"), max_length=255, blank=True)
+    moved_enterprises = models.PositiveIntegerField(_("số doanh nghiệp chuyển"), default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), null=True, on_delete=models.SET_NULL
+    )
+    recorded_at = models.DateTimeField(_("thời điểm ghi"), auto_now_add=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sáp nhập đơn vị hành chính")
+        verbose_name_plural = _("sáp nhập đơn vị hành chính")
+        ordering = ["-effective_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.old} → {self.new} ({self.effective_on:%d/%m/%Y})"
+
+
+# ---------------------------------------------------------------------------
+# Federations and Party organisations
+# ---------------------------------------------------------------------------
+
+
+class Federation(RetirableMixin):
+    """A Labour Federation (Liên đoàn Lao động) at any level; its parent is its superior body.
+
+    Reports take their issuer, superior body, place and signer from this row.
+    """
+
+    name = models.CharField(_("tên"), max_length=200)
+    short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    area = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("địa bàn"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="federations",
+    )
+    place_name = models.CharField(
+        _("địa danh ghi trên văn bản"), max_length=60, blank=True, help_text=_("Ví dụ: Tiên Lãng")
+    )
+    document_code = models.CharField(
+        _("ký hiệu văn bản"), max_length=30, blank=True, default="LĐLĐ", help_text=_("Ví dụ: LĐLĐ")
+    )
+    signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=120, blank=True, default="CHỦ TỊCH")
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("liên đoàn lao động")
+        verbose_name_plural = _("liên đoàn lao động")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartyOrganization(RetirableMixin):
+    """A Party committee or cell that receives people introduced by the unions."""
+
+    class Kind(models.TextChoices):
+        PROVINCIAL_COMMITTEE = "provincial", _("Thành ủy/Tỉnh ủy")
+        DISTRICT_COMMITTEE = "district", _("Huyện ủy/Quận ủy")
+        DISTRICT_BOARD = "district_board", _("Ban của Huyện ủy")
+        COMMUNE_COMMITTEE = "commune", _("Đảng ủy xã/thị trấn")
+        ENTERPRISE_COMMITTEE = "enterprise_committee", _("Đảng bộ doanh nghiệp")
+        ENTERPRISE_CELL = "enterprise_cell", _("Chi bộ doanh nghiệp")
+        OTHER = "other", _("Tổ chức Đảng khác")
+
+    name = models.CharField(_("tên"), max_length=200)
+    name_folded = models.CharField(max_length=200, editable=False, db_index=True)
+    kind = models.CharField(_("loại"), max_length=24, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("cấp ủy cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    area = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("địa bàn"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="party_organizations",
+    )
+    enterprise = models.ForeignKey(
+        "Enterprise",
+        verbose_name=_("doanh nghiệp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="party_organizations",
+        help_text=_("Chỉ với chi bộ, đảng bộ trong doanh nghiệp."),
+    )
+    established_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tổ chức Đảng")
+        verbose_name_plural = _("tổ chức Đảng")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = clean_text(self.name)
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        in_enterprise = self.kind in (self.Kind.ENTERPRISE_CELL, self.Kind.ENTERPRISE_COMMITTEE)
+        if in_enterprise and not self.enterprise_id:
+            raise ValidationError({"enterprise": _("Chi bộ, đảng bộ doanh nghiệp phải gắn với một doanh nghiệp.")})
+        if not in_enterprise and self.enterprise_id:
+            raise ValidationError({"enterprise": _("Chỉ chi bộ, đảng bộ doanh nghiệp mới gắn với doanh nghiệp.")})
+
+
+# ---------------------------------------------------------------------------
+# Enterprises and grassroots unions
+# ---------------------------------------------------------------------------
+
+TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")
+tax_code_validator = RegexValidator(
+    TAX_CODE_RE,
+    _("Mã số doanh nghiệp gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số với chi nhánh (0201234567-001)."),
+)
+
+
+class EnterpriseQuerySet(ScopedQuerySet):
+    federation_lookup = "federation"
+    union_lookup = "unions"
+
+    def with_party_organization(self, value: bool = True):
+        return self.filter(party_org_since__isnull=not value)
+
+
+class Enterprise(models.Model):
+    """A non-state enterprise in the federation's area."""
+
+    class Ownership(models.TextChoices):
+        FOREIGN = "fdi", _("100% vốn đầu tư nước ngoài")
+        JOINT_VENTURE = "jv", _("Liên doanh có vốn nước ngoài")
+        JOINT_STOCK = "jsc", _("Công ty cổ phần")
+        LIMITED = "llc", _("Công ty trách nhiệm hữu hạn")
+        PRIVATE = "private", _("Doanh nghiệp tư nhân")
+        PARTNERSHIP = "partnership", _("Công ty hợp danh")
+        COOPERATIVE = "coop", _("Hợp tác xã")
+
+    federation = models.ForeignKey(
+        Federation, verbose_name=_("liên đoàn lao động"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    name = models.CharField(_("tên doanh nghiệp"), max_length=255)
+    name_folded = models.CharField(max_length=255, editable=False, db_index=True)
+    tax_code = models.CharField(_("mã số doanh nghiệp"), max_length=14, unique=True, validators=[tax_code_validator])
+    ownership = models.CharField(_("loại hình"), max_length=12, choices=Ownership.choices)
+    industry = models.CharField(_("ngành nghề"), max_length=120, blank=True)
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("xã/thị trấn"),
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        limit_choices_to={"level": AdministrativeUnit.Level.COMMUNE},
+    )
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    workers = models.PositiveIntegerField(_("số lao động"), default=0)
+    party_org_since = models.DateField(
+        _("có tổ chức Đảng từ ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống nếu doanh nghiệp chưa có tổ chức Đảng."),
+    )
+    is_pilot = models.BooleanField(_("doanh nghiệp điểm"), default=False)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("doanh nghiệp")
+        verbose_name_plural = _("doanh nghiệp")
+        ordering = ["name_folded", "pk"]
+        indexes = [models.Index(fields=["federation", "name_folded"], name="unions_ent_fed_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = clean_text(self.name)
+        self.name_folded = fold(f"{self.name} {self.tax_code}")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("unions:enterprise_detail", args=[self.pk])
+
+    @property
+    def has_party_organization(self) -> bool:
+        return self.party_org_since is not None
+
+
+class UnionQuerySet(ScopedQuerySet):
+    federation_lookup = "federation"
+    union_lookup = "pk"
+
+
+class GrassrootsUnion(models.Model):
+    """A grassroots union (công đoàn cơ sở) of one enterprise."""
+
+    federation = models.ForeignKey(
+        Federation, verbose_name=_("liên đoàn lao động"), on_delete=models.PROTECT, related_name="unions"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("doanh nghiệp"), on_delete=models.PROTECT, related_name="unions"
+    )
+    code = models.CharField(
+        _("mã công đoàn"),
+        max_length=30,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[A-Z0-9][A-Z0-9-]*$", _("Mã chỉ gồm chữ in hoa không dấu, số và dấu gạch ngang."))
+        ],
+    )
+    name = models.CharField(_("tên công đoàn cơ sở"), max_length=255)
+    name_folded = models.CharField(max_length=300, editable=False, db_index=True)
+    members = models.PositiveIntegerField(_("số đoàn viên"), default=0)
+    founded_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
+
+    objects = UnionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("công đoàn cơ sở")
+        verbose_name_plural = _("công đoàn cơ sở")
+        ordering = ["name_folded", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                name="unions_grassrootsunion_one_per_enterprise",
+                violation_error_message=_("Doanh nghiệp này đã có công đoàn cơ sở."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = clean_text(self.name)
+        self.name_folded = fold(f"{self.name} {self.code}")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("unions:union_detail", args=[self.pk])
+
+    def clean(self):
+        if self.enterprise_id and self.federation_id and self.enterprise.federation_id != self.federation_id:
+            raise ValidationError({"enterprise": _("Doanh nghiệp thuộc liên đoàn khác.")})
+
+
+# ---------------------------------------------------------------------------
+# Users
+# ---------------------------------------------------------------------------
+
+
+class UserProfile(models.Model):
+    """Ties a user account to a role, a federation and, for a chair, a union."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), on_delete=models.CASCADE, related_name="profile"
+    )
+    role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices)
+    federation = models.ForeignKey(
+        Federation, verbose_name=_("liên đoàn lao động"), on_delete=models.PROTECT, related_name="profiles"
+    )
+    union = models.ForeignKey(
+        GrassrootsUnion,
+        verbose_name=_("công đoàn cơ sở"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="chairs",
+    )
+    party_organization = models.ForeignKey(
+        PartyOrganization,
+        verbose_name=_("tổ chức Đảng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="viewers",
+    )
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hồ sơ người dùng")
+        verbose_name_plural = _("hồ sơ người dùng")
+        ordering = ["user__username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="chair") | Q(union__isnull=False),
+                name="unions_userprofile_chair_has_union",
+                violation_error_message=_("Chủ tịch công đoàn cơ sở phải gắn với một công đoàn cơ sở."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role="chair") | Q(union__isnull=True),
+                name="unions_userprofile_only_chair_has_union",
+                violation_error_message=_("Chỉ chủ tịch công đoàn cơ sở mới gắn với công đoàn cơ sở."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} ({self.get_role_display()})"
+
+    def clean(self):
+        if self.union_id and self.federation_id and self.union.federation_id != self.federation_id:
+            raise ValidationError({"union": _("Công đoàn cơ sở thuộc liên đoàn khác.")})

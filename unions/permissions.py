@@ -1,0 +1,103 @@
+"""Who may do what. Views, forms, exports and the admin reach data only through these.
+
+Reading is scoped by each model's `for_user(user)` (see `unions.querysets`); these
+helpers decide the few role questions that scoping alone does not answer.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+
+from .models import Role
+
+
+def get_profile(user):
+    if user is None or not user.is_authenticated:
+        return None
+    return getattr(user, "profile", None)
+
+
+def user_role(user) -> str | None:
+    if user is None or not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return "admin"
+    profile = get_profile(user)
+    return profile.role if profile else None
+
+
+def is_district_staff(user) -> bool:
+    """Staff who keep the register and move nominations (superusers included)."""
+    return user_role(user) in ("admin", Role.STAFF)
+
+
+def is_federation_reader(user) -> bool:
+    """Staff and leadership: read everything in the federation."""
+    return user_role(user) in ("admin", Role.STAFF, Role.LEADERSHIP)
+
+
+def is_chair(user) -> bool:
+    return user_role(user) == Role.CHAIR
+
+
+def user_union_id(user) -> int | None:
+    profile = get_profile(user)
+    return profile.union_id if profile and profile.role == Role.CHAIR else None
+
+
+def user_federation(user):
+    profile = get_profile(user)
+    return profile.federation if profile else None
+
+
+class RoleRequiredMixin(AccessMixin):
+    """CBV mixin: 403 unless `test_role(user)` holds (anonymous users go to login)."""
+
+    def test_role(self, user) -> bool:  # pragma: no cover - overridden
+        return False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not self.test_role(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StaffRequiredMixin(RoleRequiredMixin):
+    """District staff (and administrators): may change the register."""
+
+    def test_role(self, user) -> bool:
+        return is_district_staff(user)
+
+
+class FederationReaderRequiredMixin(RoleRequiredMixin):
+    """Staff and leadership: may read the whole federation's register."""
+
+    def test_role(self, user) -> bool:
+        return is_federation_reader(user)
+
+
+class ScopedQuerysetMixin:
+    """CBV mixin: the view's queryset is the model's `for_user(request.user)`.
+
+    Objects outside the user's scope are therefore 404 in `get_object()`.
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().for_user(self.request.user)
+
+
+def scope_form_fields(form, user) -> None:
+    """Limit every related-object choice of `form` to what `user` may see."""
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None and hasattr(queryset, "for_user"):
+            field.queryset = queryset.for_user(user)
+
+
+def check_in_scope(queryset, obj, user) -> None:
+    """Re-check after a write (inside the same transaction) that `obj` is still visible."""
+    if not queryset.for_user(user).filter(pk=obj.pk).exists():
+        raise PermissionDenied

@@ -1,0 +1,73 @@
+"""The one scoping mechanism: every scoped model's manager has `for_user(user)`."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from tienlang.lib.text import fold
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Rows `user` may see.
+
+    - administrators (superusers): everything;
+    - district staff and leadership: everything in their federation;
+    - union chairs: their own union's rows only;
+    - Party committee viewers: what `party_viewer_filter` allows (nothing by default);
+    - anyone else (no profile, inactive): nothing.
+
+    Subclasses name the lookups from the model to its federation and its union.
+    `union_lookup = None` means a chair sees nothing of that model.
+    """
+
+    federation_lookup: str | None = "federation"
+    union_lookup: str | None = "union"
+
+    def for_user(self, user):
+        from unions.models import Role
+
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        profile = getattr(user, "profile", None)
+        if profile is None or profile.federation_id is None:
+            return self.none()
+        if profile.role in (Role.STAFF, Role.LEADERSHIP):
+            if self.federation_lookup is None:
+                return self
+            return self.filter(**{self.federation_lookup: profile.federation_id})
+        if profile.role == Role.CHAIR:
+            if self.union_lookup is None or profile.union_id is None:
+                return self.none()
+            return self.filter(**{self.union_lookup: profile.union_id}).distinct()
+        if profile.role == Role.PARTY_VIEWER:
+            return self.party_viewer_filter(profile)
+        return self.none()
+
+    def party_viewer_filter(self, profile):
+        return self.none()
+
+    def search(self, text: str, field: str = "name_folded"):
+        """Accent- and case-insensitive search on a stored folded column."""
+        words = fold(text).split()
+        condition = Q()
+        for word in words:
+            condition &= Q(**{f"{field}__contains": word})
+        return self.filter(condition) if words else self
+
+
+class ReferenceQuerySet(ScopedQuerySet):
+    """Reference data shared across federations (administrative units, Party organisations).
+
+    Every signed-in user with a role may read it; only staff and administrators change it
+    (checked by the views, not here).
+    """
+
+    def for_user(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or getattr(user, "profile", None) is not None:
+            return self
+        return self.none()

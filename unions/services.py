@@ -1,0 +1,72 @@
+"""Workflows on the organisation tree that touch several rows."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import AdministrativeUnit, AreaMerge, PartyOrganization
+
+
+@transaction.atomic
+def merge_area(
+    old: AdministrativeUnit,
+    new: AdministrativeUnit,
+    effective_on: datetime.date,
+    user=None,
+    legal_basis: str = "",
+) -> AreaMerge:
+    """Merge `old` into `new`: move what lives in `old`, retire it, keep the mapping.
+
+    Enterprises, Party organisations and lower units of `old` are moved to `new`, so
+    lists and reports show today's names; `AreaMerge` keeps the old-to-new mapping.
+    """
+    # Lock both rows so two staff merging the same unit at once cannot both succeed.
+    locked = {u.pk: u for u in AdministrativeUnit.objects.select_for_update().filter(pk__in=[old.pk, new.pk])}
+    old, new = locked[old.pk], locked[new.pk]
+    if old.pk == new.pk:
+        raise ValidationError(_("Không thể sáp nhập một đơn vị vào chính nó."))
+    if old.level != new.level:
+        raise ValidationError(
+            _("Chỉ sáp nhập đơn vị cùng cấp: %(old)s là %(old_level)s, %(new)s là %(new_level)s.")
+            % {
+                "old": old.name,
+                "old_level": old.get_level_display(),
+                "new": new.name,
+                "new_level": new.get_level_display(),
+            }
+        )
+    if not old.is_active:
+        raise ValidationError(_("%(name)s đã ngừng sử dụng từ trước.") % {"name": old.name})
+    if not new.is_active:
+        raise ValidationError(_("%(name)s đã ngừng sử dụng, không thể nhận sáp nhập.") % {"name": new.name})
+
+    moved = old.enterprises.update(commune=new)
+    PartyOrganization.objects.filter(area=old).update(area=new)
+    old.children.update(parent=new)
+    old.merged_into = new
+    old.retired_on = effective_on
+    old.save(update_fields=["merged_into", "retired_on"])
+    return AreaMerge.objects.create(
+        old=old,
+        new=new,
+        effective_on=effective_on,
+        legal_basis=legal_basis,
+        moved_enterprises=moved,
+        recorded_by=user if user and user.is_authenticated else None,
+    )
+
+
+@transaction.atomic
+def retire_area(area: AdministrativeUnit, retired_on: datetime.date) -> None:
+    """Retire a unit that nothing lives in any more."""
+    if area.enterprises.exists() or area.children.filter(retired_on__isnull=True).exists():
+        raise ValidationError(
+            _("%(name)s còn doanh nghiệp hoặc đơn vị cấp dưới đang hoạt động: hãy sáp nhập thay vì ngừng sử dụng.")
+            % {"name": area.name}
+        )
+    area.retired_on = retired_on
+    area.save(update_fields=["retired_on"])
