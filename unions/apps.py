@@ -1,6 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class UnionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "unions"
+    verbose_name = _("Tổ chức, doanh nghiệp và công đoàn")
+
+    def ready(self):
+        from tienlang.lib import checks  # noqa: F401  (registers the start-up checks)

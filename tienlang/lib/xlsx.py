@@ -1,0 +1,355 @@
+"""Excel in and out, for every import and export of the product.
+
+Reading (`read_upload`) is strict *before* openpyxl parses anything: the file must be a
+real .xlsx by content (not by name), without macros or external links, and its zip
+container is measured (number of parts, total unpacked size, compression ratio) so a
+zip bomb is refused without being inflated. openpyxl parses XML through defusedxml (a
+system check makes sure it is installed), so entity-expansion attacks fail too.
+
+Writing goes through `text_cell` / `cell_value`: any text a user typed is stored as a
+string with Excel's quote prefix, so a value such as "=HYPERLINK(...)" can never run as a
+formula.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from tienlang.lib.text import clean_text
+
+# ---------------------------------------------------------------------------------------
+# Limits
+# ---------------------------------------------------------------------------------------
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # the file as uploaded
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # all parts once inflated
+MAX_PARTS = 500
+MAX_RATIO = 200  # inflated/compressed, per part larger than 1 MiB
+MAX_DATA_ROWS = 20_000
+HEADER_SEARCH_ROWS = 10
+
+XLSX_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+XLSM_MAIN_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadError(Exception):
+    """The file as a whole cannot be read; the message is for the user (Vietnamese)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class SheetRow:
+    number: int  # the row number Excel shows
+    values: dict[str, object]
+
+
+@dataclass
+class Sheet:
+    sha256: str
+    header_row: int
+    headers: dict[str, str]  # key -> header text as found in the file
+    rows: list[SheetRow] = field(default_factory=list)
+
+
+def header_key(text: object) -> str:
+    """Compare headers without case, spaces or accents: "Số CCCD" == "so cccd" == "SOCCCD"."""
+    text = unicodedata.normalize("NFD", str(text or "").lower())
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").replace("đ", "d")
+    return re.sub(r"[\s_.:*]+", "", text)
+
+
+# ---------------------------------------------------------------------------------------
+# Container checks
+# ---------------------------------------------------------------------------------------
+
+
+def _read_bytes(upload) -> bytes:
+    if isinstance(upload, bytes):
+        data = upload
+    elif hasattr(upload, "read"):
+        size = getattr(upload, "size", None)
+        if size is not None and size > MAX_UPLOAD_BYTES:
+            raise UploadError(_too_big())
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+        data = upload.read(MAX_UPLOAD_BYTES + 1)
+    else:
+        with open(upload, "rb") as handle:
+            data = handle.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadError(_too_big())
+    if not data:
+        raise UploadError(_("Tệp rỗng, không có dữ liệu."))
+    return data
+
+
+def _too_big() -> str:
+    return _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+
+
+def check_container(data: bytes) -> None:
+    """Refuse anything that is not a plain .xlsx workbook, before any XML is parsed."""
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UploadError(
+            _("Tệp là định dạng Excel 97-2003 (.xls), không được hỗ trợ. Hãy mở tệp và lưu lại dạng .xlsx.")
+        )
+    if not data.startswith(b"PK\x03\x04"):
+        head = data[:512].lstrip()
+        if head[:5].lower() in (b"<html", b"<!doc") or head[:5] == b"<?xml":
+            kind = "HTML/XML"
+        elif head.startswith(b"%PDF"):
+            kind = "PDF"
+        elif b"," in head or b";" in head or b"\t" in head:
+            kind = "CSV"
+        else:
+            kind = None
+        if kind:
+            raise UploadError(
+                _("Tệp là %(kind)s, không phải Excel .xlsx. Hãy dùng tệp mẫu và lưu dạng .xlsx.") % {"kind": kind}
+            )
+        raise UploadError(_("Tệp không phải Excel .xlsx. Hãy dùng tệp mẫu và lưu dạng .xlsx."))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise UploadError(_("Tệp Excel bị hỏng hoặc không đọc được.")) from exc
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_PARTS:
+            raise UploadError(_("Tệp có quá nhiều thành phần bên trong; không thể là bảng tính thông thường."))
+        total = 0
+        names = set()
+        for info in infos:
+            total += info.file_size
+            names.add(info.filename)
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > 1024 * 1024 and ratio > MAX_RATIO:
+                raise UploadError(_("Tệp bị nén bất thường (nghi ngờ “bom nén”); đã từ chối."))
+        if total > MAX_UNPACKED_BYTES:
+            raise UploadError(_("Tệp khi giải nén quá lớn; hãy chia nhỏ danh sách."))
+        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+            raise UploadError(_("Tệp không phải Excel .xlsx (có thể là tài liệu Word hoặc tệp nén khác)."))
+        if any(name.lower().endswith("vbaproject.bin") for name in names):
+            raise UploadError(_("Tệp có chứa macro (VBA); hãy lưu lại dạng .xlsx không có macro."))
+        if any(name.startswith("xl/externalLinks/") for name in names):
+            raise UploadError(_("Tệp có liên kết tới tệp khác (external links); hãy sao chép giá trị rồi lưu lại."))
+        content_types = archive.read("[Content_Types].xml")
+        if XLSM_MAIN_TYPE.encode() in content_types:
+            raise UploadError(_("Tệp là Excel có macro (.xlsm); hãy lưu lại dạng .xlsx."))
+        if XLSX_MAIN_TYPE.encode() not in content_types:
+            raise UploadError(_("Tệp không phải bảng tính Excel .xlsx thông thường."))
+
+
+# ---------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------
+
+
+def read_upload(upload, columns: Sequence[Column], max_rows: int = MAX_DATA_ROWS) -> Sheet:
+    """Read the first worksheet of an uploaded .xlsx into rows keyed by column.
+
+    The header row is found within the first rows by its texts (compared without case,
+    spaces or accents), so a title block above it is allowed; columns may come in any
+    order. Blank rows are skipped. A cell holding a formula is refused.
+    """
+    import openpyxl  # imported late: the system check below guarantees defusedxml
+
+    data = _read_bytes(upload)
+    check_container(data)
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    except Exception as exc:  # openpyxl raises many types for broken parts
+        raise UploadError(_("Tệp Excel bị hỏng hoặc không đọc được.")) from exc
+    try:
+        worksheet = workbook.worksheets[0]
+        rows = worksheet.iter_rows()
+        wanted = {}
+        for column in columns:
+            for name in (column.header, *column.aliases):
+                wanted[header_key(name)] = column
+        header_row, positions, found = None, {}, {}
+        buffered = []
+        for row in rows:
+            buffered.append(row)
+            cells = {cell.column: cell.value for cell in row if getattr(cell, "value", None) is not None}
+            matches = {}
+            for col, value in cells.items():
+                column = wanted.get(header_key(value))
+                if column and column.key not in matches.values():
+                    matches[col] = column.key
+                    found[column.key] = clean_text(value)
+            required = {c.key for c in columns if c.required}
+            if required and required <= set(matches.values()):
+                header_row = next(c.row for c in row if getattr(c, "value", None) is not None)
+                positions = matches
+                break
+            found = {}
+            if len(buffered) >= HEADER_SEARCH_ROWS:
+                break
+        if header_row is None:
+            missing = _best_missing(buffered, columns, wanted)
+            raise UploadError(
+                _("Không tìm thấy dòng tiêu đề trong %(n)s dòng đầu. Thiếu cột bắt buộc: %(cols)s.")
+                % {"n": HEADER_SEARCH_ROWS, "cols": ", ".join(f"“{h}”" for h in missing)}
+            )
+        sheet = Sheet(sha256=digest, header_row=header_row, headers=found)
+        for row in rows:
+            values = {}
+            row_number = None
+            for cell in row:
+                if getattr(cell, "value", None) is None:
+                    continue
+                row_number = cell.row
+                key = positions.get(cell.column)
+                if key is None:
+                    continue
+                if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
+                    header = found.get(key, key)
+                    raise UploadError(
+                        _("Dòng %(row)s, cột “%(col)s”: ô chứa công thức; hãy dán giá trị (Paste Values) rồi tải lại.")
+                        % {"row": cell.row, "col": header}
+                    )
+                if isinstance(cell.value, str):
+                    value = clean_text(cell.value)
+                    if value == "":
+                        continue
+                    values[key] = value
+                else:
+                    values[key] = cell.value
+            if not values:
+                continue
+            if len(sheet.rows) >= max_rows:
+                message = _("Tệp có quá nhiều dòng: tối đa %(n)s dòng dữ liệu mỗi lần tải lên.")
+                raise UploadError(message % {"n": max_rows})
+            sheet.rows.append(SheetRow(number=row_number, values=values))
+        return sheet
+    finally:
+        workbook.close()
+
+
+def _best_missing(buffered, columns, wanted) -> list[str]:
+    best: set[str] = set()
+    for row in buffered:
+        keys = {
+            wanted[header_key(c.value)].key
+            for c in row
+            if getattr(c, "value", None) is not None and header_key(c.value) in wanted
+        }
+        if len(keys) > len(best):
+            best = keys
+    return [c.header for c in columns if c.required and c.key not in best]
+
+
+# ---------------------------------------------------------------------------------------
+# Cell value parsers (raise ValueError with a Vietnamese message)
+# ---------------------------------------------------------------------------------------
+
+DATE_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def parse_date(value: object) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        match = DATE_RE.match(value.strip())
+        if match:
+            day, month, year = map(int, match.groups())
+            try:
+                return datetime.date(year, month, day)
+            except ValueError:
+                pass
+            raise ValueError(_("“%(v)s” không phải ngày có thật") % {"v": value})
+    raise ValueError(_("“%(v)s” không phải ngày hợp lệ (dd/mm/yyyy)") % {"v": value})
+
+
+def parse_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.strftime("%d/%m/%Y")
+    return clean_text(value)
+
+
+def parse_int(value: object) -> int:
+    if isinstance(value, bool):
+        raise ValueError(_("“%(v)s” không phải số") % {"v": value})
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    text = clean_text(value).replace(".", "").replace(",", "").replace(" ", "")
+    if text.isdigit():
+        return int(text)
+    raise ValueError(_("“%(v)s” không phải số nguyên") % {"v": value})
+
+
+# ---------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------
+
+
+def cell_value(value: object) -> object:
+    """Numbers, dates and booleans as themselves; everything else as plain text."""
+    if value is None or isinstance(value, (bool, int, float, datetime.date, datetime.datetime)):
+        return value
+    return str(value)
+
+
+def text_cell(worksheet, value: object):
+    """A cell whose value can never execute: strings are typed as text with a quote prefix."""
+    from openpyxl.cell import WriteOnlyCell
+
+    value = cell_value(value)
+    cell = WriteOnlyCell(worksheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            cell.quotePrefix = True
+    return cell
+
+
+def set_text(cell, value: object) -> None:
+    """Assign to a normal-mode cell with the same protection as `text_cell`."""
+    value = cell_value(value)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            cell.quotePrefix = True
+
+
+def append_row(worksheet, values: Iterable[object]) -> None:
+    """Append safely to a write-only or normal worksheet."""
+    worksheet.append([text_cell(worksheet, v) for v in values])
+
+
+def xlsx_response(workbook, filename: str) -> HttpResponse:
+    """Serve a workbook as a download that browsers and proxies do not cache."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    from django.utils.http import content_disposition_header
+
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Cache-Control"] = "no-store, private"
+    return response
