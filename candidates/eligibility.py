@@ -1,0 +1,281 @@
+"""Eligibility rules for nominating a union member to the Party-awareness class.
+
+Each rule is a row of `EligibilityRule` (name, legal basis, thresholds, validity dates), so
+a nomination is judged by the rules in force on its own date and a new regulation is a
+new row, not new code. `check()` returns findings: a *block* stops the nomination; a
+*warning* lets it through, flagged for staff, who may accept it with a recorded reason.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .models import Education, EligibilityRule, Nomination
+
+BLOCK = "block"
+WARNING = "warning"
+
+# The rules as they stand in the regulations; loaded into the database by a migration.
+# Thresholds have not changed across 29-QĐ/TW (2016), 24-QĐ/TW (2021) and 232-QĐ/TW (2025).
+PERIODS = [
+    ("Quy định 29-QĐ/TW ngày 25/7/2016", datetime.date(2016, 7, 25), datetime.date(2021, 7, 29)),
+    (
+        "Quy định 24-QĐ/TW ngày 30/7/2021; Hướng dẫn 01-HD/TW ngày 28/9/2021",
+        datetime.date(2021, 7, 30),
+        datetime.date(2025, 1, 19),
+    ),
+    ("Quy định 232-QĐ/TW ngày 20/01/2025", datetime.date(2025, 1, 20), None),
+]
+PLAN = "Kế hoạch 33/KH-LĐLĐ ngày 16/3/2021 của LĐLĐ thành phố Hải Phòng"
+CHARTER = "Điều lệ Đảng, Điều 1 và Điều 4"
+DEFAULT_PARAMS = {
+    EligibilityRule.Code.UNION_MEMBER: ({}, "plan"),
+    EligibilityRule.Code.MEMBERSHIP: ({"min_months": 12}, "plan"),
+    EligibilityRule.Code.AGE: ({"block_under_months": 210, "warn_under_months": 216, "max_months": 720}, "rule"),
+    EligibilityRule.Code.EDUCATION: ({"min_rank": 9}, "rule"),
+    EligibilityRule.Code.PARTY_MEMBER: ({}, "charter"),
+    EligibilityRule.Code.OPEN_NOMINATION: ({}, "plan"),
+    EligibilityRule.Code.DISCIPLINE: ({}, "rule"),
+}
+
+
+def default_rule_rows() -> list[dict]:
+    rows = []
+    for basis, start, end in PERIODS:
+        for code, (params, source) in DEFAULT_PARAMS.items():
+            legal = {"plan": f"{PLAN}; {basis}", "charter": f"{CHARTER}; {basis}", "rule": basis}[source]
+            rows.append(
+                {
+                    "code": code.value,
+                    "name": str(code.label),
+                    "legal_basis": legal,
+                    "valid_from": start,
+                    "valid_to": end,
+                    "params": params,
+                }
+            )
+    return rows
+
+
+@dataclass
+class Finding:
+    code: str
+    level: str
+    message: str
+    legal_basis: str = ""
+
+    @property
+    def is_block(self) -> bool:
+        return self.level == BLOCK
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "level": self.level, "message": self.message, "legal_basis": self.legal_basis}
+
+
+@dataclass
+class Facts:
+    """What the rules look at; built from a form, an upload row or a stored person."""
+
+    full_name: str
+    date_of_birth: datetime.date | None
+    citizen_id: str
+    union_joined_on: datetime.date | None
+    education: str
+    union: object = None  # GrassrootsUnion
+    federation: object = None
+    is_party_member: bool = False
+    discipline_until: datetime.date | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def full_months(start: datetime.date, end: datetime.date) -> int:
+    """Whole months from `start` to `end` (a birthday on the 31st reaches a month on its last day)."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        # Not yet the anniversary day this month, unless `end` is the last day of a shorter month.
+        next_day = end + datetime.timedelta(days=1)
+        if next_day.month == end.month:
+            months -= 1
+    return months
+
+
+def format_age(months: int) -> str:
+    years, rest = divmod(months, 12)
+    return _("%(y)s tuổi %(m)s tháng") % {"y": years, "m": rest} if rest else _("%(y)s tuổi") % {"y": years}
+
+
+def rules_in_force(on: datetime.date) -> dict[str, EligibilityRule]:
+    rules: dict[str, EligibilityRule] = {}
+    earliest: dict[str, EligibilityRule] = {}
+    stored = list(EligibilityRule.objects.order_by("valid_from"))
+    if not stored:
+        # A wiped database (flush, --reset) still judges by the regulations as written.
+        stored = [EligibilityRule(**row) for row in default_rule_rows()]
+    for rule in stored:
+        earliest.setdefault(rule.code, rule)
+        if rule.valid_from <= on and (rule.valid_to is None or on <= rule.valid_to):
+            rules[rule.code] = rule
+    # A date before the first recorded regulation is judged by the earliest one.
+    return {**earliest, **rules}
+
+
+def check(
+    facts: Facts,
+    on: datetime.date,
+    year: int | None = None,
+    exclude_nomination_id: int | None = None,
+    rules: dict[str, EligibilityRule] | None = None,
+    check_database: bool = True,
+) -> list[Finding]:
+    """Judge `facts` on the nomination date `on`; findings name the person and the rule."""
+    rules = rules if rules is not None else rules_in_force(on)
+    name = facts.full_name or _("(chưa có tên)")
+    findings: list[Finding] = []
+    C = EligibilityRule.Code
+
+    def add(code, level, message):
+        rule = rules.get(code)
+        findings.append(Finding(code, level, f"{name}: {message}", rule.legal_basis if rule else ""))
+
+    def param(code, key, default):
+        rule = rules.get(code)
+        return (rule.params or {}).get(key, default) if rule else default
+
+    if C.UNION_MEMBER in rules:
+        union = facts.union
+        if union is None or (facts.federation is not None and union.federation_id != facts.federation.pk):
+            add(
+                C.UNION_MEMBER,
+                BLOCK,
+                _("không là đoàn viên công đoàn cơ sở doanh nghiệp ngoài nhà nước thuộc liên đoàn."),
+            )
+
+    if C.MEMBERSHIP in rules and facts.union_joined_on:
+        need = param(C.MEMBERSHIP, "min_months", 12)
+        if facts.union_joined_on > on:
+            add(C.MEMBERSHIP, BLOCK, _("ngày vào Công đoàn ở sau ngày giới thiệu."))
+        else:
+            have = full_months(facts.union_joined_on, on)
+            if have < need:
+                add(
+                    C.MEMBERSHIP,
+                    BLOCK,
+                    _("chưa đủ %(need)s tháng là đoàn viên công đoàn tính đến ngày %(on)s (mới %(have)s tháng).")
+                    % {"need": need, "on": on.strftime("%d/%m/%Y"), "have": have},
+                )
+
+    if C.AGE in rules and facts.date_of_birth:
+        months = full_months(facts.date_of_birth, on) if facts.date_of_birth <= on else -1
+        block_under = param(C.AGE, "block_under_months", 210)
+        warn_under = param(C.AGE, "warn_under_months", 216)
+        max_months = param(C.AGE, "max_months", 720)
+        if months < block_under:
+            add(
+                C.AGE,
+                BLOCK,
+                _("chưa đủ %(min)s tuổi (%(age)s) vào ngày %(on)s; phải đủ 18 tuổi khi chi bộ xét kết nạp.")
+                % {"min": format_age(block_under), "age": format_age(max(months, 0)), "on": on.strftime("%d/%m/%Y")},
+            )
+        elif months < warn_under:
+            add(
+                C.AGE,
+                WARNING,
+                _("mới %(age)s vào ngày %(on)s; phải đủ 18 tuổi (tính theo tháng) khi chi bộ xét kết nạp.")
+                % {"age": format_age(months), "on": on.strftime("%d/%m/%Y")},
+            )
+        elif months > max_months:
+            add(
+                C.AGE,
+                BLOCK,
+                _("đã quá %(max)s (%(age)s) vào ngày %(on)s; kết nạp người trên 60 tuổi do cấp ủy cấp tỉnh quyết định.")
+                % {"max": format_age(max_months), "age": format_age(months), "on": on.strftime("%d/%m/%Y")},
+            )
+
+    if C.EDUCATION in rules and facts.education:
+        min_rank = param(C.EDUCATION, "min_rank", 9)
+        if Education.rank(facts.education) < min_rank:
+            add(
+                C.EDUCATION,
+                WARNING,
+                _("trình độ học vấn %(edu)s thấp hơn tốt nghiệp THCS; cần được chấp nhận ngoại lệ có lý do.")
+                % {"edu": facts.education},
+            )
+
+    if C.PARTY_MEMBER in rules and facts.is_party_member:
+        add(C.PARTY_MEMBER, BLOCK, _("đã là đảng viên."))
+
+    if C.DISCIPLINE in rules and facts.discipline_until and facts.discipline_until >= on:
+        add(
+            C.DISCIPLINE,
+            BLOCK,
+            _("đang trong thời hạn kỷ luật (đến ngày %(d)s).") % {"d": facts.discipline_until.strftime("%d/%m/%Y")},
+        )
+
+    if check_database and facts.citizen_id:
+        findings.extend(database_findings(facts, on, year or on.year, exclude_nomination_id, rules))
+    return findings
+
+
+def database_findings(facts: Facts, on, year, exclude_nomination_id, rules) -> list[Finding]:
+    """Rules that look at other records: open nominations, same year, likely duplicates, Party membership."""
+    C = EligibilityRule.Code
+    name = facts.full_name
+    findings = []
+    rule = rules.get(C.OPEN_NOMINATION)
+    basis = rule.legal_basis if rule else ""
+    others = Nomination.objects.filter(person__citizen_id=facts.citizen_id)
+    if exclude_nomination_id:
+        others = others.exclude(pk=exclude_nomination_id)
+    others = list(others.values("status", "year", "union_id"))
+    if any(o["status"] in ("admitted", "official") for o in others):
+        findings.append(Finding(C.PARTY_MEMBER, BLOCK, _("%(n)s: đã được kết nạp Đảng.") % {"n": name}, basis))
+    if any(o["status"] in ("nominated", "approved", "enrolled", "completed", "introduced") for o in others):
+        same_union = any(o["union_id"] == getattr(facts.union, "pk", None) for o in others)
+        where = _("tại công đoàn cơ sở này") if same_union else _("tại một công đoàn cơ sở khác")
+        findings.append(
+            Finding(
+                C.OPEN_NOMINATION,
+                BLOCK,
+                _("%(n)s: số CCCD đang có hồ sơ chưa kết thúc %(where)s.") % {"n": name, "where": where},
+                basis,
+            )
+        )
+    elif any(o["year"] == year for o in others):
+        findings.append(
+            Finding(
+                C.OPEN_NOMINATION,
+                BLOCK,
+                _("%(n)s: đã được giới thiệu trong năm %(y)s.") % {"n": name, "y": year},
+                basis,
+            )
+        )
+    if facts.date_of_birth and name:
+        from tienlang.lib.text import fold
+
+        lookalikes = (
+            Nomination.objects.open()
+            .filter(person__name_folded=fold(name), person__date_of_birth=facts.date_of_birth)
+            .exclude(person__citizen_id=facts.citizen_id)
+        )
+        if lookalikes.exists():
+            findings.append(
+                Finding(
+                    "possible_duplicate",
+                    WARNING,
+                    _("%(n)s: trùng họ tên, ngày sinh %(d)s với người khác số CCCD đang có hồ sơ.")
+                    % {"n": name, "d": facts.date_of_birth.strftime("%d/%m/%Y")},
+                    basis,
+                )
+            )
+    return findings
+
+
+def blocks(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.is_block]
+
+
+def warnings(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if not f.is_block]
