@@ -1,1 +1,407 @@
-# Create your views here.
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _, gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, FormView
+
+from tienlang.lib.xlsx import xlsx_response
+from unions.models import Role
+from unions.permissions import (
+    RoleRequiredMixin,
+    StaffRequiredMixin,
+    is_chair,
+    is_district_staff,
+    user_role,
+    user_union_id,
+)
+from unions.views import Breadcrumbs, ScopedFilteredListView
+
+from . import eligibility, services
+from .exports import build_nominations_workbook
+from .filters import NominationFilter, PersonFilter
+from .forms import CorrectionForm, IntroductionForm, MoveForm, NominationForm, ReasonForm
+from .models import Nomination, NominationEvent, Person, Status
+from .tables import NominationTable, PersonTable
+
+
+class NominationReaderMixin(RoleRequiredMixin):
+    def test_role(self, user) -> bool:
+        return user_role(user) in ("admin", Role.STAFF, Role.LEADERSHIP, Role.CHAIR, Role.PARTY_VIEWER)
+
+
+class PersonReaderMixin(RoleRequiredMixin):
+    def test_role(self, user) -> bool:
+        return user_role(user) in ("admin", Role.STAFF, Role.LEADERSHIP, Role.CHAIR)
+
+
+class NominatorMixin(RoleRequiredMixin):
+    def test_role(self, user) -> bool:
+        return is_district_staff(user) or is_chair(user)
+
+
+def may_see_full_citizen_id(user, person: Person) -> bool:
+    """Staff and the person's own union chair see the whole number; others see it masked."""
+    return is_district_staff(user) or (is_chair(user) and user_union_id(user) == person.union_id)
+
+
+# ---------------------------------------------------------------------------------------
+# Lists
+# ---------------------------------------------------------------------------------------
+
+
+class NominationListView(NominationReaderMixin, ScopedFilteredListView):
+    model = Nomination
+    filterset_class = NominationFilter
+    table_class = NominationTable
+    template_name = "candidates/nomination_list.html"
+    title = gettext_lazy("Hồ sơ nguồn phát triển Đảng")
+    breadcrumbs = [(gettext_lazy("Hồ sơ nguồn"), None)]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person", "union")
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        if is_chair(self.request.user):
+            filterset.form.fields.pop("union", None)
+        return filterset
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            # Exactly what the list shows: same scope, filters and sort order, without paging.
+            filterset = self.get_filterset(self.get_filterset_class())
+            queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+            table = self.get_table_class()(queryset)
+            table.order_by = request.GET.get("sort") or table.Meta.order_by
+            return xlsx_response(build_nominations_workbook(table.data.data), "ho-so-nguon.xlsx")
+        return super().get(request, *args, **kwargs)
+
+
+class PersonListView(PersonReaderMixin, ScopedFilteredListView):
+    model = Person
+    filterset_class = PersonFilter
+    table_class = PersonTable
+    title = gettext_lazy("Đoàn viên")
+    breadcrumbs = [(gettext_lazy("Đoàn viên"), None)]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("union")
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        if is_chair(self.request.user):
+            filterset.form.fields.pop("union", None)
+        return filterset
+
+
+class ReviewQueueView(StaffRequiredMixin, Breadcrumbs, View):
+    """Nominations waiting for the staff's eligibility review, with bulk approval."""
+
+    template_name = "candidates/review_queue.html"
+    breadcrumbs = [(gettext_lazy("Hồ sơ nguồn"), "candidates:nomination_list"), (gettext_lazy("Duyệt hồ sơ"), None)]
+
+    def queryset(self):
+        return (
+            Nomination.objects.for_user(self.request.user)
+            .filter(status=Status.NOMINATED)
+            .select_related("person", "union")
+            .order_by("nominated_on", "search_folded", "pk")
+        )
+
+    def get(self, request):
+        queryset = self.queryset()
+        union = request.GET.get("union")
+        if union and union.isdigit():
+            queryset = queryset.filter(union_id=int(union))
+        rows = list(queryset[:500])
+        context = {"rows": rows, "total": queryset.count(), "breadcrumbs": self.breadcrumbs}
+        return render(request, self.template_name, context)
+
+    def post(self, request):
+        ids = [int(i) for i in request.POST.getlist("selected") if i.isdigit()]
+        if not ids:
+            messages.warning(request, _("Chưa chọn hồ sơ nào."))
+            return redirect("candidates:review_queue")
+        chosen = list(self.queryset().filter(pk__in=ids))
+        approved, problems = services.bulk_approve(chosen, request.user)
+        if approved:
+            messages.success(request, _("Đã duyệt %(n)s hồ sơ.") % {"n": len(approved)})
+        for problem in problems:
+            messages.error(request, problem)
+        return redirect("candidates:review_queue")
+
+
+# ---------------------------------------------------------------------------------------
+# Nominating one person
+# ---------------------------------------------------------------------------------------
+
+
+def _findings_for_form(form: NominationForm) -> list[eligibility.Finding]:
+    data = form.cleaned_data
+    union = data.get("union")
+    if union is None or not data.get("nominated_on"):
+        return []
+    return eligibility.check(
+        services.facts_from_data(form.person_data(), union), data["nominated_on"], data["nominated_on"].year
+    )
+
+
+class NominationCreateView(NominatorMixin, Breadcrumbs, FormView):
+    form_class = NominationForm
+    template_name = "candidates/nomination_form.html"
+    breadcrumbs = [
+        (gettext_lazy("Hồ sơ nguồn"), "candidates:nomination_list"),
+        (gettext_lazy("Giới thiệu đoàn viên"), None),
+    ]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        findings = _findings_for_form(form)
+        if "save" not in self.request.POST:
+            return self.render_to_response(self.get_context_data(form=form, findings=findings, checked=True))
+        data = form.cleaned_data
+        request = services.NominationRequest(
+            person=form.person_data(),
+            union=data["union"],
+            year=data["nominated_on"].year,
+            nominated_on=data["nominated_on"],
+            voluntary_application=data["voluntary_application"],
+            chair_assessment=data["chair_assessment"],
+            qualities_confirmed=data["qualities_confirmed"],
+        )
+        try:
+            nomination = services.create_nomination(request, self.request.user)
+        except services.EligibilityBlocked as blocked:
+            form.add_error(None, _("Không thể gửi hồ sơ: đoàn viên chưa đủ điều kiện."))
+            return self.render_to_response(self.get_context_data(form=form, findings=blocked.findings, checked=True))
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            return self.form_invalid(form)
+        if nomination.warnings:
+            messages.warning(
+                self.request,
+                _("Đã gửi hồ sơ của %(n)s, kèm %(k)s cảnh báo để cán bộ LĐLĐ xem xét.")
+                % {"n": nomination.person.full_name, "k": len(nomination.warnings)},
+            )
+        else:
+            messages.success(self.request, _("Đã gửi hồ sơ của %(n)s.") % {"n": nomination.person.full_name})
+        return redirect(nomination.get_absolute_url())
+
+
+def eligibility_check(request):
+    """Eligibility feedback while the chair types (the nomination form posts here)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not (is_district_staff(request.user) or is_chair(request.user)):
+        raise PermissionDenied
+    form = NominationForm(request.POST, user=request.user)
+    form.is_valid()  # partial data is fine: judge what is there
+    findings = []
+    if form.cleaned_data.get("union") and form.cleaned_data.get("nominated_on"):
+        findings = _findings_for_form(form)
+    return render(
+        request,
+        "candidates/_findings.html",
+        {"findings": findings, "checked": bool(form.cleaned_data.get("date_of_birth"))},
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# One nomination
+# ---------------------------------------------------------------------------------------
+
+
+class NominationDetailView(NominationReaderMixin, Breadcrumbs, DetailView):
+    model = Nomination
+    template_name = "candidates/nomination_detail.html"
+
+    def get_queryset(self):
+        return (
+            Nomination.objects.for_user(self.request.user)
+            .select_related("person", "union__enterprise", "federation", "introduction__receiving_organization")
+            .prefetch_related(
+                Prefetch(
+                    "events",
+                    queryset=NominationEvent.objects.select_related("recorded_by").order_by("recorded_at", "pk"),
+                )
+            )
+        )
+
+    def get_breadcrumbs(self):
+        return [(_("Hồ sơ nguồn"), "candidates:nomination_list"), (str(self.object), None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        nomination = self.object
+        moves = services.allowed_moves(nomination, user)
+        context.update(
+            {
+                "moves": [(s, Status(s).label) for s in moves if s != Status.INTRODUCED],
+                "can_introduce": Status.INTRODUCED in moves,
+                "introduction_form": IntroductionForm(user=user, initial={"version": nomination.version}),
+                "move_form": MoveForm(user=user, initial={"version": nomination.version}),
+                "is_staff": is_district_staff(user),
+                "correction_form": CorrectionForm(initial={"version": nomination.version}),
+                "show_full_id": may_see_full_citizen_id(user, nomination.person),
+                "can_see_person": user_role(user) != Role.PARTY_VIEWER,
+            }
+        )
+        return context
+
+
+class NominationActionView(View):
+    """Base for POST-only actions on one scoped nomination."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self.nomination = get_object_or_404(
+            Nomination.objects.for_user(request.user).select_related("person"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def done(self):
+        return redirect(self.nomination.get_absolute_url())
+
+    def fail(self, errors):
+        for error in errors:
+            messages.error(self.request, error)
+        return self.done()
+
+
+class NominationMoveView(NominationActionView):
+    def post(self, request, pk):
+        to_status = request.POST.get("to_status")
+        if to_status == Status.INTRODUCED:
+            return self.introduce()
+        form = MoveForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return self.fail(
+                [
+                    f"{form.fields[f].label if f in form.fields else ''}: {e}".lstrip(": ")
+                    for f, errs in form.errors.items()
+                    for e in errs
+                ]
+            )
+        try:
+            services.move(
+                self.nomination,
+                form.cleaned_data["to_status"],
+                request.user,
+                reason=form.cleaned_data["reason"],
+                on=form.cleaned_data["happened_on"],
+                details=form.details(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            return self.fail(exc.messages)
+        messages.success(
+            request,
+            _("Hồ sơ của %(n)s đã chuyển sang “%(s)s”.")
+            % {"n": self.nomination.person.full_name, "s": Status(to_status).label},
+        )
+        return self.done()
+
+    def introduce(self):
+        from django.db import transaction
+
+        form = IntroductionForm(self.request.POST, user=self.request.user)
+        if not form.is_valid():
+            return self.fail(
+                [
+                    f"{form.fields[f].label if f in form.fields else ''}: {e}".lstrip(": ")
+                    for f, errs in form.errors.items()
+                    for e in errs
+                ]
+            )
+        try:
+            with transaction.atomic():
+                nomination = services.move(
+                    self.nomination,
+                    Status.INTRODUCED,
+                    self.request.user,
+                    on=form.cleaned_data["resolution_date"],
+                    details={"resolution_number": form.cleaned_data["resolution_number"]},
+                    expected_version=form.cleaned_data["version"],
+                )
+                introduction = form.save(commit=False)
+                introduction.nomination = nomination
+                introduction.save()
+        except ValidationError as exc:
+            return self.fail(exc.messages)
+        messages.success(
+            self.request,
+            _("Đã ghi nghị quyết giới thiệu %(n)s cho %(o)s.")
+            % {"n": self.nomination.person.full_name, "o": introduction.receiving_organization.name},
+        )
+        return self.done()
+
+
+class AcceptWarningsView(NominationActionView):
+    def post(self, request, pk):
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            return self.fail([_("Cần ghi lý do chấp nhận cảnh báo.")])
+        try:
+            services.accept_warnings(self.nomination, request.user, form.cleaned_data["reason"])
+        except ValidationError as exc:
+            return self.fail(exc.messages)
+        messages.success(request, _("Đã chấp nhận cảnh báo của hồ sơ %(n)s.") % {"n": self.nomination.person.full_name})
+        return self.done()
+
+
+class NominationCorrectView(NominationActionView):
+    def post(self, request, pk):
+        form = CorrectionForm(request.POST)
+        if not form.is_valid():
+            return self.fail([_("Cần chọn trạng thái và ghi lý do đính chính.")])
+        try:
+            services.correct(self.nomination, form.cleaned_data["to_status"], request.user, form.cleaned_data["reason"])
+        except ValidationError as exc:
+            return self.fail(exc.messages)
+        messages.success(request, _("Đã ghi đính chính cho hồ sơ %(n)s.") % {"n": self.nomination.person.full_name})
+        return self.done()
+
+
+# ---------------------------------------------------------------------------------------
+# One person
+# ---------------------------------------------------------------------------------------
+
+
+class PersonDetailView(PersonReaderMixin, Breadcrumbs, DetailView):
+    model = Person
+    template_name = "candidates/person_detail.html"
+
+    def get_queryset(self):
+        return (
+            Person.objects.for_user(self.request.user)
+            .select_related("union__enterprise", "federation")
+            .prefetch_related(
+                Prefetch(
+                    "nominations",
+                    queryset=Nomination.objects.select_related("union", "introduction__receiving_organization")
+                    .prefetch_related(
+                        Prefetch("events", queryset=NominationEvent.objects.select_related("recorded_by"))
+                    )
+                    .order_by("-year", "-pk"),
+                )
+            )
+        )
+
+    def get_breadcrumbs(self):
+        return [(_("Đoàn viên"), "candidates:person_list"), (self.object.full_name, None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["show_full_id"] = may_see_full_citizen_id(self.request.user, self.object)
+        return context

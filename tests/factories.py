@@ -74,3 +74,58 @@ def make_user(role: str | None = None, federation=None, union=None, party_organi
             user=user, role=role, federation=federation, union=union, party_organization=party_organization
         )
     return user
+
+
+# --- people and nominations -------------------------------------------------------------
+
+_citizen = itertools.count(1)
+
+
+def person_data(**kwargs) -> dict:
+    """Person fields as a nomination form or upload row provides them (invented values)."""
+    import datetime
+
+    data = {
+        "full_name": f"Nguyễn Thị Thử {next(_seq)}",
+        "sex": "F",
+        "date_of_birth": datetime.date(1995, 5, 5),
+        "ethnicity": "Kinh",
+        "religion": "Không",
+        "citizen_id": f"099{next(_citizen):09d}",
+        "education": "12/12",
+        "profession": "",
+        "job_title": "Công nhân",
+        "union_joined_on": datetime.date(2018, 1, 1),
+        "phone": "",
+        "residence_province": "Thành phố Hải Phòng",
+        "residence_district": "Huyện Tiên Lãng",
+        "residence_commune": "Xã Tiên Cường",
+        "current_address": "",
+        "is_party_member": False,
+        "discipline_until": None,
+        "note": "",
+    }
+    data.update(kwargs)
+    return data
+
+
+def make_nomination(union, year: int = 2022, nominated_on=None, user=None, **person_kwargs):
+    """A nomination created through the real service (as the district staff would)."""
+    import datetime
+
+    from candidates import services
+
+    if user is None:
+        user = make_user("staff", federation=union.federation)
+    return services.create_nomination(
+        services.NominationRequest(
+            person=person_data(**person_kwargs),
+            union=union,
+            year=year,
+            nominated_on=nominated_on or datetime.date(year, 2, 1),
+            voluntary_application=True,
+            chair_assessment="Gương mẫu, tích cực.",
+            qualities_confirmed=True,
+        ),
+        user,
+    )

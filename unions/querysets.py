@@ -41,7 +41,10 @@ class ScopedQuerySet(models.QuerySet):
         if profile.role == Role.CHAIR:
             if self.union_lookup is None or profile.union_id is None:
                 return self.none()
-            return self.filter(**{self.union_lookup: profile.union_id}).distinct()
+            scoped = self.filter(**{self.union_lookup: profile.union_id})
+            # Only a lookup through a to-many relation can repeat rows (and DISTINCT
+            # would forbid SELECT … FOR UPDATE on the common case).
+            return scoped.distinct() if self._lookup_is_multi(self.union_lookup) else scoped
         if profile.role == Role.PARTY_VIEWER:
             return self.party_viewer_filter(profile)
         return self.none()
@@ -49,12 +52,33 @@ class ScopedQuerySet(models.QuerySet):
     def party_viewer_filter(self, profile):
         return self.none()
 
-    def search(self, text: str, field: str = "name_folded"):
-        """Accent- and case-insensitive search on a stored folded column."""
+    def _lookup_is_multi(self, lookup: str) -> bool:
+        """True when `lookup` crosses a to-many relation (so one row can match twice)."""
+        model = self.model
+        for part in lookup.split("__"):
+            if part == "pk":
+                return False
+            field = model._meta.get_field(part)
+            if field.one_to_many or field.many_to_many:
+                return True
+            if not field.is_relation:
+                return False
+            model = field.related_model
+        return False
+
+    def search(self, text: str, field: str = "name_folded", also: tuple[str, ...] = ()):
+        """Accent- and case-insensitive search on a stored folded column.
+
+        Every word must appear in `field` or in one of the `also` folded columns
+        (which may follow forward relations, e.g. "enterprise__name_folded").
+        """
         words = fold(text).split()
         condition = Q()
         for word in words:
-            condition &= Q(**{f"{field}__contains": word})
+            word_condition = Q(**{f"{field}__contains": word})
+            for other in also:
+                word_condition |= Q(**{f"{other}__contains": word})
+            condition &= word_condition
         return self.filter(condition) if words else self
 
 

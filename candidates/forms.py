@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tienlang.lib.text import clean_text
+from unions.models import GrassrootsUnion, PartyOrganization
+from unions.permissions import is_district_staff, user_union_id
+
+from .models import CITIZEN_ID_RE, PHONE_RE, Education, Introduction, Sex, Status
+
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+class NominationForm(forms.Form):
+    """The chair's nomination of one person (person's details + the chair's assessment)."""
+
+    union = forms.ModelChoiceField(label=_("Công đoàn cơ sở"), queryset=GrassrootsUnion.objects.none())
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=Sex.choices)
+    date_of_birth = forms.DateField(label=_("Ngày sinh"), widget=DATE_WIDGET)
+    ethnicity = forms.CharField(label=_("Dân tộc"), max_length=40, initial="Kinh")
+    religion = forms.CharField(label=_("Tôn giáo"), max_length=60, initial="Không")
+    citizen_id = forms.CharField(
+        label=_("Số CCCD"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+    )
+    education = forms.ChoiceField(label=_("Trình độ học vấn"), choices=Education.choices, initial=Education.GRADE_12)
+    profession = forms.CharField(label=_("Chuyên môn, nghề nghiệp"), max_length=120, required=False)
+    job_title = forms.CharField(label=_("Chức vụ, công việc"), max_length=120, required=False)
+    union_joined_on = forms.DateField(label=_("Ngày vào Công đoàn"), widget=DATE_WIDGET)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=15, required=False)
+    residence_province = forms.CharField(label=_("Tỉnh/Thành phố thường trú"), max_length=80)
+    residence_district = forms.CharField(label=_("Quận/Huyện thường trú"), max_length=80)
+    residence_commune = forms.CharField(label=_("Xã/Phường thường trú"), max_length=80)
+    current_address = forms.CharField(label=_("Nơi ở hiện nay"), max_length=255, required=False)
+    is_party_member = forms.BooleanField(label=_("Đã là đảng viên"), required=False)
+    discipline_until = forms.DateField(
+        label=_("Đang chịu kỷ luật đến ngày"), required=False, widget=DATE_WIDGET, help_text=_("Để trống nếu không.")
+    )
+    nominated_on = forms.DateField(label=_("Ngày giới thiệu"), widget=DATE_WIDGET, initial=timezone.localdate)
+    voluntary_application = forms.BooleanField(label=_("Đã có đơn tự nguyện của đoàn viên"), required=True)
+    chair_assessment = forms.CharField(
+        label=_("Nhận xét của Chủ tịch CĐCS"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Lập trường chính trị, phẩm chất đạo đức, gương mẫu trong lao động, hoạt động công đoàn."),
+    )
+    qualities_confirmed = forms.BooleanField(
+        label=_("Tôi xác nhận đoàn viên đạt các tiêu chuẩn về chính trị, đạo đức, được tập thể tín nhiệm"),
+        required=True,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        unions = GrassrootsUnion.objects.for_user(user).select_related("enterprise")
+        self.fields["union"].queryset = unions
+        if not is_district_staff(user):
+            self.fields["union"].initial = user_union_id(user)
+            self.fields["union"].widget = forms.HiddenInput()
+        self.helper = FormHelper()
+        self.helper.form_id = "nomination-form"
+        self.helper.attrs = {"data-check-url": "/candidates/check/"}
+        self.helper.layout = Layout(
+            "union",
+            Fieldset(
+                _("Thông tin đoàn viên"),
+                Div(
+                    Div("full_name", css_class="col-md-6"),
+                    Div("sex", css_class="col-md-2"),
+                    Div("date_of_birth", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("citizen_id", css_class="col-md-4"),
+                    Div("ethnicity", css_class="col-md-4"),
+                    Div("religion", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("education", css_class="col-md-4"),
+                    Div("profession", css_class="col-md-4"),
+                    Div("job_title", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div(Div("union_joined_on", css_class="col-md-4"), Div("phone", css_class="col-md-4"), css_class="row"),
+            ),
+            Fieldset(
+                _("Nơi thường trú"),
+                Div(
+                    Div("residence_province", css_class="col-md-4"),
+                    Div("residence_district", css_class="col-md-4"),
+                    Div("residence_commune", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                "current_address",
+            ),
+            Fieldset(
+                _("Điều kiện"),
+                Div(
+                    Div("is_party_member", css_class="col-md-4"),
+                    Div("discipline_until", css_class="col-md-4"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                _("Giới thiệu"),
+                "nominated_on",
+                "voluntary_application",
+                "chair_assessment",
+                "qualities_confirmed",
+            ),
+            HTML('<div id="eligibility-feedback" aria-live="polite">{% include "candidates/_findings.html" %}</div>'),
+            Submit("action", _("Kiểm tra điều kiện"), css_class="btn-outline-primary", formnovalidate=True),
+            Submit("save", _("Gửi hồ sơ"), css_class="ms-2"),
+        )
+
+    def clean_citizen_id(self) -> str:
+        value = re.sub(r"[\s.\-]", "", self.cleaned_data["citizen_id"])
+        if not CITIZEN_ID_RE.match(value):
+            raise forms.ValidationError(_("Số CCCD phải gồm đúng 12 chữ số (giữ nguyên các số 0 ở đầu)."))
+        return value
+
+    def clean_phone(self) -> str:
+        value = re.sub(r"[\s.\-]", "", self.cleaned_data.get("phone") or "")
+        if value and not PHONE_RE.match(value):
+            raise forms.ValidationError(_("Số điện thoại Việt Nam không hợp lệ (ví dụ 0912345678)."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        for name, value in list(data.items()):
+            if isinstance(value, str):
+                data[name] = clean_text(value) if name != "chair_assessment" else value.strip()
+        dob, joined = data.get("date_of_birth"), data.get("union_joined_on")
+        if dob and joined and joined <= dob:
+            self.add_error("union_joined_on", _("Ngày vào Công đoàn phải sau ngày sinh."))
+        return data
+
+    def person_data(self) -> dict:
+        from .services import PERSON_FIELDS
+
+        return {name: self.cleaned_data.get(name) for name in PERSON_FIELDS if name in self.cleaned_data}
+
+
+class MoveForm(forms.Form):
+    to_status = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    happened_on = forms.DateField(label=_("Ngày"), widget=DATE_WIDGET, initial=timezone.localdate)
+    reason = forms.CharField(label=_("Lý do, ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=40, required=False)
+    organization = forms.ModelChoiceField(
+        label=_("Tổ chức Đảng"), queryset=PartyOrganization.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = PartyOrganization.objects.for_user(user).active()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to_status") == Status.ADMITTED:
+            if not data.get("decision_number"):
+                self.add_error("decision_number", _("Cần số quyết định kết nạp."))
+            if not data.get("organization"):
+                self.add_error("organization", _("Cần tổ chức Đảng kết nạp."))
+        return data
+
+    def details(self) -> dict:
+        details = {}
+        if self.cleaned_data.get("decision_number"):
+            details["decision_number"] = self.cleaned_data["decision_number"]
+        if self.cleaned_data.get("organization"):
+            details["organization_id"] = self.cleaned_data["organization"].pk
+            details["organization"] = self.cleaned_data["organization"].name
+        return details
+
+
+class IntroductionForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Introduction
+        fields = [
+            "resolution_number",
+            "resolution_date",
+            "meeting_date",
+            "committee_total",
+            "committee_present",
+            "votes_for",
+            "votes_against",
+            "receiving_organization",
+            "co_introducer_name",
+            "co_introducer_worked_since",
+            "residence_comment_requested",
+        ]
+        widgets = {
+            "resolution_date": DATE_WIDGET,
+            "meeting_date": DATE_WIDGET,
+            "co_introducer_worked_since": DATE_WIDGET,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receiving_organization"].queryset = PartyOrganization.objects.for_user(user).active()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        present, total = data.get("committee_present"), data.get("committee_total")
+        votes_for, against = data.get("votes_for") or 0, data.get("votes_against") or 0
+        if present is not None and total is not None and present > total:
+            self.add_error("committee_present", _("Số ủy viên dự họp không thể lớn hơn tổng số ủy viên."))
+        if present is not None and votes_for + against > present:
+            self.add_error("votes_for", _("Tổng số phiếu vượt quá số ủy viên dự họp."))
+        if total and votes_for * 2 <= total:
+            self.add_error("votes_for", _("Nghị quyết giới thiệu cần trên một nửa tổng số ủy viên BCH tán thành."))
+        meeting, since = data.get("meeting_date"), data.get("co_introducer_worked_since")
+        if meeting and since:
+            from .eligibility import full_months
+
+            if full_months(since, meeting) < 12:
+                self.add_error(
+                    "co_introducer_worked_since",
+                    _("Đảng viên giới thiệu phải cùng công tác với người vào Đảng ít nhất 12 tháng."),
+                )
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CorrectionForm(ReasonForm):
+    to_status = forms.ChoiceField(label=_("Đưa về trạng thái"), choices=Status.choices)

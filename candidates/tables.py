@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Nomination, Person
+
+STATUS_CSS = {
+    "nominated": "secondary",
+    "approved": "primary",
+    "rejected": "danger",
+    "enrolled": "info",
+    "completed": "success",
+    "not_completed": "warning",
+    "introduced": "success",
+    "admitted": "success",
+    "official": "dark",
+    "withdrawn": "light",
+}
+
+
+def status_badge(record) -> str:
+    return format_html(
+        '<span class="badge text-bg-{}">{}</span>',
+        STATUS_CSS.get(record.status, "secondary"),
+        record.get_status_display(),
+    )
+
+
+class NominationTable(tables.Table):
+    name = tables.Column(
+        verbose_name=_("Họ và tên"), accessor="person__full_name", order_by=("search_folded",), linkify=True
+    )
+    citizen_id = tables.Column(verbose_name=_("Số CCCD"), accessor="person__masked_citizen_id", orderable=False)
+    date_of_birth = tables.DateColumn(verbose_name=_("Ngày sinh"), accessor="person__date_of_birth")
+    union = tables.Column(verbose_name=_("Công đoàn cơ sở"), accessor="union__code", order_by=("union__code",))
+    year = tables.Column(verbose_name=_("Năm"))
+    status = tables.Column(verbose_name=_("Trạng thái"))
+    in_district = tables.BooleanColumn(verbose_name=_("Trong huyện"), yesno="✔,—")
+    warnings = tables.Column(verbose_name=_("Cảnh báo"), orderable=False, empty_values=())
+
+    class Meta:
+        model = Nomination
+        fields = ["name", "citizen_id", "date_of_birth", "union", "year", "status", "in_district", "warnings"]
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        order_by = "name"
+
+    def render_name(self, value, record):
+        return value
+
+    def render_status(self, value, record):
+        return status_badge(record)
+
+    def render_warnings(self, value, record):
+        if not record.warnings:
+            return ""
+        css = "success" if record.warnings_accepted else "warning"
+        return format_html('<span class="badge text-bg-{}">{}</span>', css, len(record.warnings))
+
+
+class PersonTable(tables.Table):
+    full_name = tables.Column(verbose_name=_("Họ và tên"), linkify=True, order_by=("name_folded",))
+    citizen_id = tables.Column(verbose_name=_("Số CCCD"), accessor="masked_citizen_id", orderable=False)
+    date_of_birth = tables.DateColumn(verbose_name=_("Ngày sinh"))
+    sex = tables.Column(verbose_name=_("Giới tính"))
+    union = tables.Column(verbose_name=_("Công đoàn cơ sở"), accessor="union__code")
+    residence = tables.Column(verbose_name=_("Thường trú"), orderable=False)
+
+    class Meta:
+        model = Person
+        fields = ["full_name", "citizen_id", "date_of_birth", "sex", "union", "residence"]
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        order_by = "full_name"
