@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
@@ -57,16 +58,16 @@ class NominationForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        unions = GrassrootsUnion.objects.for_user(user).select_related("enterprise")
-        self.fields["union"].queryset = unions
+        self.fields["union"].queryset = GrassrootsUnion.objects.for_user(user).select_related("enterprise")
         if not is_district_staff(user):
-            self.fields["union"].initial = user_union_id(user)
-            self.fields["union"].widget = forms.HiddenInput()
+            # A chair nominates for their own union only: whatever the request says is ignored.
+            del self.fields["union"]
+            self.own_union = GrassrootsUnion.objects.for_user(user).filter(pk=user_union_id(user)).first()
         self.helper = FormHelper()
         self.helper.form_id = "nomination-form"
         self.helper.attrs = {"data-check-url": "/candidates/check/"}
         self.helper.layout = Layout(
-            "union",
+            "union" if "union" in self.fields else HTML(""),
             Fieldset(
                 _("Thông tin đoàn viên"),
                 Div(
@@ -115,7 +116,14 @@ class NominationForm(forms.Form):
                 "qualities_confirmed",
             ),
             HTML('<div id="eligibility-feedback" aria-live="polite">{% include "candidates/_findings.html" %}</div>'),
-            Submit("action", _("Kiểm tra điều kiện"), css_class="btn-outline-primary", formnovalidate=True),
+            StrictButton(
+                _("Kiểm tra điều kiện"),
+                type="submit",
+                name="action",
+                value="check",
+                css_class="btn-outline-primary",
+                formnovalidate="formnovalidate",
+            ),
             Submit("save", _("Gửi hồ sơ"), css_class="ms-2"),
         )
 
@@ -141,6 +149,9 @@ class NominationForm(forms.Form):
             self.add_error("union_joined_on", _("Ngày vào Công đoàn phải sau ngày sinh."))
         return data
 
+    def chosen_union(self):
+        return self.cleaned_data.get("union") if "union" in self.fields else self.own_union
+
     def person_data(self) -> dict:
         from .services import PERSON_FIELDS
 
@@ -159,7 +170,7 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = PartyOrganization.objects.for_user(user).active()
+        self.fields["organization"].queryset = PartyOrganization.objects.for_user(user).filter(retired_on__isnull=True)
 
     def clean(self):
         data = super().clean()
@@ -206,7 +217,9 @@ class IntroductionForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["receiving_organization"].queryset = PartyOrganization.objects.for_user(user).active()
+        self.fields["receiving_organization"].queryset = PartyOrganization.objects.for_user(user).filter(
+            retired_on__isnull=True
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
 

@@ -143,7 +143,7 @@ class ReviewQueueView(StaffRequiredMixin, Breadcrumbs, View):
 
 def _findings_for_form(form: NominationForm) -> list[eligibility.Finding]:
     data = form.cleaned_data
-    union = data.get("union")
+    union = form.chosen_union()
     if union is None or not data.get("nominated_on"):
         return []
     return eligibility.check(
@@ -169,7 +169,7 @@ class NominationCreateView(NominatorMixin, Breadcrumbs, FormView):
         data = form.cleaned_data
         request = services.NominationRequest(
             person=form.person_data(),
-            union=data["union"],
+            union=form.chosen_union(),
             year=data["nominated_on"].year,
             nominated_on=data["nominated_on"],
             voluntary_application=data["voluntary_application"],
@@ -206,7 +206,7 @@ def eligibility_check(request):
     form = NominationForm(request.POST, user=request.user)
     form.is_valid()  # partial data is fine: judge what is there
     findings = []
-    if form.cleaned_data.get("union") and form.cleaned_data.get("nominated_on"):
+    if form.chosen_union() is not None and form.cleaned_data.get("nominated_on"):
         findings = _findings_for_form(form)
     return render(
         request,

@@ -25,6 +25,11 @@ def make_area(**kwargs) -> AdministrativeUnit:
 
 
 def make_federation(**kwargs) -> Federation:
+    if "area" not in kwargs:
+        city = AdministrativeUnit.objects.get_or_create(name="Thành phố Hải Phòng", level="province")[0]
+        kwargs["area"] = AdministrativeUnit.objects.get_or_create(
+            name="Huyện Tiên Lãng", level="district", parent=city
+        )[0]
     kwargs.setdefault("name", f"Liên đoàn Lao động huyện Thử Nghiệm {next(_seq)}")
     kwargs.setdefault("place_name", "Thử Nghiệm")
     return Federation.objects.create(**kwargs)
@@ -91,7 +96,7 @@ def person_data(**kwargs) -> dict:
         "date_of_birth": datetime.date(1995, 5, 5),
         "ethnicity": "Kinh",
         "religion": "Không",
-        "citizen_id": f"099{next(_citizen):09d}",
+        "citizen_id": f"098{next(_citizen):09d}",
         "education": "12/12",
         "profession": "",
         "job_title": "Công nhân",
@@ -129,3 +134,36 @@ def make_nomination(union, year: int = 2022, nominated_on=None, user=None, **per
         ),
         user,
     )
+
+
+def make_committee_member(**kwargs):
+    from unions.models import CommitteeMember
+
+    n = next(_seq)
+    if "union" not in kwargs:
+        kwargs["union"] = make_union()
+    kwargs.setdefault("full_name", f"Ủy Viên Thử Nghiệm {n}")
+    kwargs.setdefault("sex", "F")
+    kwargs.setdefault("position", CommitteeMember.Position.MEMBER)
+    kwargs.setdefault("term_start", datetime.date(2020, 7, 1))
+    kwargs.setdefault("term_end", datetime.date(2025, 6, 30))
+    return CommitteeMember.objects.create(**kwargs)
+
+
+def make_figure(**kwargs):
+    from unions.models import WorkforceFigure
+
+    if "enterprise" not in kwargs:
+        kwargs["enterprise"] = make_enterprise()
+    kwargs.setdefault("year", 2022)
+    kwargs.setdefault("workers", 100)
+    kwargs.setdefault("union_members", 90)
+    kwargs.setdefault("party_members", 3)
+    return WorkforceFigure.objects.create(**kwargs)
+
+
+def make_commune_for(federation) -> AdministrativeUnit:
+    """A commune inside the federation's own district (where its forms and imports look)."""
+    if federation.area_id:
+        return make_area(parent=federation.area)
+    return make_area()
