@@ -1,6 +1,13 @@
-from django.urls import path
+from django.urls import path, re_path
+
+from . import views
 
 app_name = "reports"
 
-# The report centre (SPEC §4) is mounted here.
-urlpatterns: list[path] = []
+urlpatterns = [
+    path("", views.report_centre, name="centre"),
+    path("quotas/", views.quota_list, name="quota_list"),
+    path("earlier-years/", views.aggregates, name="aggregates"),
+    re_path(r"^(?P<kind>[a-z]+)\.xlsx$", views.report_download, name="download"),
+    path("<slug:kind>/", views.report_screen, name="screen"),
+]

@@ -1,20 +1,246 @@
 from __future__ import annotations
 
-from django.shortcuts import render
+import datetime
 
-from unions.permissions import get_profile, user_role
-from unions.views import union_counts_for
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from unions.models import Role
+from unions.permissions import is_district_staff, user_role
+
+from . import charts, queries
+from .exports import KINDS, TITLES, build_report
+from .forms import AggregateFormSet, FederationTargetForm, QuotaFormSet
+from .models import FederationTarget, UnionQuota, YearlyAggregate
+from .queries import Scope
+
+PERSONAL_LISTS = {"roster", "stipends"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _year(request, scope: Scope) -> int:
+    value = request.GET.get("year")
+    if not value:
+        return queries.latest_year(scope)
+    if not value.isdigit() or not 2000 <= int(value) <= 2100:
+        raise ValueError(value)
+    return int(value)
+
+
+def _allowed(user, kind: str) -> bool:
+    role = user_role(user)
+    if role is None:
+        return False
+    return not (kind in PERSONAL_LISTS and role == Role.PARTY_VIEWER)
 
 
 def dashboard(request):
-    """The home page: figures for the user's own scope."""
+    """This year's funnel, quota progress, in/out of district, classes, stipends, trend, my actions."""
     user = request.user
-    profile = get_profile(user)
+    scope = Scope(user=user)
+    role = user_role(user)
+    if role is None:
+        return render(request, "dashboard_empty.html", status=200)
+    try:
+        year = _year(request, scope)
+    except ValueError:
+        year = queries.latest_year(scope)
+    report = queries.quota_report(scope, year)
+    trend = queries.history(scope, until=max(year, datetime.date.today().year))
+    profile = getattr(user, "profile", None)
     context = {
-        "counts": union_counts_for(user),
+        "year": year,
+        "years": list(range(datetime.date.today().year, queries.FIRST_YEAR - 1, -1)),
+        "report": report,
+        "funnel": queries.funnel(report),
+        "funnel_chart": charts.funnel_svg(queries.funnel(report)),
+        "trend_chart": charts.trend_svg(trend),
+        "target": queries.federation_target(scope, year),
+        "actions": queries.needs_action(scope),
+        "classes": _classes_summary(scope, year),
         "union": profile.union if profile and profile.union_id else None,
-        "federation": profile.federation if profile else None,
-        "role_name": profile.get_role_display() if profile else ("Quản trị hệ thống" if user.is_superuser else ""),
-        "role_key": user_role(user),
+        "federation": scope.issuing_federation(),
+        "role_key": role,
+        "role_name": profile.get_role_display() if profile else _("Quản trị hệ thống"),
+        "counts": queries_register_counts(scope),
     }
     return render(request, "dashboard.html", context)
+
+
+def queries_register_counts(scope: Scope) -> dict:
+    enterprises = scope.enterprises()
+    return {
+        "enterprises": enterprises.count(),
+        "with_party": enterprises.filter(party_org_since__isnull=False).count(),
+        "unions": scope.unions().count(),
+    }
+
+
+def _classes_summary(scope: Scope, year: int):
+    """Classes running and stipends committed vs paid, when the classes app provides them."""
+    try:
+        from classes import queries as class_queries
+    except ImportError:
+        return None
+    summary = getattr(class_queries, "dashboard_summary", None)
+    return summary(scope, year) if summary else None
+
+
+def report_centre(request):
+    scope = Scope(user=request.user)
+    try:
+        year = _year(request, scope)
+    except ValueError:
+        return HttpResponseBadRequest(_("Năm không hợp lệ."), content_type="text/plain; charset=utf-8")
+    kinds = [(kind, TITLES[kind], _allowed(request.user, kind)) for kind in KINDS]
+    context = {
+        "year": year,
+        "years": list(range(datetime.date.today().year, queries.FIRST_YEAR - 1, -1)),
+        "kinds": kinds,
+        "breadcrumbs": [(_("Báo cáo"), None)],
+    }
+    return render(request, "reports/centre.html", context)
+
+
+def report_screen(request, kind: str):
+    """The report's figures on screen: the same query layer as the Excel file."""
+    if kind not in KINDS:
+        raise Http404
+    if not _allowed(request.user, kind):
+        raise PermissionDenied
+    scope = Scope(user=request.user)
+    try:
+        year = _year(request, scope)
+    except ValueError:
+        return HttpResponseBadRequest(_("Năm không hợp lệ."), content_type="text/plain; charset=utf-8")
+    context = {
+        "kind": kind,
+        "title": TITLES[kind],
+        "year": year,
+        "years": list(range(datetime.date.today().year, queries.FIRST_YEAR - 1, -1)),
+        "breadcrumbs": [(_("Báo cáo"), "reports:centre"), (TITLES[kind], None)],
+    }
+    if kind == "quota":
+        context["report"] = queries.quota_report(scope, year)
+    elif kind == "introductions":
+        context["rows"] = list(queries.introductions(scope, year)[:2000])
+    elif kind == "coverage":
+        context["by_ownership"] = queries.coverage(scope, year, "ownership")
+        context["by_commune"] = queries.coverage(scope, year, "commune")
+    elif kind == "history":
+        context["rows"] = queries.history(scope, until=year)
+    return render(request, "reports/screen.html", context)
+
+
+def report_download(request, kind: str):
+    if kind not in KINDS:
+        raise Http404
+    if not _allowed(request.user, kind):
+        raise PermissionDenied
+    scope = Scope(user=request.user)
+    try:
+        year = _year(request, scope)
+    except ValueError:
+        return HttpResponseBadRequest(
+            _("Năm không hợp lệ: dùng ?year=YYYY (2000–2100)."), content_type="text/plain; charset=utf-8"
+        )
+    data = build_report(kind, scope, year)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{kind}-{year}.xlsx")
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+# ---------------------------------------------------------------------------------------
+# Quotas and targets (leadership and staff)
+# ---------------------------------------------------------------------------------------
+
+
+def _may_set_quotas(user) -> bool:
+    return is_district_staff(user) or user_role(user) == Role.LEADERSHIP
+
+
+def quota_list(request):
+    """Set a year's quota for every union, and the federation's targets, in one all-or-nothing save."""
+    if not _may_set_quotas(request.user):
+        raise PermissionDenied
+    scope = Scope(user=request.user)
+    try:
+        year = _year(request, scope)
+    except ValueError:
+        return HttpResponseBadRequest(_("Năm không hợp lệ."), content_type="text/plain; charset=utf-8")
+    federation = scope.issuing_federation()
+    unions = list(scope.unions().order_by("name_folded", "pk"))
+    existing = {q.union_id: q for q in UnionQuota.objects.for_user(request.user).filter(year=year)}
+    initial = [
+        {
+            "union_id": u.pk,
+            "union_name": f"{u.code} — {u.name}",
+            "introduce": getattr(existing.get(u.pk), "introduce", 0),
+        }
+        for u in unions
+    ]
+    target = FederationTarget.objects.filter(federation=federation, year=year).first()
+    if request.method == "POST":
+        formset = QuotaFormSet(request.POST, initial=initial, prefix="q")
+        target_form = FederationTargetForm(request.POST, instance=target, prefix="t", user=request.user)
+        if formset.is_valid() and target_form.is_valid():
+            allowed = {u.pk: u for u in unions}
+            with transaction.atomic():
+                for form in formset:
+                    union_id = form.cleaned_data["union_id"]
+                    if union_id not in allowed:
+                        raise PermissionDenied
+                    UnionQuota.objects.update_or_create(
+                        union=allowed[union_id], year=year, defaults={"introduce": form.cleaned_data["introduce"]}
+                    )
+                saved = target_form.save(commit=False)
+                saved.federation, saved.year = federation, year
+                saved.save()
+            messages.success(request, _("Đã lưu chỉ tiêu năm %(y)s.") % {"y": year})
+            return redirect(f"{request.path}?year={year}")
+        messages.error(request, _("Chưa lưu: hãy sửa các ô báo lỗi."))
+    else:
+        formset = QuotaFormSet(initial=initial, prefix="q")
+        target_form = FederationTargetForm(instance=target, prefix="t", user=request.user)
+    context = {
+        "year": year,
+        "years": list(range(datetime.date.today().year + 1, queries.FIRST_YEAR - 1, -1)),
+        "formset": formset,
+        "target_form": target_form,
+        "total": sum(i["introduce"] for i in initial),
+        "breadcrumbs": [(_("Báo cáo"), "reports:centre"), (_("Chỉ tiêu"), None)],
+    }
+    return render(request, "reports/quotas.html", context)
+
+
+def aggregates(request):
+    """Yearly totals of the years before the system (typed in once)."""
+    if not _may_set_quotas(request.user):
+        raise PermissionDenied
+    federation = Scope(user=request.user).issuing_federation()
+    queryset = YearlyAggregate.objects.for_user(request.user).filter(federation=federation)
+    if request.method == "POST":
+        formset = AggregateFormSet(request.POST, queryset=queryset, prefix="a")
+        if formset.is_valid():
+            with transaction.atomic():
+                for instance in formset.save(commit=False):
+                    instance.federation = federation
+                    instance.save()
+                for instance in formset.deleted_objects:
+                    instance.delete()
+            messages.success(request, _("Đã lưu số liệu tổng hợp các năm trước."))
+            return redirect("reports:aggregates")
+        messages.error(request, _("Chưa lưu: hãy sửa các ô báo lỗi."))
+    else:
+        formset = AggregateFormSet(queryset=queryset, prefix="a")
+    return render(
+        request,
+        "reports/aggregates.html",
+        {"formset": formset, "breadcrumbs": [(_("Báo cáo"), "reports:centre"), (_("Số liệu các năm trước"), None)]},
+    )

@@ -1,0 +1,82 @@
+"""Charts drawn as inline SVG on the server: no script, readable when printed."""
+
+from __future__ import annotations
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+
+def _fmt(value) -> str:
+    return f"{int(value):,}".replace(",", ".")
+
+
+def funnel_svg(steps) -> str:
+    """Horizontal bars, one per step of the path (label, count)."""
+    width, bar_h, gap, label_w = 640, 26, 8, 190
+    top = max([count for _, _, count in steps] + [1])
+    height = len(steps) * (bar_h + gap) + gap
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'class="w-100" aria-label="Các bước của hồ sơ">'
+    ]
+    for index, (_name, label, count) in enumerate(steps):
+        y = gap + index * (bar_h + gap)
+        w = (width - label_w - 60) * count / top
+        text_y = y + bar_h * 0.7
+        opacity = 1 - index * 0.1
+        parts.append(f'<text x="{label_w - 8}" y="{text_y}" text-anchor="end" font-size="13">{escape(label)}</text>')
+        parts.append(
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="#8b1a1a" opacity="{opacity:.2f}"/>'
+        )
+        parts.append(
+            f'<text x="{label_w + w + 6:.1f}" y="{text_y}" font-size="13" font-weight="600">{_fmt(count)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def trend_svg(rows) -> str:
+    """Introduced and admitted per year since 2015; hatched bars mark typed-in aggregate years."""
+    if not rows:
+        return ""
+    width, height, left, bottom, top_pad = 720, 260, 44, 36, 24
+    top = max([(r.introduced or 0) for r in rows] + [(r.admitted or 0) for r in rows] + [1])
+    slot = (width - left - 10) / len(rows)
+    bar = slot * 0.36
+    scale = (height - bottom - top_pad) / top
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" class="w-100" '
+        f'aria-label="Kết quả qua các năm">',
+        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        '<rect width="6" height="6" fill="#e9b3b3"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#8b1a1a" stroke-width="2"/>'
+        "</pattern></defs>",
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - 5}" y2="{height - bottom}" stroke="#555"/>',
+    ]
+    for index, row in enumerate(rows):
+        x = left + index * slot + slot * 0.12
+        for offset, value, fill in ((0, row.introduced, "#8b1a1a"), (bar, row.admitted, "#d4a017")):
+            if value is None:
+                continue
+            h = value * scale
+            colour = "url(#hatch)" if row.is_aggregate and offset == 0 else fill
+            y = height - bottom - h
+            parts.append(f'<rect x="{x + offset:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{colour}"/>')
+            parts.append(
+                f'<text x="{x + offset + bar / 2:.1f}" y="{height - bottom - h - 3:.1f}" font-size="10" '
+                f'text-anchor="middle">{_fmt(value)}</text>'
+            )
+        parts.append(
+            f'<text x="{x + bar:.1f}" y="{height - bottom + 15}" font-size="12" text-anchor="middle">{row.year}</text>'
+        )
+    legend_y = height - 6
+    parts.append(f'<rect x="{left}" y="{legend_y - 9}" width="10" height="10" fill="#8b1a1a"/>')
+    parts.append(f'<text x="{left + 14}" y="{legend_y}" font-size="11">Giới thiệu cho Đảng</text>')
+    parts.append(f'<rect x="{left + 150}" y="{legend_y - 9}" width="10" height="10" fill="#d4a017"/>')
+    parts.append(f'<text x="{left + 164}" y="{legend_y}" font-size="11">Kết nạp</text>')
+    parts.append(f'<rect x="{left + 240}" y="{legend_y - 9}" width="10" height="10" fill="url(#hatch)"/>')
+    parts.append(
+        f'<text x="{left + 254}" y="{legend_y}" font-size="11">Số liệu tổng hợp (năm trước khi có hệ thống)</text>'
+    )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

@@ -1,0 +1,363 @@
+"""One query layer for every figure on screen and in Excel.
+
+Functions take a user (scoped through `for_user`, or `for_aggregates` for Party committee
+readers, who read federation totals but no one's personal data) or, for the management
+command, a federation. Counts follow the "ever reached" rule: a status column counts the
+year's nominations whose `stage` reached that step, whatever happened after.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from candidates.models import STAGE, Nomination, Status
+from unions.models import Enterprise, Federation, GrassrootsUnion, Role, WorkforceFigure
+
+from .models import FederationTarget, UnionQuota, YearlyAggregate
+
+FIRST_YEAR = 2015
+STAGE_FIELDS = [
+    ("nominated", Status.NOMINATED),
+    ("approved", Status.APPROVED),
+    ("enrolled", Status.ENROLLED),
+    ("completed", Status.COMPLETED),
+    ("introduced", Status.INTRODUCED),
+    ("admitted", Status.ADMITTED),
+]
+AGE_GROUPS = [("age_18_30", 18, 30), ("age_31_40", 31, 40), ("age_41_50", 41, 50), ("age_51_60", 51, 60)]
+BREAKDOWN_FIELDS = ["women", "minorities", "religious", "direct_production"] + [g[0] for g in AGE_GROUPS]
+
+
+# ---------------------------------------------------------------------------------------
+# Scope
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Scope:
+    """What a report covers: a user's scope, or a whole federation for the command line."""
+
+    user: object = None
+    federation: Federation | None = None
+
+    @property
+    def profile(self):
+        return getattr(self.user, "profile", None) if self.user is not None else None
+
+    @property
+    def is_party_viewer(self) -> bool:
+        return self.profile is not None and self.profile.role == Role.PARTY_VIEWER
+
+    def issuing_federation(self) -> Federation | None:
+        if self.federation is not None:
+            return self.federation
+        if self.profile is not None:
+            return self.profile.federation
+        return default_federation()
+
+    def _scoped(self, manager):
+        if self.user is None:
+            queryset = manager.all()
+            if self.federation is not None:
+                queryset = queryset.filter(**{manager.model.objects.none().federation_lookup: self.federation.pk})
+            return queryset
+        if self.is_party_viewer:
+            # Reports addressed to the Party committee: federation totals, never a person's data.
+            lookup = manager.model.objects.none().federation_lookup
+            return manager.filter(**{lookup: self.profile.federation_id})
+        return manager.for_user(self.user)
+
+    def nominations(self):
+        return self._scoped(Nomination.objects)
+
+    def unions(self):
+        return self._scoped(GrassrootsUnion.objects)
+
+    def enterprises(self):
+        return self._scoped(Enterprise.objects)
+
+    def quotas(self):
+        return self._scoped(UnionQuota.objects)
+
+
+def default_federation() -> Federation | None:
+    """The federation that keeps unions (the district federation in a single-office install)."""
+    return Federation.objects.filter(unions__isnull=False).order_by("pk").first() or Federation.objects.first()
+
+
+def latest_year(scope: Scope) -> int:
+    year = scope.nominations().order_by("-year").values_list("year", flat=True).first()
+    return year or datetime.date.today().year
+
+
+# ---------------------------------------------------------------------------------------
+# Quota fulfilment (report 1) and the dashboard funnel
+# ---------------------------------------------------------------------------------------
+
+
+def _stage_counts(year: int) -> dict:
+    """Aggregates keyed "c_<field>" (a prefix, so no name clashes with the model's own fields)."""
+    counts = {name: Count("pk", filter=Q(stage__gte=STAGE[status])) for name, status in STAGE_FIELDS}
+    counts["in_district"] = Count("pk", filter=Q(in_district=True))
+    counts["out_district"] = Count("pk", filter=Q(in_district=False))
+    admitted = Q(stage__gte=STAGE[Status.ADMITTED])
+    counts["women"] = Count("pk", filter=admitted & Q(person__sex="F"))
+    counts["minorities"] = Count("pk", filter=admitted & ~Q(person__ethnicity__iexact="Kinh"))
+    counts["religious"] = Count("pk", filter=admitted & ~Q(person__religion__iexact="Không") & ~Q(person__religion=""))
+    counts["direct_production"] = Count("pk", filter=admitted & Q(person__is_direct_production=True))
+    for name, low, high in AGE_GROUPS:
+        # Age in the report's year (year of admission minus year of birth).
+        counts[name] = Count(
+            "pk",
+            filter=admitted
+            & Q(person__date_of_birth__year__gte=year - high, person__date_of_birth__year__lte=year - low),
+        )
+    return {f"c_{name}": value for name, value in counts.items()}
+
+
+def _unprefixed(row: dict) -> dict:
+    return {key[2:]: value for key, value in row.items() if key.startswith("c_")}
+
+
+@dataclass
+class QuotaRow:
+    union_id: int | None
+    code: str
+    name: str
+    quota: int = 0
+    nominated: int = 0
+    approved: int = 0
+    enrolled: int = 0
+    completed: int = 0
+    introduced: int = 0
+    admitted: int = 0
+    in_district: int = 0
+    out_district: int = 0
+    women: int = 0
+    minorities: int = 0
+    religious: int = 0
+    direct_production: int = 0
+    age_18_30: int = 0
+    age_31_40: int = 0
+    age_41_50: int = 0
+    age_51_60: int = 0
+
+    @property
+    def percent(self) -> float | None:
+        """Introduced to the Party as a share of the quota, in %."""
+        return round(100 * self.introduced / self.quota, 1) if self.quota else None
+
+
+COUNT_FIELDS = [name for name, _ in STAGE_FIELDS] + ["in_district", "out_district"] + BREAKDOWN_FIELDS
+
+
+@dataclass
+class QuotaReport:
+    year: int
+    rows: list[QuotaRow]
+    totals: QuotaRow = field(default_factory=lambda: QuotaRow(None, "", "Tổng cộng"))
+
+
+def quota_report(scope: Scope, year: int) -> QuotaReport:
+    """One row per grassroots union in scope (even with no nominations), and the totals."""
+    per_union = {
+        row["union_id"]: _unprefixed(row)
+        for row in scope.nominations().filter(year=year).values("union_id").annotate(**_stage_counts(year)).order_by()
+    }
+    quotas = dict(scope.quotas().filter(year=year).values_list("union_id", "introduce"))
+    rows = []
+    for union in scope.unions().order_by("name_folded", "pk").values("pk", "code", "name"):
+        row = QuotaRow(union["pk"], union["code"], union["name"], quota=quotas.get(union["pk"], 0))
+        for name, value in per_union.get(union["pk"], {}).items():
+            setattr(row, name, value)
+        rows.append(row)
+    totals = QuotaRow(None, "", "Tổng cộng", quota=sum(r.quota for r in rows))
+    for name in COUNT_FIELDS:
+        setattr(totals, name, sum(getattr(r, name) for r in rows))
+    return QuotaReport(year=year, rows=rows, totals=totals)
+
+
+def funnel(report: QuotaReport) -> list[tuple[str, str, int]]:
+    return [(name, str(status.label), getattr(report.totals, name)) for name, status in STAGE_FIELDS]
+
+
+def federation_target(scope: Scope, year: int):
+    federation = scope.issuing_federation()
+    if federation is None:
+        return None
+    return FederationTarget.objects.filter(federation=federation, year=year).select_related("plan").first()
+
+
+# ---------------------------------------------------------------------------------------
+# Multi-year summary (report 6) and the trend chart
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class YearRow:
+    year: int
+    is_aggregate: bool
+    nominated: int | None = None
+    approved: int | None = None
+    enrolled: int | None = None
+    completed: int | None = None
+    introduced: int | None = None
+    admitted: int | None = None
+    women: int | None = None
+    minorities: int | None = None
+    religious: int | None = None
+    direct_production: int | None = None
+    age_18_30: int | None = None
+    age_31_40: int | None = None
+    age_41_50: int | None = None
+    age_51_60: int | None = None
+    source: str = ""
+
+
+def history(scope: Scope, until: int | None = None) -> list[YearRow]:
+    """Every year since 2015: counted from the records where there are any, else the typed-in totals."""
+    until = until or datetime.date.today().year
+    recorded = {}
+    nominations = scope.nominations().filter(year__gte=FIRST_YEAR, year__lte=until)
+    # Age groups depend on the year, so count per year (a handful of grouped queries).
+    for year in nominations.values_list("year", flat=True).distinct().order_by():
+        recorded[year] = _unprefixed(nominations.filter(year=year).aggregate(**_stage_counts(year)))
+    federation = scope.issuing_federation()
+    aggregates = {}
+    if federation is not None:
+        aggregates = {a.year: a for a in YearlyAggregate.objects.filter(federation=federation, year__lte=until)}
+    rows = []
+    for year in range(FIRST_YEAR, until + 1):
+        if year in recorded:
+            row = YearRow(year, False, source="Từ hồ sơ trong hệ thống")
+            for name, value in recorded[year].items():
+                if hasattr(row, name):
+                    setattr(row, name, value)
+        elif year in aggregates:
+            aggregate = aggregates[year]
+            row = YearRow(
+                year,
+                True,
+                introduced=aggregate.introduced,
+                admitted=aggregate.admitted,
+                source=aggregate.source or "Số liệu tổng hợp",
+            )
+        else:
+            continue
+        rows.append(row)
+    return rows
+
+
+# ---------------------------------------------------------------------------------------
+# People introduced to each Party organisation (report 4)
+# ---------------------------------------------------------------------------------------
+
+
+def introductions(scope: Scope, year: int):
+    """Nominations introduced to the Party in `year`, grouped by the receiving organisation."""
+    queryset = Nomination.objects.for_user(scope.user) if scope.user is not None else scope.nominations()
+    return (
+        queryset.filter(year=year, stage__gte=STAGE[Status.INTRODUCED], introduction__isnull=False)
+        .select_related("person", "union", "introduction__receiving_organization")
+        .order_by("introduction__receiving_organization__name_folded", "search_folded", "pk")
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Enterprise coverage (report 5)
+# ---------------------------------------------------------------------------------------
+
+
+def _coverage_queryset(scope: Scope, year: int):
+    figures = WorkforceFigure.objects.filter(enterprise=OuterRef("pk"), year=year)
+    union_members = GrassrootsUnion.objects.filter(enterprise=OuterRef("pk")).values("members")[:1]
+    return scope.enterprises().annotate(
+        w=Coalesce(Subquery(figures.values("workers")[:1]), F("workers"), output_field=IntegerField()),
+        m=Coalesce(
+            Subquery(figures.values("union_members")[:1]),
+            Subquery(union_members),
+            Value(0),
+            output_field=IntegerField(),
+        ),
+        p=Coalesce(Subquery(figures.values("party_members")[:1]), Value(0), output_field=IntegerField()),
+        has_union=Exists(GrassrootsUnion.objects.filter(enterprise=OuterRef("pk"))),
+    )
+
+
+def coverage(scope: Scope, year: int, group: str) -> list[dict]:
+    """Enterprises, unions, workers, members, Party members by ownership type or by commune."""
+    field_name = {"ownership": "ownership", "commune": "commune__name"}[group]
+    rows = (
+        _coverage_queryset(scope, year)
+        .values(field_name)
+        .annotate(
+            enterprises=Count("pk"),
+            unions=Count("pk", filter=Q(has_union=True)),
+            workers=Sum("w"),
+            members=Sum("m"),
+            party_members=Sum("p"),
+            with_party=Count("pk", filter=Q(party_org_since__isnull=False)),
+        )
+        .order_by(field_name)
+    )
+    labels = dict(Enterprise.Ownership.choices) if group == "ownership" else {}
+    result = []
+    for row in rows:
+        key = row.pop(field_name)
+        row["label"] = str(labels.get(key, key) or "—")
+        row["without_party"] = row["enterprises"] - row["with_party"]
+        result.append(row)
+    if group == "commune":
+        from tienlang.lib.text import fold
+
+        result.sort(key=lambda r: fold(r["label"]))
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# Dashboard extras
+# ---------------------------------------------------------------------------------------
+
+
+def needs_action(scope: Scope) -> list[tuple[str, int, str]]:
+    """(label, count, url) of what waits for this user."""
+    from django.urls import reverse
+
+    user = scope.user
+    role = getattr(scope.profile, "role", None)
+    items = []
+    nominations = scope.nominations()
+    if user is not None and (user.is_superuser or role == Role.STAFF):
+        waiting = nominations.filter(status=Status.NOMINATED).count()
+        items.append(("Hồ sơ chờ duyệt", waiting, reverse("candidates:review_queue")))
+        warned = nominations.filter(status=Status.NOMINATED, warnings_accepted=False).exclude(warnings=[]).count()
+        items.append(("Hồ sơ có cảnh báo cần xem xét", warned, reverse("candidates:nomination_list") + "?warnings=1"))
+        approved = nominations.filter(status=Status.APPROVED).count()
+        items.append(
+            ("Đủ điều kiện, chờ xếp lớp", approved, reverse("candidates:nomination_list") + "?status=approved")
+        )
+    elif role == Role.CHAIR:
+        completed = nominations.filter(status=Status.COMPLETED).count()
+        items.append(
+            (
+                "Đã hoàn thành lớp học, chờ giới thiệu cho Đảng",
+                completed,
+                reverse("candidates:nomination_list") + "?status=completed",
+            )
+        )
+        waiting = nominations.filter(status=Status.NOMINATED).count()
+        items.append(
+            ("Hồ sơ đang chờ LĐLĐ duyệt", waiting, reverse("candidates:nomination_list") + "?status=nominated")
+        )
+    elif role == Role.LEADERSHIP:
+        year = datetime.date.today().year
+        missing = scope.unions().exclude(quotas__year=year).count()
+        items.append((f"Công đoàn cơ sở chưa có chỉ tiêu năm {year}", missing, reverse("reports:quota_list")))
+    elif role == Role.PARTY_VIEWER and scope.user is not None:
+        introduced = Nomination.objects.for_user(scope.user).filter(status=Status.INTRODUCED).count()
+        items.append(("Người được giới thiệu chờ chi bộ xem xét", introduced, reverse("candidates:nomination_list")))
+    return items
