@@ -26,6 +26,9 @@ missing=()
 [ -n "$(find_pg_bin)" ] && [ -x "$(find_pg_bin)/initdb" ] || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "dejavu" || missing+=(fonts-dejavu-core)
+# Reports are checked by converting them to PDF, as the Party committee's office would print them.
+command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 
 PGBIN=$(find_pg_bin)

@@ -137,6 +137,8 @@ def make_nomination(union, year: int = 2022, nominated_on=None, user=None, **per
 
 
 def make_committee_member(**kwargs):
+    import datetime
+
     from unions.models import CommitteeMember
 
     n = next(_seq)
@@ -167,3 +169,7 @@ def make_commune_for(federation) -> AdministrativeUnit:
     if federation.area_id:
         return make_area(parent=federation.area)
     return make_area()
+
+
+def get_user(username: str):
+    return get_user_model().objects.get(username=username)
