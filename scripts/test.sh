@@ -28,6 +28,7 @@ missing=()
 fc-list 2>/dev/null | grep -qi "dejavu" || missing+=(fonts-dejavu-core)
 # Reports are checked by converting them to PDF, as the Party committee's office would print them.
 command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
+fc-list 2>/dev/null | grep -qi "liberation" || missing+=(fonts-liberation)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 

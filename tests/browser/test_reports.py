@@ -1,0 +1,44 @@
+"""Staff follow the year on the dashboard and download a report from the report centre."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def demo_live(transactional_db, live_server):
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    return live_server
+
+
+def test_dashboard_and_quota_report_download(page, demo_live, login, screenshot):
+    login("lanhdao", "TienLang@2022")
+    expect(page.get_by_test_id("funnel-nominated")).to_have_text("63")
+    expect(page.get_by_test_id("residence-split")).to_contain_text("30")
+    expect(page.get_by_test_id("quota-total")).to_have_text("100")
+    screenshot("dashboard")
+    DOCS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(DOCS / "dashboard.png"), full_page=True)
+
+    page.get_by_role("link", name="Báo cáo").click()
+    page.get_by_test_id("report-quota").get_by_role("link", name="Xem").click()
+    expect(page.get_by_test_id("quota-totals")).to_contain_text("63")
+    screenshot("quota-screen")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Tải Excel").click()
+    download = download_info.value
+    assert download.suggested_filename == "quota-2022.xlsx"
+    workbook = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes()), data_only=True)
+    values = [c.value for row in workbook.worksheets[0].iter_rows() for c in row]
+    assert "Tổng cộng" in values
