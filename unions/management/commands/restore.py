@@ -1,0 +1,59 @@
+"""Restore a copy written by `manage.py backup FILE` into an empty database.
+
+Applies the migrations first, refuses a database that already holds data (so nothing is
+mixed or overwritten), loads everything in one transaction and resets the ID sequences.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+CHECKED_APPS = {"unions", "candidates", "classes", "reports", "auth"}
+
+
+class Command(BaseCommand):
+    help = "Khôi phục dữ liệu từ tệp sao lưu vào một cơ sở dữ liệu trống."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Tệp do lệnh backup tạo ra.")
+
+    def handle(self, *args, file, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"Không tìm thấy tệp: {path}")
+        try:
+            raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+            objects = json.loads(raw)
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"Tệp sao lưu hỏng hoặc không đúng định dạng: {exc}") from exc
+        if not isinstance(objects, list):
+            raise CommandError("Tệp sao lưu không đúng định dạng.")
+        call_command("migrate", interactive=False, verbosity=0)
+        busy = [
+            model._meta.label
+            for model in apps.get_models()
+            if model._meta.app_label in CHECKED_APPS and model.objects.exists()
+        ]
+        if busy:
+            raise CommandError(
+                "Cơ sở dữ liệu đã có dữ liệu (" + ", ".join(busy[:5]) + "): chỉ khôi phục vào cơ sở dữ liệu trống."
+            )
+        fixture = path if path.name.endswith((".json", ".json.gz")) else None
+        with transaction.atomic():
+            if fixture is None:
+                temporary = path.with_name(path.name + ".json")
+                temporary.write_bytes(raw)
+                try:
+                    call_command("loaddata", str(temporary), verbosity=0)
+                finally:
+                    temporary.unlink(missing_ok=True)
+            else:
+                call_command("loaddata", str(fixture), verbosity=0)
+        self.stdout.write(self.style.SUCCESS(f"Đã khôi phục {len(objects):,} bản ghi từ {path}."))
