@@ -3,8 +3,11 @@
 Reading (`read_upload`) is strict *before* openpyxl parses anything: the file must be a
 real .xlsx by content (not by name), without macros or external links, and its zip
 container is measured (number of parts, total unpacked size, compression ratio) so a
-zip bomb is refused without being inflated. openpyxl parses XML through defusedxml (a
-system check makes sure it is installed), so entity-expansion attacks fail too.
+zip bomb is refused without being inflated; then its XML tags are counted against a
+budget that grows with the rows allowed, so no file costs more to parse than a full
+legitimate one. openpyxl parses XML through defusedxml (a system check makes sure it is
+installed), so entity-expansion attacks fail too, and the worksheet is streamed row by
+row at flat memory (see `_sheet_rows`).
 
 Writing goes through `text_cell` / `cell_value`: any text a user typed is stored as a
 string with Excel's quote prefix, so a value such as "=HYPERLINK(...)" can never run as a
@@ -16,16 +19,20 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import logging
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from tienlang.lib.text import clean_text
+
+logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------
 # Limits
@@ -36,6 +43,11 @@ MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # all parts once inflated
 MAX_PARTS = 500
 MAX_RATIO = 200  # inflated/compressed, per part larger than 1 MiB
 MAX_DATA_ROWS = 20_000
+# XML tags ("<") allowed in the whole package per data row allowed, plus the fixed parts
+# (styles, theme). A row of 15 text cells takes about 62; the parsers' time and memory
+# grow with the number of tags, so this bounds what any file can cost to read.
+TAGS_PER_ROW = 100
+FIXED_PART_TAGS = 100_000
 HEADER_SEARCH_ROWS = 10
 
 XLSX_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -45,6 +57,14 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 class UploadError(Exception):
     """The file as a whole cannot be read; the message is for the user (Vietnamese)."""
+
+
+class CellError(UploadError):
+    """One cell makes the file unreadable (a formula): where it is, and why without the place."""
+
+    def __init__(self, message: str, *, row: int, key: str, header: str, reason: str):
+        super().__init__(message)
+        self.row, self.key, self.header, self.reason = row, key, header, reason
 
 
 @dataclass(frozen=True)
@@ -105,11 +125,14 @@ def _too_big() -> str:
     return _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
 
 
-def check_container(data: bytes) -> None:
+def check_container(data: bytes, max_rows: int = MAX_DATA_ROWS) -> None:
     """Refuse anything that is not a plain .xlsx workbook, before any XML is parsed."""
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UploadError(
-            _("Tệp là định dạng Excel 97-2003 (.xls), không được hỗ trợ. Hãy mở tệp và lưu lại dạng .xlsx.")
+            _(
+                "Tệp là định dạng Excel 97-2003 (.xls) hoặc tệp Excel có đặt mật khẩu, không được hỗ trợ. "
+                "Hãy mở tệp, bỏ mật khẩu (nếu có) và lưu lại dạng .xlsx."
+            )
         )
     if not data.startswith(b"PK\x03\x04"):
         head = data[:512].lstrip()
@@ -150,11 +173,37 @@ def check_container(data: bytes) -> None:
             raise UploadError(_("Tệp có chứa macro (VBA); hãy lưu lại dạng .xlsx không có macro."))
         if any(name.startswith("xl/externalLinks/") for name in names):
             raise UploadError(_("Tệp có liên kết tới tệp khác (external links); hãy sao chép giá trị rồi lưu lại."))
+        _count_tags(archive, infos, max_rows)
         content_types = archive.read("[Content_Types].xml")
         if XLSM_MAIN_TYPE.encode() in content_types:
             raise UploadError(_("Tệp là Excel có macro (.xlsm); hãy lưu lại dạng .xlsx."))
         if XLSX_MAIN_TYPE.encode() not in content_types:
             raise UploadError(_("Tệp không phải bảng tính Excel .xlsx thông thường."))
+
+
+def _count_tags(archive: zipfile.ZipFile, infos, max_rows: int) -> None:
+    """Inflate every part once, in small pieces, counting XML tags against a budget.
+
+    The declared sizes were checked above; a part that inflates to more than it declares
+    fails its CRC check here. Parsing costs time and memory per element, so counting the
+    "<" bytes first (at C speed, flat memory) bounds what reading the workbook can cost.
+    """
+    budget = (max_rows + HEADER_SEARCH_ROWS) * TAGS_PER_ROW + FIXED_PART_TAGS
+    tags = 0
+    try:
+        for info in infos:
+            with archive.open(info) as part:
+                while chunk := part.read(256 * 1024):
+                    tags += chunk.count(b"<")
+                    if tags > budget:
+                        message = _(
+                            "Bảng tính quá lớn (kể cả các dòng, ô trống đã định dạng): tối đa %(n)s dòng dữ liệu. "
+                            "Hãy xóa các dòng, cột thừa hoặc chia nhỏ tệp."
+                        )
+                        raise UploadError(message % {"n": max_rows})
+    except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError) as exc:
+        # Bad CRC, a part larger than declared, encryption, an unknown compression method.
+        raise UploadError(_("Tệp Excel bị hỏng hoặc không đọc được.")) from exc
 
 
 # ---------------------------------------------------------------------------------------
@@ -167,92 +216,159 @@ def read_upload(upload, columns: Sequence[Column], max_rows: int = MAX_DATA_ROWS
 
     The header row is found within the first rows by its texts (compared without case,
     spaces or accents), so a title block above it is allowed; columns may come in any
-    order. Blank rows are skipped. A cell holding a formula is refused.
+    order. Blank rows are skipped. A cell holding a formula is refused. Anything that goes
+    wrong while reading the file is an `UploadError` with a message for the user.
     """
     import openpyxl  # imported late: the system check below guarantees defusedxml
 
     data = _read_bytes(upload)
-    check_container(data)
+    check_container(data, max_rows)
     digest = hashlib.sha256(data).hexdigest()
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many types for broken parts
-        raise UploadError(_("Tệp Excel bị hỏng hoặc không đọc được.")) from exc
+        raise _unreadable(exc) from exc
     try:
-        worksheet = workbook.worksheets[0]
-        rows = worksheet.iter_rows()
-        wanted = {}
-        for column in columns:
-            for name in (column.header, *column.aliases):
-                wanted[header_key(name)] = column
-        header_row, positions, found = None, {}, {}
-        buffered = []
-        for row in rows:
-            buffered.append(row)
-            cells = {cell.column: cell.value for cell in row if getattr(cell, "value", None) is not None}
-            matches = {}
-            for col, value in cells.items():
-                column = wanted.get(header_key(value))
-                if column and column.key not in matches.values():
-                    matches[col] = column.key
-                    found[column.key] = clean_text(value)
-            required = {c.key for c in columns if c.required}
-            if required and required <= set(matches.values()):
-                header_row = next(c.row for c in row if getattr(c, "value", None) is not None)
-                positions = matches
-                break
-            found = {}
-            if len(buffered) >= HEADER_SEARCH_ROWS:
-                break
-        if header_row is None:
-            missing = _best_missing(buffered, columns, wanted)
-            raise UploadError(
-                _("Không tìm thấy dòng tiêu đề trong %(n)s dòng đầu. Thiếu cột bắt buộc: %(cols)s.")
-                % {"n": HEADER_SEARCH_ROWS, "cols": ", ".join(f"“{h}”" for h in missing)}
-            )
-        sheet = Sheet(sha256=digest, header_row=header_row, headers=found)
-        for row in rows:
-            values = {}
-            row_number = None
-            for cell in row:
-                if getattr(cell, "value", None) is None:
-                    continue
-                row_number = cell.row
-                key = positions.get(cell.column)
-                if key is None:
-                    continue
-                if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
-                    header = found.get(key, key)
-                    raise UploadError(
-                        _("Dòng %(row)s, cột “%(col)s”: ô chứa công thức; hãy dán giá trị (Paste Values) rồi tải lại.")
-                        % {"row": cell.row, "col": header}
-                    )
-                if isinstance(cell.value, str):
-                    value = clean_text(cell.value)
-                    if value == "":
-                        continue
-                    values[key] = value
-                else:
-                    values[key] = cell.value
-            if not values:
-                continue
-            if len(sheet.rows) >= max_rows:
-                message = _("Tệp có quá nhiều dòng: tối đa %(n)s dòng dữ liệu mỗi lần tải lên.")
-                raise UploadError(message % {"n": max_rows})
-            sheet.rows.append(SheetRow(number=row_number, values=values))
-        return sheet
+        return _read_sheet(workbook, columns, max_rows, digest)
+    except UploadError:
+        raise
+    except Exception as exc:  # the worksheet XML is parsed lazily, while rows are read
+        raise _unreadable(exc) from exc
     finally:
         workbook.close()
 
 
-def _best_missing(buffered, columns, wanted) -> list[str]:
+def _unreadable(exc: Exception) -> UploadError:
+    from defusedxml import DefusedXmlException
+
+    cause, seen = exc, 0
+    while cause is not None and seen < 10:  # openpyxl wraps what the XML parser raised
+        if isinstance(cause, DefusedXmlException):
+            return UploadError(_("Tệp có khai báo XML không được phép (DTD, thực thể); đã từ chối vì lý do an toàn."))
+        cause, seen = cause.__cause__ or cause.__context__, seen + 1
+    logger.info("Unreadable workbook: %s", type(exc).__name__)
+    return UploadError(_("Tệp Excel bị hỏng hoặc không đọc được."))
+
+
+def _sheet_rows(workbook, worksheet) -> Iterator[tuple[int, list[dict]]]:
+    """(row number, cells) for each row the worksheet XML really holds, cells as stored.
+
+    openpyxl's read-only `iter_rows` pads every row to the width the file declares and
+    yields a filler for every missing row number, so a tiny crafted file (a dimension of
+    A1:XFD1048576, or one empty cell in column XFD on each row) costs billions of steps;
+    its parser also keeps every finished element attached to the tree and reads on past
+    the data (merged cells, formatting) to the end of the part. Here the XML is streamed
+    through the same defused parser, each finished element is dropped at once (memory
+    stays flat), reading stops at the end of the sheet data, and openpyxl only decodes
+    the cells of one row at a time: dicts with "row", "column", "value" and "data_type"
+    ("f" for a formula, since formulas are read, not their cached values).
+    """
+    from openpyxl.worksheet._reader import DATA_TAG, ROW_TAG, WorkSheetParser
+    from openpyxl.xml.functions import iterparse  # defusedxml's (see tienlang.lib.checks)
+
+    source = worksheet._get_source()
+    try:
+        decoder = WorkSheetParser(
+            source,
+            worksheet._shared_strings,
+            data_only=False,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        path = []  # the open elements, from the root to the one being read
+        row_open = False
+        for event, element in iterparse(source, events=("start", "end")):
+            if event == "start":
+                path.append(element)
+                if element.tag == ROW_TAG:
+                    row_open = True
+                continue
+            path.pop()
+            if element.tag == ROW_TAG:
+                row_open = False
+                yield decoder.parse_row(element)
+            elif row_open:
+                continue  # a cell or part of one: kept until its row is decoded
+            elif element.tag == DATA_TAG:
+                return
+            if path:
+                del path[-1][-1]  # a finished element is always its parent's last child
+    finally:
+        source.close()
+
+
+def _read_sheet(workbook, columns: Sequence[Column], max_rows: int, digest: str) -> Sheet:
+    if not workbook.worksheets:
+        raise UploadError(_("Tệp không có trang tính nào."))
+    rows = _sheet_rows(workbook, workbook.worksheets[0])
+    wanted = {}
+    for column in columns:
+        for name in (column.header, *column.aliases):
+            wanted[header_key(name)] = column
+    required = {c.key for c in columns if c.required}
+
+    header_row, positions, found = None, {}, {}
+    early: list[dict[int, object]] = []  # the rows searched, for the "missing column" message
+    for number, cells in rows:
+        if number > HEADER_SEARCH_ROWS:
+            break
+        values = {cell["column"]: cell["value"] for cell in cells if cell["value"] is not None}
+        early.append(values)
+        matches, texts = {}, {}
+        for col, value in values.items():
+            column = wanted.get(header_key(value))
+            if column and column.key not in texts:
+                matches[col] = column.key
+                texts[column.key] = clean_text(value)
+        if texts and required <= set(texts):
+            header_row, positions, found = number, matches, texts
+            break
+    if header_row is None:
+        missing = _best_missing(early, columns, wanted)
+        raise UploadError(
+            _("Không tìm thấy dòng tiêu đề trong %(n)s dòng đầu. Thiếu cột bắt buộc: %(cols)s.")
+            % {"n": HEADER_SEARCH_ROWS, "cols": ", ".join(f"“{h}”" for h in missing)}
+        )
+
+    sheet = Sheet(sha256=digest, header_row=header_row, headers=found)
+    for number, cells in rows:
+        values = {}
+        for cell in cells:
+            value = cell["value"]
+            if value is None:
+                continue
+            key = positions.get(cell["column"])
+            if key is None:
+                continue
+            if cell["data_type"] == "f" or (isinstance(value, str) and value.startswith("=")):
+                header = found.get(key, key)
+                reason = _("ô chứa công thức; hãy dán giá trị (Paste Values) rồi tải lại.")
+                raise CellError(
+                    _("Dòng %(row)s, cột “%(col)s”: %(reason)s") % {"row": number, "col": header, "reason": reason},
+                    row=number,
+                    key=key,
+                    header=header,
+                    reason=reason,
+                )
+            if isinstance(value, str):
+                value = clean_text(value)
+                if value == "":
+                    continue
+            values[key] = value
+        if not values:
+            continue
+        if len(sheet.rows) >= max_rows:
+            message = _("Tệp có quá nhiều dòng: tối đa %(n)s dòng dữ liệu mỗi lần tải lên.")
+            raise UploadError(message % {"n": max_rows})
+        sheet.rows.append(SheetRow(number=number, values=values))
+    return sheet
+
+
+def _best_missing(early: list[dict[int, object]], columns, wanted) -> list[str]:
     best: set[str] = set()
-    for row in buffered:
-        keys = {
-            wanted[header_key(c.value)].key
-            for c in row
-            if getattr(c, "value", None) is not None and header_key(c.value) in wanted
-        }
+    for values in early:
+        keys = {wanted[header_key(v)].key for v in values.values() if header_key(v) in wanted}
         if len(keys) > len(best):
             best = keys
     return [c.header for c in columns if c.required and c.key not in best]
