@@ -7,11 +7,13 @@ from django.contrib.auth.admin import UserAdmin
 from .models import (
     AdministrativeUnit,
     AreaMerge,
+    CommitteeMember,
     Enterprise,
     Federation,
     GrassrootsUnion,
     PartyOrganization,
     UserProfile,
+    WorkforceFigure,
 )
 
 
@@ -70,23 +72,60 @@ class UnionInline(admin.TabularInline):
     show_change_link = True
 
 
+class FigureInline(admin.TabularInline):
+    model = WorkforceFigure
+    extra = 0
+    fields = ["year", "workers", "union_members", "party_members"]
+
+
+class CommitteeInline(admin.TabularInline):
+    model = CommitteeMember
+    extra = 0
+    fields = ["full_name", "sex", "position", "term_start", "term_end", "is_party_member", "volunteered"]
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(ScopedAdmin):
-    list_display = ["name", "tax_code", "ownership", "commune", "workers", "party_org_since", "is_pilot"]
-    list_filter = ["ownership", "is_pilot", ("party_org_since", admin.EmptyFieldListFilter), "federation"]
+    list_display = ["name", "tax_code", "ownership", "industry", "commune", "workers", "party_org_since", "is_pilot"]
+    list_filter = [
+        "ownership",
+        "is_pilot",
+        ("party_org_since", admin.EmptyFieldListFilter),
+        "industry",
+        "federation",
+    ]
     list_select_related = ["commune", "federation"]
     search_fields = ["name", "name_folded", "tax_code"]
     autocomplete_fields = ["commune", "federation"]
-    inlines = [UnionInline]
+    inlines = [UnionInline, FigureInline]
 
 
 @admin.register(GrassrootsUnion)
 class GrassrootsUnionAdmin(ScopedAdmin):
-    list_display = ["code", "name", "enterprise", "members", "federation"]
+    list_display = ["code", "name", "enterprise", "members", "founded_on", "federation"]
     list_select_related = ["enterprise", "federation"]
-    list_filter = ["federation"]
-    search_fields = ["code", "name", "name_folded", "enterprise__name"]
+    list_filter = ["federation", "enterprise__ownership", "enterprise__is_pilot"]
+    search_fields = ["code", "name", "name_folded", "enterprise__name", "enterprise__tax_code"]
     autocomplete_fields = ["enterprise", "federation"]
+    inlines = [CommitteeInline]
+
+
+@admin.register(CommitteeMember)
+class CommitteeMemberAdmin(ScopedAdmin):
+    list_display = ["full_name", "position", "union", "term_start", "term_end", "is_party_member", "volunteered"]
+    list_filter = ["position", "is_party_member", "volunteered", "sex", "union__enterprise__is_pilot"]
+    list_select_related = ["union"]
+    search_fields = ["full_name", "full_name_folded", "union__code", "union__name"]
+    autocomplete_fields = ["union"]
+
+
+@admin.register(WorkforceFigure)
+class WorkforceFigureAdmin(ScopedAdmin):
+    list_display = ["enterprise", "year", "workers", "union_members", "party_members"]
+    list_filter = ["year", "enterprise__ownership", "enterprise__is_pilot"]
+    list_select_related = ["enterprise"]
+    search_fields = ["enterprise__name", "enterprise__name_folded", "enterprise__tax_code"]
+    autocomplete_fields = ["enterprise"]
 
 
 @admin.register(UserProfile)

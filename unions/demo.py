@@ -12,7 +12,18 @@ import random
 
 from django.contrib.auth import get_user_model
 
-from .models import AdministrativeUnit, Enterprise, Federation, GrassrootsUnion, PartyOrganization, Role, UserProfile
+from .models import (
+    AdministrativeUnit,
+    CommitteeMember,
+    Enterprise,
+    Federation,
+    GrassrootsUnion,
+    PartyOrganization,
+    Role,
+    Sex,
+    UserProfile,
+    WorkforceFigure,
+)
 
 DEMO_PASSWORD = "TienLang@2022"
 
@@ -120,6 +131,11 @@ UNION_COUNT = 34
 WITH_PARTY_COUNT = 6
 
 
+def _lower_first(name: str) -> str:
+    """Commune names inside an address: "Xã Tiên Cường" becomes "xã Tiên Cường"."""
+    return name[:1].lower() + name[1:]
+
+
 def _area(name, level, parent=None):
     area, _ = AdministrativeUnit.objects.get_or_create(name=name, level=level, parent=parent)
     return area
@@ -205,7 +221,7 @@ def seed_enterprises(federation, areas, party_orgs) -> list[GrassrootsUnion]:
                 "ownership": pilot["ownership"],
                 "industry": pilot["industry"],
                 "commune": areas[pilot["commune"]],
-                "address": f"Khu công nghiệp, {pilot['commune'].lower()}, huyện Tiên Lãng",
+                "address": f"Khu công nghiệp, {_lower_first(pilot['commune'])}, huyện Tiên Lãng",
                 "workers": pilot["workers"],
                 "is_pilot": True,
             },
@@ -241,7 +257,7 @@ def seed_enterprises(federation, areas, party_orgs) -> list[GrassrootsUnion]:
                 "ownership": ownership,
                 "industry": industry,
                 "commune": areas[commune],
-                "address": f"Thôn {rng.randint(1, 9)}, {commune.lower()}, huyện Tiên Lãng",
+                "address": f"Thôn {rng.randint(1, 9)}, {_lower_first(commune)}, huyện Tiên Lãng",
                 "workers": workers,
                 "party_org_since": datetime.date(2005 + index % 15, 1 + index % 12, 1) if has_party else None,
             },
@@ -299,10 +315,138 @@ def seed_users(federation, party_orgs) -> None:
         admin.save(update_fields=["password"])
 
 
+# ---------------------------------------------------------------------------------------
+# Executive committees of the three pilots (SPEC §5)
+# ---------------------------------------------------------------------------------------
+
+# Invented names, assembled from common Vietnamese name parts.
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Dương", "Lý", "Mai", "Trịnh"]
+MIDDLE = {Sex.FEMALE: ["Thị", "Thị Thu", "Thị Minh", "Thị Thanh", "Ngọc"], Sex.MALE: ["Văn", "Đức", "Quang", "Hữu"]}
+GIVEN = {
+    Sex.FEMALE: ["Hoa", "Lan", "Hương", "Linh", "Thảo", "Trang", "Yến", "Nhung", "Phương", "Hằng", "Loan", "Vân"],
+    Sex.MALE: ["Hùng", "Dũng", "Tuấn", "Long", "Nam", "Thắng", "Cường", "Hải", "Sơn", "Trung", "Tài", "Bình"],
+}
+
+COMMITTEE_TERM = (datetime.date(2020, 7, 1), datetime.date(2025, 6, 30))
+
+# The article: the Phúc Thuận chair and two vice-chairs (SunVigo, M2) volunteered for the
+# class with other committee members, 8 of the 17 in all; the chairs of SunVigo and M2 are
+# already Party members (which is why their vice-chairs went instead).
+# Each entry: (position, is_party_member, volunteered); the first is the chair account's person.
+P = CommitteeMember.Position
+COMMITTEES = {
+    "CD-SUNVIGO": {
+        "chair_sex": Sex.FEMALE,
+        "members": [
+            (P.CHAIR, True, False),
+            (P.VICE_CHAIR, False, True),
+            (P.VICE_CHAIR, False, False),
+            (P.MEMBER, False, True),
+            (P.MEMBER, False, True),
+            (P.MEMBER, False, False),
+            (P.MEMBER, False, False),
+        ],
+    },
+    "CD-PHUCTHUAN": {
+        "chair_sex": Sex.MALE,
+        "members": [
+            (P.CHAIR, False, True),
+            (P.VICE_CHAIR, False, False),
+            (P.MEMBER, False, True),
+            (P.MEMBER, False, True),
+            (P.MEMBER, False, False),
+            (P.MEMBER, False, False),
+        ],
+    },
+    "CD-M2": {
+        "chair_sex": Sex.FEMALE,
+        "members": [
+            (P.CHAIR, True, False),
+            (P.VICE_CHAIR, False, True),
+            (P.MEMBER, False, True),
+            (P.MEMBER, False, False),
+        ],
+    },
+}
+
+
+def _invented_name(rng: random.Random, sex: str) -> str:
+    return f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE[sex])} {rng.choice(GIVEN[sex])}"
+
+
+def seed_committees() -> list[CommitteeMember]:
+    """17 committee members across the three pilot unions; found again by (union, name, term)."""
+    term_start, term_end = COMMITTEE_TERM
+    chairs = {p["code"]: f"{p['chair'][1]} {p['chair'][2]}" for p in PILOTS}
+    created = []
+    for code, plan in COMMITTEES.items():
+        union = GrassrootsUnion.objects.get(code=code)
+        rng = random.Random(f"committee-{code}")
+        used = {chairs[code]}
+        for index, (position, is_party_member, volunteered) in enumerate(plan["members"]):
+            if index == 0:
+                name, sex = chairs[code], plan["chair_sex"]
+            else:
+                sex = rng.choice([Sex.FEMALE, Sex.FEMALE, Sex.MALE])  # mostly women on the shop floor
+                name = _invented_name(rng, sex)
+                while name in used:
+                    name = _invented_name(rng, sex)
+                used.add(name)
+            member, _ = CommitteeMember.objects.get_or_create(
+                union=union,
+                full_name=name,
+                term_start=term_start,
+                defaults={
+                    "sex": sex,
+                    "position": position,
+                    "term_end": term_end,
+                    "is_party_member": is_party_member,
+                    "volunteered": volunteered,
+                },
+            )
+            created.append(member)
+    return created
+
+
+# ---------------------------------------------------------------------------------------
+# Yearly workforce figures (2021, 2022) of every enterprise with a union
+# ---------------------------------------------------------------------------------------
+
+PILOT_PARTY_MEMBERS = {"CD-SUNVIGO": 4, "CD-PHUCTHUAN": 2, "CD-M2": 1}
+
+
+def seed_figures(unions: list[GrassrootsUnion]) -> None:
+    for union in unions:
+        enterprise = union.enterprise
+        rng = random.Random(f"figures-{enterprise.tax_code}")
+        if union.code in PILOT_PARTY_MEMBERS:
+            party = PILOT_PARTY_MEMBERS[union.code]
+        elif enterprise.has_party_organization:
+            party = rng.randint(5, 15)
+        else:
+            party = rng.randint(0, 2)
+        workers_2022 = enterprise.workers
+        members_2022 = min(union.members, workers_2022)
+        workers_2021 = round(workers_2022 * rng.uniform(0.88, 0.98))
+        members_2021 = min(round(members_2022 * rng.uniform(0.88, 0.98)), workers_2021)
+        figures = {
+            2021: (workers_2021, members_2021, min(max(party - rng.randint(0, 1), 0), members_2021)),
+            2022: (workers_2022, members_2022, min(party, members_2022)),
+        }
+        for year, (workers, members, party_members) in figures.items():
+            WorkforceFigure.objects.get_or_create(
+                enterprise=enterprise,
+                year=year,
+                defaults={"workers": workers, "union_members": members, "party_members": party_members},
+            )
+
+
 def seed() -> dict:
     areas = seed_areas()
     federation = seed_federations(areas)
     party_orgs = seed_party_organizations(areas)
     unions = seed_enterprises(federation, areas, party_orgs)
     seed_users(federation, party_orgs)
+    seed_committees()
+    seed_figures(unions)
     return {"federation": federation, "areas": areas, "party_orgs": party_orgs, "unions": unions}

@@ -1,3 +1,5 @@
+"""Filter forms of the register lists (GET). Choices are limited to the user's scope."""
+
 from __future__ import annotations
 
 import django_filters
@@ -16,36 +18,66 @@ class SearchFilterMixin(django_filters.FilterSet):
         return queryset.search(value)
 
 
-class EnterpriseFilter(SearchFilterMixin):
-    ownership = django_filters.ChoiceFilter(label=_("Loại hình"), choices=Enterprise.Ownership.choices)
-    commune = django_filters.ModelChoiceFilter(
-        label=_("Xã/thị trấn"),
-        queryset=AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE).active(),
+def _user(request):
+    return getattr(request, "user", None)
+
+
+def communes_in_scope(request):
+    """Communes where the user can see at least one enterprise (retired ones included)."""
+    return AdministrativeUnit.objects.filter(
+        level=AdministrativeUnit.Level.COMMUNE,
+        pk__in=Enterprise.objects.for_user(_user(request)).values("commune"),
+    ).order_by("name_folded")
+
+
+def industries_in_scope(user) -> list[tuple[str, str]]:
+    values = (
+        Enterprise.objects.for_user(user)
+        .exclude(industry="")
+        .order_by("industry")
+        .values_list("industry", flat=True)
+        .distinct()
     )
+    return [(value, value) for value in values]
+
+
+class EnterpriseAttributeFilters(SearchFilterMixin):
+    """Filters on the enterprise's own fields; `enterprise_path` is "" on enterprises, "enterprise__" on unions."""
+
+    enterprise_path = ""
+
+    ownership = django_filters.ChoiceFilter(label=_("Loại hình"), choices=Enterprise.Ownership.choices)
+    commune = django_filters.ModelChoiceFilter(label=_("Xã/thị trấn"), queryset=communes_in_scope)
+    industry = django_filters.ChoiceFilter(label=_("Ngành nghề"), choices=[])
     has_party = django_filters.ChoiceFilter(label=_("Có tổ chức Đảng"), choices=YES_NO, method="filter_has_party")
     is_pilot = django_filters.ChoiceFilter(label=_("Doanh nghiệp điểm"), choices=YES_NO, method="filter_pilot")
 
-    class Meta:
-        model = Enterprise
-        fields = ["q", "ownership", "commune", "has_party", "is_pilot"]
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        path = self.enterprise_path
+        for name in ("ownership", "commune", "industry"):
+            self.filters[name].field_name = f"{path}{name}"
+        self.filters["industry"].extra["choices"] = industries_in_scope(_user(request))
 
     def filter_has_party(self, queryset, name, value):
-        return queryset.with_party_organization(value == "1")
+        return queryset.filter(**{f"{self.enterprise_path}party_org_since__isnull": value != "1"})
 
     def filter_pilot(self, queryset, name, value):
-        return queryset.filter(is_pilot=value == "1")
+        return queryset.filter(**{f"{self.enterprise_path}is_pilot": value == "1"})
 
 
-class UnionFilter(SearchFilterMixin):
-    commune = django_filters.ModelChoiceFilter(
-        label=_("Xã/thị trấn"),
-        field_name="enterprise__commune",
-        queryset=AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE).active(),
-    )
+class EnterpriseFilter(EnterpriseAttributeFilters):
+    class Meta:
+        model = Enterprise
+        fields = ["q", "ownership", "commune", "industry", "has_party", "is_pilot"]
+
+
+class UnionFilter(EnterpriseAttributeFilters):
+    enterprise_path = "enterprise__"
 
     class Meta:
         model = GrassrootsUnion
-        fields = ["q", "commune"]
+        fields = ["q", "ownership", "commune", "industry", "has_party", "is_pilot"]
 
 
 class AreaFilter(SearchFilterMixin):
@@ -64,4 +96,7 @@ def bootstrap_filter_form(form: forms.Form) -> forms.Form:
     for field in form.fields.values():
         css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
         field.widget.attrs.setdefault("class", css)
+        if isinstance(field.widget, forms.Select):
+            # Long choices (industries) must not stretch the filter bar across the page.
+            field.widget.attrs.setdefault("style", "max-width: 16rem")
     return form

@@ -11,10 +11,11 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tienlang.lib.text import clean_text, fold
@@ -324,7 +325,14 @@ class Enterprise(models.Model):
     )
     name = models.CharField(_("tên doanh nghiệp"), max_length=255)
     name_folded = models.CharField(max_length=255, editable=False, db_index=True)
-    tax_code = models.CharField(_("mã số doanh nghiệp"), max_length=14, unique=True, validators=[tax_code_validator])
+    tax_code = models.CharField(
+        _("mã số doanh nghiệp"),
+        max_length=14,
+        unique=True,
+        validators=[tax_code_validator],
+        error_messages={"unique": _("Mã số doanh nghiệp này đã có trong danh sách doanh nghiệp.")},
+        help_text=_("10 chữ số; chi nhánh thêm dấu gạch ngang và 3 chữ số, ví dụ 0201234567-001."),
+    )
     ownership = models.CharField(_("loại hình"), max_length=12, choices=Ownership.choices)
     industry = models.CharField(_("ngành nghề"), max_length=120, blank=True)
     commune = models.ForeignKey(
@@ -350,13 +358,21 @@ class Enterprise(models.Model):
         verbose_name = _("doanh nghiệp")
         verbose_name_plural = _("doanh nghiệp")
         ordering = ["name_folded", "pk"]
-        indexes = [models.Index(fields=["federation", "name_folded"], name="unions_ent_fed_name")]
+        indexes = [
+            models.Index(fields=["federation", "name_folded"], name="unions_ent_fed_name"),
+            models.Index(fields=["federation", "ownership"], name="unions_ent_fed_ownership"),
+            models.Index(fields=["federation", "party_org_since"], name="unions_ent_fed_party"),
+            models.Index(fields=["federation", "industry"], name="unions_ent_fed_industry"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs):
         self.name = clean_text(self.name)
+        self.tax_code = clean_text(self.tax_code).replace(" ", "")
+        self.industry = clean_text(self.industry)
+        self.address = clean_text(self.address)
         self.name_folded = fold(f"{self.name} {self.tax_code}")
         super().save(*args, **kwargs)
 
@@ -367,10 +383,18 @@ class Enterprise(models.Model):
     def has_party_organization(self) -> bool:
         return self.party_org_since is not None
 
+    def clean(self):
+        if self.party_org_since and self.party_org_since > timezone.localdate():
+            raise ValidationError({"party_org_since": _("Ngày có tổ chức Đảng không được ở tương lai.")})
+
 
 class UnionQuerySet(ScopedQuerySet):
     federation_lookup = "federation"
     union_lookup = "pk"
+
+    def search(self, text: str, field: str = "name_folded", also: tuple[str, ...] = ("enterprise__name_folded",)):
+        """Union name and code, or its enterprise's name and tax code."""
+        return super().search(text, field, also)
 
 
 class GrassrootsUnion(models.Model):
@@ -386,6 +410,7 @@ class GrassrootsUnion(models.Model):
         _("mã công đoàn"),
         max_length=30,
         unique=True,
+        error_messages={"unique": _("Mã công đoàn này đã được dùng cho công đoàn cơ sở khác.")},
         validators=[
             RegexValidator(r"^[A-Z0-9][A-Z0-9-]*$", _("Mã chỉ gồm chữ in hoa không dấu, số và dấu gạch ngang."))
         ],
@@ -423,6 +448,158 @@ class GrassrootsUnion(models.Model):
     def clean(self):
         if self.enterprise_id and self.federation_id and self.enterprise.federation_id != self.federation_id:
             raise ValidationError({"enterprise": _("Doanh nghiệp thuộc liên đoàn khác.")})
+        if self.founded_on and self.founded_on > timezone.localdate():
+            raise ValidationError({"founded_on": _("Ngày thành lập không được ở tương lai.")})
+
+
+class CommitteeMemberQuerySet(ScopedQuerySet):
+    federation_lookup = "union__federation"
+    union_lookup = "union"
+
+    def current(self, on=None):
+        """Members whose term covers `on` (today by default)."""
+        on = on or timezone.localdate()
+        return self.filter(Q(term_start__lte=on), Q(term_end__isnull=True) | Q(term_end__gte=on))
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Nam")
+    FEMALE = "F", _("Nữ")
+
+
+class CommitteeMember(models.Model):
+    """A member of a grassroots union's executive committee (Ban Chấp hành, BCH) for one term."""
+
+    class Position(models.TextChoices):
+        CHAIR = "chair", _("Chủ tịch")
+        VICE_CHAIR = "vice_chair", _("Phó Chủ tịch")
+        MEMBER = "member", _("Ủy viên")
+
+    RANKS = {Position.CHAIR: 1, Position.VICE_CHAIR: 2, Position.MEMBER: 3}
+
+    union = models.ForeignKey(
+        GrassrootsUnion, verbose_name=_("công đoàn cơ sở"), on_delete=models.CASCADE, related_name="committee"
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    full_name_folded = models.CharField(max_length=120, editable=False, db_index=True)
+    sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
+    position = models.CharField(_("chức vụ trong BCH"), max_length=12, choices=Position.choices)
+    rank = models.PositiveSmallIntegerField(editable=False, default=3)
+    term_start = models.DateField(_("nhiệm kỳ từ ngày"))
+    term_end = models.DateField(_("nhiệm kỳ đến ngày"), null=True, blank=True)
+    is_party_member = models.BooleanField(_("đã là đảng viên"), default=False)
+    volunteered = models.BooleanField(
+        _("xung phong học lớp bồi dưỡng nhận thức về Đảng"),
+        default=False,
+        help_text=_("Đồng chí tự nguyện đăng ký tham gia lớp học tìm hiểu về Đảng."),
+    )
+
+    objects = CommitteeMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ủy viên Ban Chấp hành")
+        verbose_name_plural = _("ủy viên Ban Chấp hành")
+        ordering = ["union", "rank", "full_name_folded", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("term_start")),
+                name="unions_committeemember_term_order",
+                violation_error_message=_("Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_party_member=False) | Q(volunteered=False),
+                name="unions_committeemember_party_member_not_volunteer",
+                violation_error_message=_("Người đã là đảng viên không đăng ký học lớp bồi dưỡng nhận thức về Đảng."),
+            ),
+            models.UniqueConstraint(
+                fields=["union", "term_start"],
+                condition=Q(position="chair"),
+                name="unions_committeemember_one_chair_per_term",
+                violation_error_message=_("Công đoàn cơ sở đã có chủ tịch trong nhiệm kỳ này."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.get_position_display()})"
+
+    def save(self, *args, **kwargs):
+        self.full_name = clean_text(self.full_name)
+        self.full_name_folded = fold(self.full_name)
+        self.rank = self.RANKS.get(self.position, 3)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("unions:union_detail", args=[self.union_id])
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return self.term_start <= today and (self.term_end is None or self.term_end >= today)
+
+
+class WorkforceFigureQuerySet(ScopedQuerySet):
+    federation_lookup = "enterprise__federation"
+    union_lookup = "enterprise__unions"
+
+
+class WorkforceFigure(models.Model):
+    """An enterprise's headcount for one year: workers, union members, Party members."""
+
+    MIN_YEAR = 2000
+    MAX_YEAR = 2100
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("doanh nghiệp"), on_delete=models.CASCADE, related_name="figures"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("năm"), validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+    )
+    workers = models.PositiveIntegerField(_("số lao động"))
+    union_members = models.PositiveIntegerField(_("số đoàn viên công đoàn"))
+    party_members = models.PositiveIntegerField(_("số đảng viên"))
+
+    objects = WorkforceFigureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("số liệu lao động theo năm")
+        verbose_name_plural = _("số liệu lao động theo năm")
+        ordering = ["enterprise", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year"],
+                name="unions_workforcefigure_one_per_year",
+                violation_error_message=_("Doanh nghiệp đã có số liệu của năm này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(union_members__lte=models.F("workers")),
+                name="unions_workforcefigure_members_within_workers",
+                violation_error_message=_("Số đoàn viên không được lớn hơn số lao động."),
+            ),
+            models.CheckConstraint(
+                condition=Q(party_members__lte=models.F("union_members")),
+                name="unions_workforcefigure_party_within_members",
+                violation_error_message=_("Số đảng viên không được lớn hơn số đoàn viên."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100),
+                name="unions_workforcefigure_year_range",
+                violation_error_message=_("Năm phải trong khoảng 2000–2100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} — {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("unions:enterprise_detail", args=[self.enterprise_id])
+
+    @property
+    def union_percent(self) -> float | None:
+        return 100 * self.union_members / self.workers if self.workers else None
+
+    @property
+    def party_percent(self) -> float | None:
+        return 100 * self.party_members / self.workers if self.workers else None
 
 
 # ---------------------------------------------------------------------------

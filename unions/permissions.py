@@ -51,6 +51,16 @@ def user_federation(user):
     return profile.federation if profile else None
 
 
+def may_edit_register(user) -> bool:
+    """Enterprises, union creation, yearly figures and imports: district staff only."""
+    return is_district_staff(user)
+
+
+def may_edit_union(user, union) -> bool:
+    """A union's own details and committee: district staff, or that union's chair."""
+    return is_district_staff(user) or (is_chair(user) and user_union_id(user) == union.pk)
+
+
 class RoleRequiredMixin(AccessMixin):
     """CBV mixin: 403 unless `test_role(user)` holds (anonymous users go to login)."""
 

@@ -1,142 +1,22 @@
+"""Administrative units (rename, merge, retire) and the Party organisation catalogue."""
+
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection
-from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _, gettext_lazy
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, FormView, UpdateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
-from . import services
-from .filters import AreaFilter, EnterpriseFilter, UnionFilter, bootstrap_filter_form
-from .forms import AreaForm, AreaMergeForm, AreaRetireForm
-from .models import AdministrativeUnit, AreaMerge, Enterprise, GrassrootsUnion, PartyOrganization, Role, UserProfile
-from .permissions import (
-    FederationReaderRequiredMixin,
-    RoleRequiredMixin,
-    ScopedQuerysetMixin,
-    StaffRequiredMixin,
-    scope_form_fields,
-    user_role,
-)
-from .tables import AreaTable, EnterpriseTable, UnionTable
-
-
-@login_not_required
-@never_cache
-@require_GET
-def healthz(request):
-    """Liveness for the operator's monitor: 200 "ok" when the database answers."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")
-
-
-class RegisterReaderMixin(RoleRequiredMixin):
-    """The enterprise and union register: staff, leadership and chairs (their own union)."""
-
-    def test_role(self, user) -> bool:
-        return user_role(user) in ("admin", Role.STAFF, Role.LEADERSHIP, Role.CHAIR)
-
-
-class Breadcrumbs:
-    breadcrumbs: list[tuple[str, str | None]] = []
-
-    def get_breadcrumbs(self):
-        return self.breadcrumbs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["breadcrumbs"] = self.get_breadcrumbs()
-        return context
-
-
-class ScopedFilteredListView(Breadcrumbs, ScopedQuerysetMixin, SingleTableMixin, FilterView):
-    """List = for_user(user) → filter form → sorting → pagination."""
-
-    template_name = "unions/object_list.html"
-    paginate_by = 50
-    title = ""
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        scope_form_fields(filterset.form, self.request.user)
-        bootstrap_filter_form(filterset.form)
-        return filterset
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = self.title
-        return context
-
-
-class EnterpriseListView(RegisterReaderMixin, ScopedFilteredListView):
-    model = Enterprise
-    filterset_class = EnterpriseFilter
-    table_class = EnterpriseTable
-    title = gettext_lazy("Doanh nghiệp")
-    breadcrumbs = [(gettext_lazy("Doanh nghiệp"), None)]
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("commune")
-
-
-class EnterpriseDetailView(RegisterReaderMixin, Breadcrumbs, ScopedQuerysetMixin, DetailView):
-    model = Enterprise
-
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("commune__parent", "federation")
-            .prefetch_related(
-                Prefetch("unions", queryset=GrassrootsUnion.objects.for_user(self.request.user)),
-                "party_organizations",
-            )
-        )
-
-    def get_breadcrumbs(self):
-        return [(_("Doanh nghiệp"), "unions:enterprise_list"), (self.object.name, None)]
-
-
-class UnionListView(RegisterReaderMixin, ScopedFilteredListView):
-    model = GrassrootsUnion
-    filterset_class = UnionFilter
-    table_class = UnionTable
-    title = gettext_lazy("Công đoàn cơ sở")
-    breadcrumbs = [(gettext_lazy("Công đoàn cơ sở"), None)]
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("enterprise__commune")
-
-
-class UnionDetailView(RegisterReaderMixin, Breadcrumbs, ScopedQuerysetMixin, DetailView):
-    model = GrassrootsUnion
-
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("enterprise__commune", "federation")
-            .prefetch_related(
-                Prefetch("chairs", queryset=UserProfile.objects.select_related("user")),
-                "enterprise__party_organizations",
-            )
-        )
-
-    def get_breadcrumbs(self):
-        return [(_("Công đoàn cơ sở"), "unions:union_list"), (self.object.name, None)]
+from .. import services
+from ..filters import AreaFilter, bootstrap_filter_form
+from ..forms import AreaForm, AreaMergeForm, AreaRetireForm
+from ..models import AdministrativeUnit, AreaMerge, Enterprise, PartyOrganization
+from ..permissions import FederationReaderRequiredMixin, ScopedQuerysetMixin, StaffRequiredMixin
+from ..tables import AreaTable
+from .common import Breadcrumbs, ScopedFilteredListView
 
 
 class AreaListView(FederationReaderRequiredMixin, ScopedFilteredListView):
@@ -267,15 +147,3 @@ class PartyOrganizationListView(FederationReaderRequiredMixin, Breadcrumbs, Scop
 def bootstrap_filter_form_filterset(filterset):
     bootstrap_filter_form(filterset.form)
     return filterset
-
-
-def union_counts_for(user):
-    """Small figures for the dashboard, within `user`'s scope."""
-    enterprises = Enterprise.objects.for_user(user)
-    return {
-        "enterprises": enterprises.count(),
-        "with_party": enterprises.with_party_organization().count(),
-        "unions": GrassrootsUnion.objects.for_user(user).count(),
-        "pilot": enterprises.filter(is_pilot=True).count(),
-        "by_commune": enterprises.values("commune__name").annotate(n=Count("pk")).order_by("-n", "commune__name")[:8],
-    }

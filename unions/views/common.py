@@ -1,0 +1,142 @@
+"""Building blocks shared by the register's views (and by other apps' lists)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Count
+from django.http import HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+
+from tienlang.lib.xlsx import xlsx_response
+
+from ..filters import bootstrap_filter_form
+from ..models import Enterprise, GrassrootsUnion, Role
+from ..permissions import RoleRequiredMixin, ScopedQuerysetMixin, check_in_scope, scope_form_fields, user_role
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness for the operator's monitor: 200 "ok" when the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+class RegisterReaderMixin(RoleRequiredMixin):
+    """The enterprise and union register: staff, leadership and chairs (their own union)."""
+
+    def test_role(self, user) -> bool:
+        return user_role(user) in ("admin", Role.STAFF, Role.LEADERSHIP, Role.CHAIR)
+
+
+class Breadcrumbs:
+    breadcrumbs: list[tuple[str, str | None]] = []
+
+    def get_breadcrumbs(self):
+        return self.breadcrumbs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = self.get_breadcrumbs()
+        return context
+
+
+class ScopedFilteredListView(Breadcrumbs, ScopedQuerysetMixin, SingleTableMixin, FilterView):
+    """List = for_user(user) → filter form → sorting → pagination.
+
+    With `export_workbook` set, `?export=xlsx` returns the same rows in the same order,
+    without pagination, as an Excel file built by `export_workbook(queryset)`.
+    """
+
+    template_name = "unions/object_list.html"
+    paginate_by = 50
+    title = ""
+    export_workbook = None
+    export_filename = "danh-sach.xlsx"
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        scope_form_fields(filterset.form, self.request.user)
+        bootstrap_filter_form(filterset.form)
+        return filterset
+
+    def get(self, request, *args, **kwargs):
+        if self.export_workbook is not None and request.GET.get("export") == "xlsx":
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    def filtered_queryset(self):
+        """The list's rows before paging: scoped, filtered (nothing if the filters are invalid), sorted."""
+        filterset = self.get_filterset(self.get_filterset_class())
+        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        table = self.get_table_class()(data=queryset)
+        RequestConfig(self.request, paginate=False).configure(table)
+        return table.data.data
+
+    def export(self):
+        workbook = type(self).export_workbook(self.filtered_queryset())
+        return xlsx_response(workbook, self.export_filename)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        context["export_enabled"] = self.export_workbook is not None
+        return context
+
+
+class ChangeObjectMixin:
+    """Edit views: outside the user's scope is 404 (scoped queryset); allowed to read only is 403."""
+
+    def may_change(self, user, obj) -> bool:  # pragma: no cover - overridden
+        return False
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not self.may_change(self.request.user, obj):
+            raise PermissionDenied
+        return obj
+
+
+class ScopedSaveMixin:
+    """Save the form in one transaction and re-check there that the result is in scope."""
+
+    success_message = ""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                self.object = form.save()
+                # A tampered form must not leave anything outside the user's scope.
+                check_in_scope(type(self.object).objects, self.object, self.request.user)
+        except IntegrityError:
+            # Someone saved a conflicting row between our checks and the insert.
+            form.add_error(None, _("Dữ liệu vừa bị người khác thay đổi (trùng mã hoặc trùng năm). Hãy kiểm tra lại."))
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message % {"name": str(self.object)})
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def union_counts_for(user):
+    """Small figures for the dashboard, within `user`'s scope."""
+    enterprises = Enterprise.objects.for_user(user)
+    return {
+        "enterprises": enterprises.count(),
+        "with_party": enterprises.with_party_organization().count(),
+        "unions": GrassrootsUnion.objects.for_user(user).count(),
+        "pilot": enterprises.filter(is_pilot=True).count(),
+        "by_commune": enterprises.values("commune__name").annotate(n=Count("pk")).order_by("-n", "commune__name")[:8],
+    }
