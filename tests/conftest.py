@@ -37,6 +37,8 @@ def _fast_test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SECURE_SSL_REDIRECT = False
+    # Login lockout has its own tests (tests/test_security.py); elsewhere it stays out of the way.
+    settings.AXES_ENABLED = False
 
 
 # --- organisation and personas ---------------------------------------------------------

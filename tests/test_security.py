@@ -1,0 +1,137 @@
+"""Login lockout, password rules, sessions, headers and CSRF."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from tests import factories
+from unions.models import Role
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = factories.PASSWORD
+
+
+@pytest.fixture
+def lockout(settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 5
+
+
+def attempt(client, username, password, address="10.0.0.1", forwarded=None):
+    extra = {"REMOTE_ADDR": address}
+    if forwarded:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client.post("/accounts/login/", {"username": username, "password": password}, **extra)
+
+
+def test_five_failures_lock_the_username_even_with_the_right_password(client, lockout, staff):
+    for _ in range(4):
+        assert attempt(client, "staff", "sai-mat-khau").status_code == 200
+    attempt(client, "staff", "sai-mat-khau")  # the fifth failure locks the username
+    response = attempt(client, "staff", PASSWORD)
+    assert response.status_code == 429
+    assert "tạm thời bị khóa" in response.content.decode()
+    # Another address, or a forged X-Forwarded-For, changes nothing.
+    assert attempt(Client(), "staff", PASSWORD, address="10.9.9.9", forwarded="1.2.3.4").status_code == 429
+
+
+def test_lockout_of_one_username_does_not_lock_the_office(client, lockout, staff, leadership):
+    for _ in range(5):
+        attempt(client, "staff", "sai-mat-khau")
+    response = attempt(client, "leader", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_lockout_ends_after_the_cool_off(client, lockout, settings, staff):
+    import datetime
+
+    from axes.models import AccessAttempt
+
+    for _ in range(5):
+        attempt(client, "staff", "sai-mat-khau")
+    AccessAttempt.objects.update(attempt_time=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=16))
+    assert attempt(client, "staff", PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("password", ["TienLang2024!", "congdoan@123A", "Hai-Phong-2022x"])
+def test_passwords_built_on_local_words_are_refused(password):
+    with pytest.raises(ValidationError) as error:
+        validate_password(password)
+    assert any("không được chứa" in m for m in error.value.messages)
+
+
+def test_a_strong_password_is_accepted():
+    validate_password("Mây-trắng-bay-97-ngõ")
+
+
+def test_signed_in_pages_and_downloads_are_not_cached(client, staff):
+    client.force_login(staff)
+    assert client.get("/").headers["Cache-Control"] == "no-store, private"
+    assert "no-store" in client.get("/reports/quota.xlsx?year=2022").headers["Cache-Control"]
+
+
+def test_content_security_policy_forbids_inline_scripts(client, staff):
+    client.force_login(staff)
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in policy
+    page = client.get("/candidates/new/").content.decode()
+    assert "<script>" not in page and "onclick=" not in page
+
+
+def test_session_ends_at_the_absolute_limit(client, settings, staff):
+    from unions.middleware import SESSION_STARTED_KEY
+
+    client.force_login(staff)
+    assert client.get("/").status_code == 200
+    session = client.session
+    session[SESSION_STARTED_KEY] = time.time() - settings.SESSION_ABSOLUTE_SECONDS - 5
+    session.save()
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_deactivating_a_user_ends_their_sessions(client, staff):
+    client.force_login(staff)
+    assert client.get("/").status_code == 200
+    staff.is_active = False
+    staff.save()
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_login_rotates_the_session_and_logout_is_server_side(staff):
+    client = Client()
+    client.get("/accounts/login/")
+    before = client.cookies.get("sessionid")
+    client.post("/accounts/login/", {"username": "staff", "password": PASSWORD})
+    after = client.cookies["sessionid"].value
+    assert before is None or before.value != after
+    client.post("/accounts/logout/")
+    stolen = Client()
+    stolen.cookies["sessionid"] = after
+    assert stolen.get("/").status_code == 302
+
+
+def test_state_changes_need_the_csrf_token(staff, union_a):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+    response = client.post("/candidates/review/", {"selected": []})
+    assert response.status_code == 403
+
+
+def test_logout_by_get_is_refused(client, staff):
+    client.force_login(staff)
+    assert client.get("/accounts/logout/").status_code == 405
+
+
+def test_chair_profile_role_is_what_the_dashboard_shows(client, union_a):
+    chair = factories.make_user(Role.CHAIR, union=union_a, username="chair_x")
+    client.force_login(chair)
+    assert "Chủ tịch Công đoàn cơ sở" in client.get("/").content.decode()

@@ -1,0 +1,47 @@
+"""Request/response rules that protect signed-in sessions and the personal data they show."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+SESSION_STARTED_KEY = "signed_in_at"
+
+
+class SessionLimitMiddleware:
+    """End a session a fixed time after sign-in, however active it has been (the idle limit is the cookie age)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(SESSION_STARTED_KEY)
+            if started is None:
+                request.session[SESSION_STARTED_KEY] = time.time()
+            elif time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, _("Phiên làm việc đã hết hạn; vui lòng đăng nhập lại."))
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and downloads shown to a signed-in user may hold personal data: never cache them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+            response["Pragma"] = "no-cache"
+        return response
