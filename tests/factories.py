@@ -173,3 +173,60 @@ def make_commune_for(federation) -> AdministrativeUnit:
 
 def get_user(username: str):
     return get_user_model().objects.get(username=username)
+
+
+# --- classes, learners and stipends -------------------------------------------------------
+
+
+def make_class(federation, **kwargs):
+    """A Party-awareness class of `federation` (2022, 60 places, six days from 20/03)."""
+    import datetime
+
+    from classes.models import TrainingClass
+
+    kwargs.setdefault("name", f"Lớp bồi dưỡng nhận thức về Đảng thử nghiệm {next(_seq)}")
+    kwargs.setdefault("year", 2022)
+    kwargs.setdefault("opens_on", datetime.date(kwargs["year"], 3, 20))
+    kwargs.setdefault("closes_on", kwargs["opens_on"] + datetime.timedelta(days=5))
+    kwargs.setdefault("venue", "Trung tâm Chính trị huyện Thử Nghiệm")
+    kwargs.setdefault("capacity", 60)
+    return TrainingClass.objects.create(federation=federation, **kwargs)
+
+
+def make_session(training_class, day: int = 0, **kwargs):
+    import datetime
+
+    from classes.models import ClassSession
+
+    kwargs.setdefault("date", training_class.opens_on + datetime.timedelta(days=day))
+    kwargs.setdefault("topic", f"Chuyên đề thử nghiệm {next(_seq)}")
+    return ClassSession.objects.create(training_class=training_class, **kwargs)
+
+
+def make_policy(federation, **kwargs):
+    """The City Federation's 3,000,000 VND per learner, 2021–2023, unless told otherwise."""
+    from classes.models import StipendPolicy
+
+    kwargs.setdefault("name", f"Hỗ trợ học viên thử nghiệm {next(_seq)}")
+    kwargs.setdefault("amount", 3_000_000)
+    kwargs.setdefault("funding_source", "LĐLĐ thành phố Hải Phòng")
+    kwargs.setdefault("from_year", 2021)
+    kwargs.setdefault("to_year", 2023)
+    return StipendPolicy.objects.create(federation=federation, **kwargs)
+
+
+def make_approved_nomination(union, staff, year: int = 2022, **person_kwargs):
+    """A nomination nominated and approved through the real services."""
+    from candidates import services
+    from candidates.models import Status
+
+    nomination = make_nomination(union=union, year=year, user=staff, **person_kwargs)
+    return services.move(nomination, Status.APPROVED, staff)
+
+
+def make_learner(training_class, union, staff, **person_kwargs):
+    """An approved nomination of `union` enrolled in `training_class` (an Enrollment)."""
+    from classes import services
+
+    nomination = make_approved_nomination(union, staff, year=training_class.year, **person_kwargs)
+    return services.enrol(training_class, [nomination], staff, on=training_class.opens_on)[0]
