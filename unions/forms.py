@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout, Submit
 from django import forms
@@ -23,6 +25,7 @@ DATE_ATTRS = {"placeholder": "dd/mm/yyyy", "autocomplete": "off"}
 
 def _helper(submit_label=_("Lưu")) -> FormHelper:
     helper = FormHelper()
+    helper.render_hidden_fields = True  # hidden fields left out of a layout are still sent
     helper.add_input(Submit("submit", submit_label))
     return helper
 
@@ -40,6 +43,37 @@ class ClearNumbersMixin:
             if isinstance(field, forms.IntegerField):
                 field.error_messages["invalid"] = _("Hãy nhập một số nguyên, ví dụ 120.")
                 field.error_messages["min_value"] = _("Số không được nhỏ hơn %(limit_value)s.")
+
+
+class StaleCheckMixin:
+    """Two people editing one record must not silently overwrite each other.
+
+    The form carries a fingerprint of the record's fields as they were when it was
+    opened; saving compares it with the row as it is now (locked), and refuses if
+    someone else changed those fields in between.
+    """
+
+    STATE_FIELD = "loaded_state"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.STATE_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
+        if self.instance.pk:
+            self.fields[self.STATE_FIELD].initial = self.fingerprint(self.instance)
+
+    def fingerprint(self, instance) -> str:
+        names = [name for name in self._meta.fields if name != "federation"]
+        values = [repr(getattr(instance, instance._meta.get_field(name).attname)) for name in names]
+        return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:32]
+
+    def changed_by_someone_else(self) -> bool:
+        """Call inside the saving transaction: locks the row until it commits."""
+        loaded = self.cleaned_data.get(self.STATE_FIELD)
+        if not self.instance.pk or not loaded:
+            return False  # a form opened in this product always carries it
+        model = type(self.instance)
+        current = model._base_manager.select_for_update().filter(pk=self.instance.pk).first()
+        return current is not None and loaded != self.fingerprint(current)
 
 
 def _no_future(value, message):
@@ -99,7 +133,7 @@ def federations_for(user):
     return Federation.objects.for_user(user).filter(retired_on__isnull=True)
 
 
-class EnterpriseForm(ClearNumbersMixin, forms.ModelForm):
+class EnterpriseForm(StaleCheckMixin, ClearNumbersMixin, forms.ModelForm):
     """Create or edit an enterprise of the register (district staff)."""
 
     federation = forms.ModelChoiceField(label=_("Liên đoàn lao động"), queryset=Federation.objects.none())
@@ -192,7 +226,7 @@ class UnionCreateForm(ClearNumbersMixin, UnionCodeMixin, forms.ModelForm):
         return cleaned
 
 
-class UnionStaffForm(ClearNumbersMixin, UnionCodeMixin, forms.ModelForm):
+class UnionStaffForm(StaleCheckMixin, ClearNumbersMixin, UnionCodeMixin, forms.ModelForm):
     """District staff correct a union's code, name, member count and founding date."""
 
     class Meta:
@@ -205,7 +239,7 @@ class UnionStaffForm(ClearNumbersMixin, UnionCodeMixin, forms.ModelForm):
         self.helper = _helper()
 
 
-class UnionChairForm(ClearNumbersMixin, UnionCodeMixin, forms.ModelForm):
+class UnionChairForm(StaleCheckMixin, ClearNumbersMixin, UnionCodeMixin, forms.ModelForm):
     """A chair keeps their own union's member count and founding date up to date."""
 
     class Meta:
@@ -218,7 +252,7 @@ class UnionChairForm(ClearNumbersMixin, UnionCodeMixin, forms.ModelForm):
         self.helper = _helper()
 
 
-class CommitteeMemberForm(forms.ModelForm):
+class CommitteeMemberForm(StaleCheckMixin, forms.ModelForm):
     """One member of the union's executive committee (BCH)."""
 
     class Meta:
@@ -276,7 +310,7 @@ class CommitteeMemberForm(forms.ModelForm):
 # ---------------------------------------------------------------------------------------
 
 
-class WorkforceFigureForm(ClearNumbersMixin, forms.ModelForm):
+class WorkforceFigureForm(StaleCheckMixin, ClearNumbersMixin, forms.ModelForm):
     """One year's workers, union members and Party members of an enterprise."""
 
     class Meta:

@@ -13,6 +13,7 @@ import can never silently overwrite what staff have corrected by hand.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -214,6 +215,18 @@ def _parse_tax_code(value: object) -> str:
     return parse_text(value).replace(" ", "")
 
 
+COUNT_RE = re.compile(r"\d+|\d{1,3}(?:[.,]\d{3})+")
+
+
+def _parse_count(value: object) -> int:
+    """A head count: 1500, "1500", "1.500" or "1 500"; never 12,5 (the shared parse_int would read 125)."""
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError(_("“%(v)s” không phải số nguyên") % {"v": value})
+    if isinstance(value, str) and not COUNT_RE.fullmatch("".join(value.split())):
+        raise ValueError(_("“%(v)s” không phải số nguyên không âm") % {"v": value})
+    return parse_int(value)
+
+
 def _parse_yes_no(value: object) -> bool:
     if isinstance(value, bool):
         return value
@@ -269,7 +282,7 @@ class RowChecker:
             "industry": parse("industry", parse_text) or "",
             "commune": parse("commune", lambda v: self.communes.find(parse_text(v)), required=True),
             "address": parse("address", parse_text) or "",
-            "workers": parse("workers", parse_int, required=True),
+            "workers": parse("workers", _parse_count, required=True),
             "party_org_since": parse("party_org_since", lambda v: _not_future(parse_date(v))),
             "is_pilot": parse("is_pilot", _parse_yes_no) or False,
         }
@@ -284,7 +297,7 @@ class RowChecker:
                 "code": code or "",
                 "name": parse("union_name", parse_text)
                 or (_("Công đoàn %(name)s") % {"name": enterprise["name"]} if enterprise["name"] else ""),
-                "members": parse("union_members", parse_int) or 0,
+                "members": parse("union_members", _parse_count) or 0,
                 "founded_on": parse("union_founded_on", lambda v: _not_future(parse_date(v))),
             }
             if enterprise["workers"] is not None and row.union["members"] > enterprise["workers"]:

@@ -326,3 +326,37 @@ def test_a_pending_import_belongs_to_its_session(client, staff, commune, federat
     client.force_login(other_staff)  # a new session
     client.post("/unions/import/confirm/", {"token": token})
     assert not Enterprise.objects.exists()
+
+
+def test_head_counts_accept_thousands_separators_but_not_fractions(client, staff, commune):
+    rows = [
+        [1, "Công ty H", "0209000031", "TNHH", "", "Kiến Thử", "1.500", None, None, "CD-H", "1 380"],
+        [2, "Công ty I", "0209000032", "TNHH", "", "Kiến Thử", 12.5, None, None, None, None],
+        [3, "Công ty K", "0209000033", "TNHH", "", "Kiến Thử", "12,5", None, None, None, None],
+        [4, "Công ty L", "0209000034", "TNHH", "", "Kiến Thử", -3, None, None, None, None],
+    ]
+    client.force_login(staff)
+    found = problems_of(upload(client, workbook_bytes(rows)))
+    assert [(r, c) for r, c, _m in found] == [
+        ("3", "Số lao động"),
+        ("4", "Số lao động"),
+        ("5", "Số lao động"),
+    ]
+    assert "“12.5” không phải số nguyên" in found[0][2]
+
+
+def test_head_counts_with_separators_are_saved_as_numbers(client, staff, commune):
+    rows = [[1, "Công ty H", "0209000031", "TNHH", "", "Kiến Thử", "1.500", None, None, "CD-H", "1 380"]]
+    client.force_login(staff)
+    client.post("/unions/import/confirm/", {"token": token_of(upload(client, workbook_bytes(rows)))})
+    union = GrassrootsUnion.objects.get(code="CD-H")
+    assert (union.enterprise.workers, union.members) == (1500, 1380)
+
+
+def test_a_formula_cell_is_refused_with_its_row_and_column(client, staff, commune):
+    rows = good_rows()
+    rows[2][6] = "=SUM(1,2)"
+    client.force_login(staff)
+    text = upload(client, workbook_bytes(rows)).content.decode()
+    assert "Dòng 4, cột “Số lao động”: ô chứa công thức" in text
+    assert not Enterprise.objects.exists()

@@ -7,6 +7,7 @@ a role that may only read gets 403.
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 
@@ -273,3 +274,59 @@ def test_enterprise_page_shows_union_committee_party_organisation_and_figures(cl
         "Đoàn viên và hồ sơ nguồn phát triển Đảng",
     ):
         assert expected in text, expected
+
+
+# --- two people editing one record ------------------------------------------------------------
+
+
+def _loaded_state(response) -> str:
+    match = re.search(r'name="loaded_state" value="([^"]+)"', response.content.decode())
+    assert match, "the edit form carries the state it was opened with"
+    return match.group(1)
+
+
+def test_a_chair_cannot_silently_overwrite_a_change_made_meanwhile(client, chair_a, union_a):
+    client.force_login(chair_a)
+    state = _loaded_state(client.get(f"/unions/{union_a.pk}/edit/"))
+    # Meanwhile district staff correct the member count.
+    GrassrootsUnion.objects.filter(pk=union_a.pk).update(members=91)
+    response = client.post(f"/unions/{union_a.pk}/edit/", {"members": "85", "founded_on": "", "loaded_state": state})
+    assert response.status_code == 200
+    assert "vừa được người khác sửa" in response.content.decode()
+    union_a.refresh_from_db()
+    assert union_a.members == 91
+    # Reopened, the form shows the new figure and saves.
+    state = _loaded_state(client.get(f"/unions/{union_a.pk}/edit/"))
+    response = client.post(f"/unions/{union_a.pk}/edit/", {"members": "85", "loaded_state": state})
+    assert response.status_code == 302
+    union_a.refresh_from_db()
+    assert union_a.members == 85
+
+
+def test_committee_edit_form_detects_a_concurrent_change(client, staff, union_a):
+    member = factories.make_committee_member(union=union_a, full_name="Mai Thị Cũ")
+    client.force_login(staff)
+    state = _loaded_state(client.get(f"/unions/committee/{member.pk}/edit/"))
+    CommitteeMember.objects.filter(pk=member.pk).update(full_name="Mai Thị Mới")
+    data = {"full_name": "Mai Thị Sửa", "sex": "F", "position": "member", "term_start": "01/07/2020"}
+    response = client.post(f"/unions/committee/{member.pk}/edit/", {**data, "loaded_state": state})
+    assert "vừa được người khác sửa" in response.content.decode()
+    member.refresh_from_db()
+    assert member.full_name == "Mai Thị Mới"
+
+
+# --- the admin --------------------------------------------------------------------------------
+
+
+def test_administrator_searches_and_filters_committees_and_figures(client, superuser, union_a):
+    factories.make_committee_member(union=union_a, full_name="Đặng Thị Tìm Thấy", volunteered=True)
+    factories.make_figure(enterprise=union_a.enterprise, year=2022)
+    client.force_login(superuser)
+    text = client.get("/admin/unions/committeemember/", {"q": "Tìm Thấy", "volunteered__exact": "1"}).content.decode()
+    assert "Đặng Thị Tìm Thấy" in text
+    text = client.get("/admin/unions/workforcefigure/", {"year": "2022"}).content.decode()
+    assert union_a.enterprise.name in text
+    response = client.get(f"/admin/unions/grassrootsunion/{union_a.pk}/change/")
+    assert response.status_code == 200 and "Đặng Thị Tìm Thấy" in response.content.decode()
+    response = client.get(f"/admin/unions/enterprise/{union_a.enterprise.pk}/change/")
+    assert response.status_code == 200

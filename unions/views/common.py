@@ -110,6 +110,10 @@ class ChangeObjectMixin:
         return obj
 
 
+class StaleEdit(Exception):
+    """The record changed after the form was opened."""
+
+
 class ScopedSaveMixin:
     """Save the form in one transaction and re-check there that the result is in scope."""
 
@@ -118,9 +122,20 @@ class ScopedSaveMixin:
     def form_valid(self, form):
         try:
             with transaction.atomic():
+                if getattr(form, "changed_by_someone_else", None) and form.changed_by_someone_else():
+                    raise StaleEdit
                 self.object = form.save()
                 # A tampered form must not leave anything outside the user's scope.
                 check_in_scope(type(self.object).objects, self.object, self.request.user)
+        except StaleEdit:
+            form.add_error(
+                None,
+                _(
+                    "Bản ghi này vừa được người khác sửa sau khi đồng chí mở trang; chưa lưu thay đổi của đồng chí. "
+                    "Hãy mở lại trang để xem dữ liệu mới rồi sửa lại."
+                ),
+            )
+            return self.form_invalid(form)
         except IntegrityError:
             # Someone saved a conflicting row between our checks and the insert.
             form.add_error(None, _("Dữ liệu vừa bị người khác thay đổi (trùng mã hoặc trùng năm). Hãy kiểm tra lại."))
