@@ -40,6 +40,13 @@ class ImporterMixin(RoleRequiredMixin):
         return is_district_staff(user) or is_chair(user)
 
 
+def person_name(user) -> str:
+    """Vietnamese order: family and middle names before the given name."""
+    if user is None:
+        return _("Hệ thống (lệnh nhập)")
+    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
+
+
 def crumbs(*extra) -> list:
     return [(gettext_lazy("Hồ sơ nguồn"), "candidates:nomination_list"), *extra]
 
@@ -107,7 +114,7 @@ class ImportUploadView(ImporterMixin, FormView):
             title=_("Tải lên danh sách đoàn viên từ Excel"),
             breadcrumbs=crumbs((_("Tải lên từ Excel"), None)),
             columns=imports.COLUMNS,
-            max_rows=imports.MAX_IMPORT_ROWS,
+            max_rows=f"{imports.MAX_IMPORT_ROWS:,}".replace(",", "."),
             recent=list(
                 NominationImport.objects.for_user(self.request.user)
                 .select_related("union", "uploaded_by")
@@ -224,5 +231,6 @@ class ImportPreviewView(ImporterMixin, View):
                 (_("Tải lên từ Excel"), reverse("candidates:import_upload")), (record.file_name, None)
             ),
             "can_save": result is not None and result.ok,
+            "uploader": person_name(record.uploaded_by),
         }
         return render(self.request, self.template_name, context, status=status)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -173,7 +174,7 @@ class ImportRow:
         value = self.data.get("citizen_id")
         return mask_citizen_id(value) if value else ""
 
-    @property
+    @cached_property
     def cells(self) -> dict[str, str]:
         """Every column's value for display (the CCCD masked)."""
         return {column.key: self.display(column.key) for column in COLUMNS}
