@@ -1,0 +1,338 @@
+"""Excel reports of the classes (SPEC §4, reports 2 and 3), in the union's document layout.
+
+- `build_roster_workbook`: the class roster with results and certificates;
+- `build_stipends_workbook`: the stipend signing list (danh sách ký nhận) with the total
+  in figures and in words and the three signatures, and on a second sheet the budget
+  summary (committed, paid, outstanding per class, union and funding source).
+
+With `user`, rows go through `for_user(user)` (a chair gets only their union's people);
+without, everything in `federation` (or in every federation when it is None). The
+report centre serves them at /reports/roster.xlsx and /reports/stipends.xlsx and from
+`manage.py export_report roster|stipends`.
+"""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from reports.layout import BOX, FONT, NUMBER_FORMAT, Column, Issuer, ReportSheet
+from tienlang.lib.money import amount_in_words
+from tienlang.lib.xlsx import set_text
+from unions.models import Federation, PartyOrganization
+from unions.permissions import is_chair, user_federation, user_union_id
+
+from . import services
+from .models import Enrollment, PaymentStatus, Result, StipendPayment
+
+ROSTER_TITLE = "Danh sách học viên lớp bồi dưỡng nhận thức về Đảng"
+STIPENDS_TITLE = "Danh sách ký nhận tiền hỗ trợ học viên lớp bồi dưỡng nhận thức về Đảng"
+BUDGET_TITLE = "Tổng hợp kinh phí hỗ trợ học viên lớp bồi dưỡng nhận thức về Đảng"
+
+ROSTER_COLUMNS = [
+    Column("STT", 6, "int"),
+    Column("Họ và tên", 26, total="=COUNTA(B{first}:B{last})"),
+    Column("Ngày sinh", 12, "date"),
+    Column("Giới tính", 9),
+    Column("Công đoàn cơ sở", 30),
+    Column("Lớp", 30),
+    Column("Kết quả", 14, total='=COUNTIF(G{first}:G{last},"Đạt")'),
+    Column("Số chứng nhận", 14, total="=COUNTA(H{first}:H{last})"),
+    Column("Ngày cấp", 12, "date"),
+    Column("Ghi chú", 26),
+]
+
+STIPEND_COLUMNS = [
+    Column("STT", 6, "int"),
+    Column("Họ và tên", 28),
+    Column("Công đoàn cơ sở", 34),
+    Column("Số tiền", 16, "money", total="sum"),
+    Column("Ký nhận", 18),
+    Column("Ghi chú", 30),
+]
+
+BUDGET_COLUMNS = [
+    Column("STT", 6, "int"),
+    Column("Nội dung", 44),
+    Column("Số học viên", 12, "int"),
+    Column("Đã cam kết", 18, "money"),
+    Column("Đã chi", 18, "money"),
+    Column("Còn phải chi", 18, "money"),
+]
+
+SIGNERS = ["Người lập biểu", "Kế toán", "Thủ trưởng đơn vị"]
+
+
+# ---------------------------------------------------------------------------------------
+# Scope
+# ---------------------------------------------------------------------------------------
+
+
+def _scoped(queryset, federation_lookup: str, user, federation):
+    if user is not None:
+        return queryset.for_user(user)
+    if federation is not None:
+        return queryset.filter(**{federation_lookup: federation})
+    return queryset
+
+
+def _issuing_federation(user, federation, class_federation_ids):
+    """The federation named at the top of the report: given, the user's own, or the only one in the data."""
+    if federation is not None:
+        return federation
+    own = user_federation(user) if user is not None else None
+    if own is not None:
+        return own
+    ids = set(class_federation_ids)
+    if len(ids) == 1:
+        return Federation.objects.filter(pk=ids.pop()).select_related("parent").first()
+    return None
+
+
+def _issuer(federation) -> Issuer:
+    recipients = []
+    if federation is not None and federation.area_id:
+        board = (
+            PartyOrganization.objects.filter(
+                kind=PartyOrganization.Kind.DISTRICT_BOARD, area=federation.area_id, retired_on__isnull=True
+            )
+            .order_by("name")
+            .first()
+        )
+        if board is not None:
+            recipients.append(board.name)
+    recipients.append("Lưu: VT")
+    return Issuer.for_federation(federation, recipients=recipients)
+
+
+def _period(year: int, user) -> str:
+    text = f"Năm {year}"
+    if user is not None and is_chair(user):
+        from unions.models import GrassrootsUnion
+
+        union = GrassrootsUnion.objects.filter(pk=user_union_id(user)).first()
+        if union is not None:
+            text += f" — {union.name}"
+    return text
+
+
+def _sex(value: str) -> str:
+    return {"M": "Nam", "F": "Nữ"}.get(value, value)
+
+
+# ---------------------------------------------------------------------------------------
+# Roster
+# ---------------------------------------------------------------------------------------
+
+
+def roster_rows(year: int, *, user=None, federation=None):
+    """The learners of a year's classes, in the order the roster lists them."""
+    queryset = _scoped(Enrollment.objects.all(), "training_class__federation", user, federation)
+    return (
+        queryset.filter(training_class__year=year)
+        .select_related("nomination__person", "nomination__union", "training_class")
+        .order_by("training_class__opens_on", "training_class__pk", "nomination__search_folded", "pk")
+    )
+
+
+def _roster_note(enrollment) -> str:
+    nomination = enrollment.nomination
+    parts = []
+    if nomination.status == "withdrawn":
+        parts.append("Đã rút khỏi danh sách")
+    if enrollment.result_note:
+        parts.append(enrollment.result_note)
+    return "; ".join(parts)
+
+
+def build_roster_workbook(year: int, *, user=None, federation=None) -> Workbook:
+    """Report 2: the class roster with results and certificates (one row per learner)."""
+    rows = list(roster_rows(year, user=user, federation=federation))
+    issuing = _issuing_federation(user, federation, (e.training_class.federation_id for e in rows))
+    workbook = Workbook()
+    columns = ROSTER_COLUMNS if rows else [Column(c.title, c.width, c.kind) for c in ROSTER_COLUMNS]
+    sheet = ReportSheet(workbook, ROSTER_TITLE, columns, _issuer(issuing), sheet_title="Danh sách học viên")
+    sheet.header(number=f"Số:      /DS-{sheet.issuer.document_code}")
+    sheet.titles(ROSTER_TITLE, _period(year, user))
+    sheet.table_header()
+    for number, enrollment in enumerate(rows, start=1):
+        person = enrollment.nomination.person
+        sheet.data_row(
+            [
+                number,
+                person.full_name,
+                person.date_of_birth,
+                _sex(person.sex),
+                enrollment.nomination.union.name,
+                enrollment.training_class.name,
+                Result(enrollment.result).label,
+                enrollment.certificate_number or None,
+                enrollment.certificate_date,
+                _roster_note(enrollment) or None,
+            ]
+        )
+    totals = sheet.totals_row(label="Tổng cộng", label_column=1)
+    if not rows:
+        for index in (2, 7, 8):
+            sheet.sheet.cell(row=totals, column=index, value=0).number_format = NUMBER_FORMAT
+    passed = sum(1 for e in rows if e.result == Result.PASSED)
+    sheet.note(f"Tổng số: {len(rows)} học viên; đạt yêu cầu, được cấp giấy chứng nhận: {passed}.")
+    sheet.footer()
+    sheet.finish()
+    return workbook
+
+
+# ---------------------------------------------------------------------------------------
+# Stipends
+# ---------------------------------------------------------------------------------------
+
+
+def stipend_payments(year: int, *, user=None, federation=None):
+    """The live (committed or paid) stipends of a year's classes, scoped."""
+    queryset = _scoped(StipendPayment.objects.all(), "enrollment__training_class__federation", user, federation)
+    return queryset.filter(enrollment__training_class__year=year)
+
+
+def _payment_note(payment, several_classes: bool) -> str:
+    parts = []
+    if payment.status == PaymentStatus.PAID:
+        parts.append(f"Phiếu chi số {payment.voucher_number} ngày {payment.paid_on:%d/%m/%Y}")
+    else:
+        parts.append("Chưa chi")
+    if several_classes:
+        parts.append(payment.enrollment.training_class.name)
+    return "; ".join(parts)
+
+
+def _signatures(sheet: ReportSheet) -> None:
+    """Three signatures side by side: preparer, accountant, head of the unit."""
+    ws = sheet.sheet
+    sheet.row += 1
+    spans = [(1, 2), (3, 4), (5, 6)]
+    for (first, last), title in zip(spans, SIGNERS, strict=True):
+        for offset, (text, font) in enumerate(
+            [
+                (title, Font(name=FONT, size=12, bold=True)),
+                ("(Ký, ghi rõ họ tên)", Font(name=FONT, size=11, italic=True)),
+            ]
+        ):
+            row = sheet.row + offset
+            if last > first:
+                ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+            cell = ws.cell(row=row, column=first)
+            set_text(cell, text)
+            cell.font = font
+            cell.alignment = Alignment(horizontal="center")
+    sheet.row += 6
+
+
+def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workbook:
+    """Report 3: the signing list of the year's stipends and, on a second sheet, the budget summary."""
+    payments_qs = stipend_payments(year, user=user, federation=federation)
+    payments = list(
+        payments_qs.live()
+        .select_related("enrollment__nomination__person", "enrollment__nomination__union", "enrollment__training_class")
+        .order_by(
+            "enrollment__training_class__opens_on",
+            "enrollment__training_class__pk",
+            "enrollment__nomination__search_folded",
+            "pk",
+        )
+    )
+    issuing = _issuing_federation(user, federation, (p.enrollment.training_class.federation_id for p in payments))
+    issuer = _issuer(issuing)
+    several = len({p.enrollment.training_class_id for p in payments}) > 1
+    workbook = Workbook()
+
+    columns = STIPEND_COLUMNS if payments else [Column(c.title, c.width, c.kind) for c in STIPEND_COLUMNS]
+    sheet = ReportSheet(workbook, STIPENDS_TITLE, columns, issuer, sheet_title="Danh sách ký nhận")
+    sheet.header(number=f"Số:      /DS-{issuer.document_code}")
+    sheet.titles(STIPENDS_TITLE, _period(year, user))
+    sheet.table_header()
+    for number, payment in enumerate(payments, start=1):
+        sheet.data_row(
+            [
+                number,
+                payment.enrollment.nomination.person.full_name,
+                payment.enrollment.nomination.union.name,
+                payment.amount,
+                None,
+                _payment_note(payment, several),
+            ]
+        )
+    totals = sheet.totals_row(label="Tổng cộng", label_column=1)
+    if not payments:
+        sheet.sheet.cell(row=totals, column=4, value=0).number_format = NUMBER_FORMAT
+    for row in range(sheet.first_data_row, totals):
+        sheet.sheet.row_dimensions[row].height = 28  # room for a signature
+    total = sum(p.amount for p in payments)
+    sheet.note(f"Số tiền bằng chữ: {amount_in_words(total)}.")
+    _signatures(sheet)
+    sheet.finish()
+
+    _budget_sheet(workbook, issuer, year, user, payments_qs)
+    return workbook
+
+
+def _budget_sheet(workbook, issuer, year, user, payments_qs) -> ReportSheet:
+    summary = services.budget_summary(payments_qs)
+    sheet = ReportSheet(workbook, BUDGET_TITLE, BUDGET_COLUMNS, issuer, sheet_title="Tổng hợp kinh phí")
+    sheet.header()
+    sheet.titles(BUDGET_TITLE, _period(year, user))
+    sheet.table_header()
+    ws = sheet.sheet
+    sections = [
+        ("I", "Theo lớp", summary["by_class"]),
+        ("II", "Theo công đoàn cơ sở", summary["by_union"]),
+        ("III", "Theo nguồn kinh phí", summary["by_source"]),
+    ]
+    first_section_rows = None
+    for numeral, title, rows in sections:
+        heading = sheet.data_row([numeral, title, None, None, None, None], bold=True)
+        start = heading + 1
+        for number, row in enumerate(rows, start=1):
+            sheet.data_row([number, row["label"], row["learners"], row["committed"], row["paid"], row["outstanding"]])
+        end = sheet.row - 1
+        if first_section_rows is None:
+            first_section_rows = (start, end)
+        # The section heading carries its own subtotal, as live formulas.
+        for col in (4, 5, 6):
+            letter = get_column_letter(col)
+            if end >= start:
+                sheet.formula_cell(heading, col, f"=SUM({letter}{start}:{letter}{end})")
+            else:
+                _zero(ws, heading, col)
+            ws.cell(row=heading, column=col).font = Font(name=FONT, size=12, bold=True)
+
+    # Totals row: everything counted once (from the section by class).
+    totals = sheet.row
+    start, end = first_section_rows
+    label = ws.cell(row=totals, column=1)
+    set_text(label, "Tổng cộng")
+    label.font = Font(name=FONT, size=12, bold=True)
+    label.alignment = Alignment(horizontal="center")
+    for col in range(1, len(BUDGET_COLUMNS) + 1):
+        ws.cell(row=totals, column=col).border = BOX
+    ws.cell(row=totals, column=3, value=summary["totals"]["learners"]).number_format = NUMBER_FORMAT
+    for col in (4, 5, 6):
+        letter = get_column_letter(col)
+        if end >= start:
+            sheet.formula_cell(totals, col, f"=SUM({letter}{start}:{letter}{end})")
+        else:
+            _zero(ws, totals, col)
+        ws.cell(row=totals, column=col).font = Font(name=FONT, size=12, bold=True)
+    sheet.row += 1
+    sheet.note(
+        "Đã cam kết: tổng số tiền hỗ trợ phải chi cho học viên (gồm cả số đã chi); Còn phải chi = Đã cam kết − Đã chi."
+    )
+    sheet.note(f"Tổng số đã cam kết bằng chữ: {amount_in_words(summary['totals']['committed'])}.")
+    sheet.footer()
+    sheet.finish()
+    return sheet
+
+
+def _zero(ws, row, col) -> None:
+    cell = ws.cell(row=row, column=col, value=0)
+    cell.number_format = NUMBER_FORMAT
+    cell.border = BOX
