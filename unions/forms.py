@@ -265,6 +265,12 @@ class CommitteeMemberForm(StaleCheckMixin, forms.ModelForm):
         # The union comes from the URL (already scoped), never from the submitted data.
         self.instance.union = union
         self.union = union
+        if not self.instance.pk:
+            # Most new members join the committee's current term: offer its dates.
+            latest = union.committee.order_by("-term_start").first()
+            if latest is not None:
+                self.fields["term_start"].initial = latest.term_start
+                self.fields["term_end"].initial = latest.term_end
         self.helper = _helper()
         self.helper.layout = Layout(
             Div(

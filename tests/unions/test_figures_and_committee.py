@@ -179,3 +179,12 @@ def test_chair_adds_edits_and_removes_a_committee_member(client, chair_a, union_
     assert "Nguyễn Thị Thử" in text and "Phó Chủ tịch" in text and "1 ủy viên · 0 đảng viên · 1 xung phong" in text
     client.post(f"/unions/committee/{member.pk}/delete/")
     assert not union_a.committee.exists()
+
+
+def test_a_new_member_is_offered_the_current_term(client, staff, union_a):
+    factories.make_committee_member(
+        union=union_a, term_start=datetime.date(2023, 4, 1), term_end=datetime.date(2028, 3, 31)
+    )
+    client.force_login(staff)
+    text = client.get(f"/unions/{union_a.pk}/committee/add/").content.decode()
+    assert 'value="01/04/2023"' in text and 'value="31/03/2028"' in text
