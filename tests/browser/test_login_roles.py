@@ -26,7 +26,7 @@ def demo_live(transactional_db, live_server):
         ("chutich.sunvigo", "Chủ tịch Công đoàn cơ sở", "1", "1"),
         ("chutich.phucthuan", "Chủ tịch Công đoàn cơ sở", "1", "1"),
         ("chutich.m2", "Chủ tịch Công đoàn cơ sở", "1", "1"),
-        ("huyenuy", "Cấp ủy Đảng (xem báo cáo)", "0", "0"),
+        ("huyenuy", "Cấp ủy Đảng (xem báo cáo)", "104", "34"),
         ("admin", "Quản trị hệ thống", "104", "34"),
     ],
     ids=lambda value: value if isinstance(value, str) and value.isascii() and not value.isdigit() else "",

@@ -413,9 +413,10 @@ def parse_int(value: object) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    text = clean_text(value).replace(".", "").replace(",", "").replace(" ", "")
-    if text.isdigit():
-        return int(text)
+    text = clean_text(value)
+    # Whole numbers only, optionally grouped by thousands: "1500", "1.500", "1 500".
+    if re.fullmatch(r"\d{1,3}([. ]\d{3})+|\d+", text):
+        return int(text.replace(".", "").replace(" ", ""))
     raise ValueError(_("“%(v)s” không phải số nguyên") % {"v": value})
 
 
