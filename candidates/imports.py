@@ -260,7 +260,8 @@ def analyse(upload, union: GrassrootsUnion, year: int, today: datetime.date | No
     sheet = read_upload(upload, COLUMNS, max_rows=MAX_IMPORT_ROWS)
     on = nomination_date(year, today)
     result = ImportResult(union=union, year=year, nominated_on=on, sha256=sheet.sha256, header_row=sheet.header_row)
-    result.rows = [_parse_row(sheet_row.number, sheet_row.values) for sheet_row in sheet.rows]
+    # A row holding only its STT (numbered in advance, never filled in) is a blank row.
+    result.rows = [_parse_row(r.number, r.values) for r in sheet.rows if set(r.values) - {"number"}]
     if not result.rows:
         raise UploadError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
     _check_inside_file(result.rows)
@@ -339,7 +340,10 @@ def parse_citizen_id(value: object) -> str:
         return f"{value:012d}"
     text = re.sub(r"[\s.\-]", "", parse_text(value)).lstrip("'")
     if not CITIZEN_ID_RE.match(text):
-        raise ValueError(_("“%(v)s” không phải số CCCD: cần đúng 12 chữ số.") % {"v": parse_text(value)})
+        shown = parse_text(value)
+        if len(shown) >= 9:
+            shown = mask_citizen_id(shown)  # even a mistyped number is personal data
+        raise ValueError(_("“%(v)s” không phải số CCCD: cần đúng 12 chữ số.") % {"v": shown})
     return text
 
 

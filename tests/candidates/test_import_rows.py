@@ -91,6 +91,8 @@ def test_citizen_id_that_is_not_twelve_digits_is_an_error(union_a):
     )
     assert [(r, c) for r, c, _ in problems_of(result)] == [(2, "Số CCCD"), (3, "Số CCCD"), (4, "Số CCCD")]
     assert all("12 chữ số" in m for _, _, m in problems_of(result))
+    assert "09950000012" not in problems_of(result)[0][2], "even a mistyped number is shown masked"
+    assert "“099*****012”" in problems_of(result)[0][2]
 
 
 def test_decomposed_accents_and_stray_spaces_are_stored_clean(union_a):
@@ -112,6 +114,13 @@ def test_blank_rows_are_skipped_and_row_numbers_stay_those_excel_shows(union_a):
     result = run(make_xlsx(rows, blank_rows_after={0}), union_a)
     assert [r.number for r in result.rows] == [2, 5, 6]
     assert problems_of(result)[0][:2] == (6, "Ngày sinh")
+
+
+def test_rows_numbered_in_advance_but_left_empty_are_blank(union_a):
+    rows = [row(), row()] + [{"number": n} for n in range(3, 40)]
+    result = run(make_xlsx(rows), union_a)
+    assert result.ok and len(result.rows) == 2
+    assert Nomination.objects.count() == 2
 
 
 def test_missing_required_column_is_named(union_a):
