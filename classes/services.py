@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Count, F, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -205,14 +205,24 @@ class Mark:
     reason: str = ""
 
 
-def record_attendance(session: ClassSession, marks: Iterable[Mark], user) -> int:
-    """Save one session's attendance for the whole class at once (all rows or none)."""
+def attendance_stamp(session: ClassSession) -> str:
+    """When the session's sheet was last saved ("" if never): the page sends it back on save."""
+    latest = Attendance.objects.filter(session=session).aggregate(latest=Max("recorded_at"))["latest"]
+    return latest.isoformat() if latest else ""
+
+
+def record_attendance(session: ClassSession, marks: Iterable[Mark], user, *, expected_stamp: str | None = None) -> int:
+    """Save one session's attendance for the whole class at once (all rows or none).
+
+    With `expected_stamp` (from `attendance_stamp` when the page was opened), a sheet
+    saved by someone else in the meantime is not silently overwritten: the save is refused.
+    """
     _require_staff(user)
     marks = list(marks)
     with transaction.atomic():
         # Lock the session row: two people saving the same sheet at the same time would
-        # otherwise interleave their rows; with the lock the later save replaces the
-        # earlier one as a whole.
+        # otherwise interleave their rows; with the lock the later one waits, then finds
+        # the sheet changed since it was opened (expected_stamp) and is refused.
         locked = (
             ClassSession.objects.for_user(user)
             .select_for_update(of=("self",))
@@ -225,6 +235,14 @@ def record_attendance(session: ClassSession, marks: Iterable[Mark], user) -> int
         klass = locked.training_class
         if klass.is_cancelled:
             raise ValidationError(_("Lớp “%(c)s” đã hủy; không ghi điểm danh.") % {"c": klass.name})
+        if expected_stamp is not None and attendance_stamp(locked) != expected_stamp:
+            raise ValidationError(
+                _(
+                    "Điểm danh buổi %(d)s vừa được người khác lưu trong lúc đồng chí đang sửa; "
+                    "chưa lưu gì. Hãy tải lại trang để xem bản mới rồi sửa lại."
+                )
+                % {"d": _fmt(locked.date)}
+            )
         enrollment_ids = set(Enrollment.objects.filter(training_class=klass).values_list("pk", flat=True))
         unknown = {m.enrollment_id for m in marks} - enrollment_ids
         if unknown:

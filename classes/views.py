@@ -409,6 +409,7 @@ class AttendanceView(ClassActionView):
             "sessions": sessions,
             "rows": rows,
             "recorded": any(r["mark"] for r in rows),
+            "stamp": services.attendance_stamp(self.session),
             "breadcrumbs": _class_crumbs(self.klass, (_("Điểm danh"), None)),
         }
         return render(self.request, self.template_name, context, status=status)
@@ -435,7 +436,7 @@ class AttendanceView(ClassActionView):
             for r in rows
         ]
         try:
-            services.record_attendance(self.session, marks, request.user)
+            services.record_attendance(self.session, marks, request.user, expected_stamp=request.POST.get("stamp"))
         except ValidationError as exc:
             _messages_from(request, exc)
             return self.render_page(rows, status=400)

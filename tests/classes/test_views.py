@@ -212,6 +212,21 @@ def test_attendance_grid_saves_ticks_and_shows_the_saved_state(client, staff, kl
     assert text.count("checked") == 1
 
 
+def test_attendance_saved_by_someone_else_meanwhile_is_not_overwritten(client, staff, klass, session, learner_a):
+    url = f"/classes/{klass.pk}/sessions/{session.pk}/attendance/"
+    client.force_login(staff)
+    opened = client.get(url).context["stamp"]
+    colleague = factories.make_user("staff", federation=klass.federation)
+    services.record_attendance(session, [services.Mark(learner_a.pk, False, "Ốm")], colleague)
+    response = client.post(url, {"stamp": opened, f"a{learner_a.pk}-present": "on"})
+    assert response.status_code == 400
+    assert "vừa được người khác lưu" in page(response)
+    assert Attendance.objects.get().present is False
+    fresh = client.get(url).context["stamp"]
+    assert client.post(url, {"stamp": fresh, f"a{learner_a.pk}-present": "on"}).status_code == 302
+    assert Attendance.objects.get().present is True
+
+
 def test_attendance_grid_saves_nothing_when_a_row_is_wrong(client, staff, klass, session, learner_a, learner_b):
     client.force_login(staff)
     url = f"/classes/{klass.pk}/sessions/{session.pk}/attendance/"
