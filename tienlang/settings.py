@@ -128,6 +128,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["NAME"] = str(BASE_DIR / name)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Full-precision JSON for backups (see tienlang/lib/exactjson.py).
+SERIALIZATION_MODULES = {"exactjson": "tienlang.lib.exactjson"}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 "dumpdata",
                 natural_foreign=True,
                 exclude=EXCLUDED,
-                format="json",
+                format="exactjson",
                 indent=None,
                 stdout=buffer,
                 verbosity=0,
