@@ -333,6 +333,7 @@ class EnrolView(ClassActionView):
         )
 
     def render_page(self, filters, form, status=200):
+        filters.fields["year"].widget.attrs["placeholder"] = str(self.klass.year)
         rows = list(self.candidates(filters)[:1000])
         taken = self.klass.enrollments.count()
         context = {
