@@ -12,7 +12,7 @@ from tienlang.lib.text import clean_text
 from unions.models import Federation, GrassrootsUnion
 from unions.permissions import user_federation
 
-from .models import ClassSession, Result, StipendPolicy, TrainingClass
+from .models import ClassSession, ClassStatus, Result, StipendPolicy, TrainingClass
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
@@ -105,13 +105,18 @@ class TrainingClassForm(forms.ModelForm):
         if opens and year and opens.year != year:
             self.add_error("opens_on", _("Ngày khai giảng phải thuộc năm %(y)s của lớp.") % {"y": year})
         capacity = data.get("capacity")
-        if self.instance.pk and capacity is not None:
-            taken = self.instance.enrollments.count()
-            if capacity < taken:
-                self.add_error(
-                    "capacity",
-                    _("Số học viên tối đa không thể nhỏ hơn số học viên đã ghi danh (%(n)s).") % {"n": taken},
-                )
+        taken = self.instance.enrollments.count() if self.instance.pk else 0
+        if capacity is not None and capacity < taken:
+            self.add_error(
+                "capacity",
+                _("Số học viên tối đa không thể nhỏ hơn số học viên đã ghi danh (%(n)s).") % {"n": taken},
+            )
+        if data.get("status") == ClassStatus.CANCELLED and taken:
+            self.add_error(
+                "status",
+                _("Lớp đã có %(n)s học viên ghi danh; không thể hủy lớp. Hãy chuyển học viên hoặc rút hồ sơ trước.")
+                % {"n": taken},
+            )
         federation = data.get("federation") or self.federation
         name = data.get("name")
         if federation and name and year:

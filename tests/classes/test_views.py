@@ -154,6 +154,15 @@ def test_class_form_answers_in_vietnamese(client, staff, klass, learner_a, learn
         )
     )
     assert "Số học viên tối đa không thể nhỏ hơn số học viên đã ghi danh (2)." in text
+    text = page(
+        client.post(
+            f"/classes/{klass.pk}/edit/",
+            class_data(name=klass.name, status="cancelled", opens_on="20/03/2022", closes_on="25/03/2022"),
+        )
+    )
+    assert "Lớp đã có 2 học viên ghi danh; không thể hủy lớp." in text
+    klass.refresh_from_db()
+    assert klass.status == ClassStatus.PLANNED
     assert TrainingClass.objects.count() == 1
 
 
