@@ -28,6 +28,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tienlang.lib.text import clean_text, fold
 from tienlang.lib.xlsx import Column, UploadError, parse_date, parse_text, read_upload, set_text
@@ -596,13 +597,16 @@ def _save_rows(result: ImportResult, user, record: NominationImport) -> list[Nom
             person.updated_at = now
             changed_people.append(person)
         people.append(person)
-    Person.objects.bulk_create(new_people, batch_size=1000)
+    # Bulk writes skip save(): the *_with_history helpers write the audit history too.
+    bulk_create_with_history(new_people, Person, batch_size=1000, default_user=user)
     if changed_people:
-        Person.objects.bulk_update(
+        bulk_update_with_history(
             changed_people,
+            Person,
             ["federation", "union", *PERSON_IMPORT_FIELDS, "name_folded", "search_folded", "lives_in_district"]
             + ["updated_at"],
             batch_size=500,
+            default_user=user,
         )
 
     nominations = []
@@ -622,7 +626,7 @@ def _save_rows(result: ImportResult, user, record: NominationImport) -> list[Nom
         )
         nomination.refresh_search()
         nominations.append(nomination)
-    Nomination.objects.bulk_create(nominations, batch_size=1000)
+    bulk_create_with_history(nominations, Nomination, batch_size=1000, default_user=user)
     NominationEvent.objects.bulk_create(
         [
             NominationEvent(

@@ -16,7 +16,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from tienlang.lib.audit import HISTORY_EXCLUDED
 from tienlang.lib.text import clean_text, fold
 from unions.models import Federation, GrassrootsUnion, PartyOrganization
 from unions.querysets import ReferenceQuerySet, ScopedQuerySet
@@ -155,6 +157,7 @@ class Person(models.Model):
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("đoàn viên")
@@ -312,6 +315,7 @@ class Nomination(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = NominationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("hồ sơ nguồn")
@@ -413,6 +417,7 @@ class Introduction(models.Model):
     residence_comment_requested = models.BooleanField(_("đã đề nghị chi bộ nơi cư trú nhận xét"), default=False)
 
     objects = ByNominationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("giới thiệu cho Đảng")
@@ -497,6 +502,7 @@ class EligibilityRule(models.Model):
     params = models.JSONField(_("ngưỡng"), default=dict, blank=True)
 
     objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("quy tắc điều kiện")

@@ -124,6 +124,7 @@ def _create_nomination(request: NominationRequest, user) -> Nomination:
         if name in data and data[name] is not None:
             setattr(person, name, data[name])
     person.full_clean(exclude=["federation", "union"], validate_unique=False)
+    person._history_user = _real_user(user)  # the audit history names who did it, request or not
     person.save()
 
     nomination = Nomination(
@@ -140,6 +141,7 @@ def _create_nomination(request: NominationRequest, user) -> Nomination:
         created_by=user if user and user.is_authenticated else None,
     )
     nomination.refresh_search()
+    nomination._history_user = _real_user(user)
     try:
         with transaction.atomic():
             nomination.save()
@@ -167,6 +169,10 @@ def _create_nomination(request: NominationRequest, user) -> Nomination:
         },
     )
     return nomination
+
+
+def _real_user(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
 def allowed_moves(nomination: Nomination, user) -> list[str]:
@@ -226,6 +232,7 @@ def _apply(current: Nomination, to_status: str, user, *, reason="", on=None, det
     if to_status in STAGE:
         current.stage = STAGE[to_status] if correction else max(current.stage, STAGE[to_status])
     current.version += 1
+    current._history_user = _real_user(user)
     current.save(update_fields=["status", "stage", "version", "updated_at"])
     NominationEvent.objects.create(
         nomination=current,
@@ -271,6 +278,7 @@ def accept_warnings(nomination: Nomination, user, reason: str) -> Nomination:
             raise ValidationError(_("Hồ sơ của %(n)s không có cảnh báo.") % {"n": current.person.full_name})
         current.warnings_accepted = True
         current.version += 1
+        current._history_user = _real_user(user)
         current.save(update_fields=["warnings_accepted", "version", "updated_at"])
         NominationEvent.objects.create(
             nomination=current,

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView
 
+from tienlang.lib.audit import change_history, record_access
 from tienlang.lib.xlsx import xlsx_response
-from unions.models import Role
+from unions.models import AccessLog, Role
 from unions.permissions import (
     RoleRequiredMixin,
     StaffRequiredMixin,
@@ -78,7 +79,14 @@ class NominationListView(NominationReaderMixin, ScopedFilteredListView):
             queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
             table = self.get_table_class()(queryset)
             table.order_by = request.GET.get("sort") or table.Meta.order_by
-            return xlsx_response(build_nominations_workbook(table.data.data), "ho-so-nguon.xlsx")
+            rows = table.data.data
+            record_access(
+                request,
+                AccessLog.Action.EXPORT,
+                _("Danh sách hồ sơ nguồn (Excel)"),
+                rows.values_list("person_id", flat=True),
+            )
+            return xlsx_response(build_nominations_workbook(rows), "ho-so-nguon.xlsx")
         return super().get(request, *args, **kwargs)
 
 
@@ -244,6 +252,10 @@ class NominationDetailView(NominationReaderMixin, Breadcrumbs, DetailView):
         user = self.request.user
         nomination = self.object
         moves = services.allowed_moves(nomination, user)
+        record_access(self.request, AccessLog.Action.VIEW, _("Hồ sơ nguồn"), [nomination.person_id])
+        context["change_history"] = sorted(
+            change_history(nomination) + change_history(nomination.person), key=lambda r: r["date"], reverse=True
+        )
         context.update(
             {
                 "moves": [(s, Status(s).label) for s in moves if s != Status.INTRODUCED],
@@ -404,4 +416,6 @@ class PersonDetailView(PersonReaderMixin, Breadcrumbs, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["show_full_id"] = may_see_full_citizen_id(self.request.user, self.object)
+        context["change_history"] = change_history(self.object)
+        record_access(self.request, AccessLog.Action.VIEW, _("Trang đoàn viên"), [self.object.pk])
         return context

@@ -10,7 +10,9 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from tienlang.lib.audit import HISTORY_EXCLUDED
 from unions.models import Federation, GrassrootsUnion
 from unions.querysets import ScopedQuerySet
 
@@ -46,6 +48,7 @@ class Plan(models.Model):
     to_year = models.PositiveSmallIntegerField(_("đến năm"), validators=YEAR_VALIDATORS)
 
     objects = FederationScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("kế hoạch")
@@ -78,6 +81,7 @@ class FederationTarget(models.Model):
     party_cells = models.PositiveSmallIntegerField(_("số tổ chức Đảng cần thành lập trong doanh nghiệp"), default=0)
 
     objects = FederationScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("chỉ tiêu của liên đoàn")
@@ -113,6 +117,7 @@ class UnionQuota(models.Model):
     )
 
     objects = UnionQuotaQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("chỉ tiêu của công đoàn cơ sở")
@@ -142,6 +147,7 @@ class YearlyAggregate(models.Model):
     source = models.CharField(_("nguồn số liệu"), max_length=255, blank=True)
 
     objects = FederationScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("số liệu tổng hợp năm trước")

@@ -150,6 +150,11 @@ def report_download(request, kind: str):
             _("Năm không hợp lệ: dùng ?year=YYYY (2000–2100)."), content_type="text/plain; charset=utf-8"
         )
     data = build_report(kind, scope, year)
+    if kind in PERSONAL_LISTS or kind == "introductions":
+        from tienlang.lib.audit import record_access
+        from unions.models import AccessLog
+
+        record_access(request, AccessLog.Action.EXPORT, f"{TITLES[kind]} — {year}")
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{kind}-{year}.xlsx")
     response["Cache-Control"] = "no-store, private"
@@ -243,4 +248,33 @@ def aggregates(request):
         request,
         "reports/aggregates.html",
         {"formset": formset, "breadcrumbs": [(_("Báo cáo"), "reports:centre"), (_("Số liệu các năm trước"), None)]},
+    )
+
+
+def access_log(request):
+    """Who viewed or exported whose personal data (leadership and administrators)."""
+    if user_role(request.user) not in ("admin", Role.LEADERSHIP):
+        raise PermissionDenied
+    from django.core.paginator import Paginator
+
+    from unions.models import AccessLog
+
+    entries = AccessLog.objects.for_user(request.user).select_related("user")
+    action = request.GET.get("action")
+    if action in AccessLog.Action.values:
+        entries = entries.filter(action=action)
+    username = (request.GET.get("username") or "").strip()
+    if username:
+        entries = entries.filter(username__iexact=username)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/access_log.html",
+        {
+            "page_obj": page,
+            "is_paginated": page.has_other_pages(),
+            "paginator": page.paginator,
+            "actions": AccessLog.Action.choices,
+            "breadcrumbs": [(_("Báo cáo"), "reports:centre"), (_("Nhật ký truy cập dữ liệu cá nhân"), None)],
+        },
     )

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "axes",
     "csp",
+    "simple_history",
     "unions",
     "candidates",
     "classes",
@@ -84,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Records the signed-in user as the author of every change (audit history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "unions.middleware.SessionLimitMiddleware",
     "unions.middleware.NoStoreMiddleware",
     # Last, as django-axes requires: counts failed logins and refuses locked usernames.

@@ -9,3 +9,5 @@ class UnionsConfig(AppConfig):
 
     def ready(self):
         from tienlang.lib import checks  # noqa: F401  (registers the start-up checks)
+
+        from . import signals  # noqa: F401  (sign-in events go to the access log)

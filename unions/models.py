@@ -17,7 +17,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from tienlang.lib.audit import HISTORY_EXCLUDED
 from tienlang.lib.text import clean_text, fold
 
 from .querysets import ReferenceQuerySet, ScopedQuerySet
@@ -99,6 +101,7 @@ class AdministrativeUnit(RetirableMixin):
     code = models.CharField(_("mã"), max_length=20, blank=True)
 
     objects = AdministrativeUnitQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("đơn vị hành chính")
@@ -214,6 +217,7 @@ class Federation(RetirableMixin):
     signer_title = models.CharField(_("chức vụ người ký"), max_length=120, blank=True, default="CHỦ TỊCH")
 
     objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("liên đoàn lao động")
@@ -267,6 +271,7 @@ class PartyOrganization(RetirableMixin):
     established_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
 
     objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("tổ chức Đảng")
@@ -353,6 +358,7 @@ class Enterprise(models.Model):
     is_pilot = models.BooleanField(_("doanh nghiệp điểm"), default=False)
 
     objects = EnterpriseQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("doanh nghiệp")
@@ -421,6 +427,7 @@ class GrassrootsUnion(models.Model):
     founded_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
 
     objects = UnionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("công đoàn cơ sở")
@@ -495,6 +502,7 @@ class CommitteeMember(models.Model):
     )
 
     objects = CommitteeMemberQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("ủy viên Ban Chấp hành")
@@ -559,6 +567,7 @@ class WorkforceFigure(models.Model):
     party_members = models.PositiveIntegerField(_("số đảng viên"))
 
     objects = WorkforceFigureQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("số liệu lao động theo năm")
@@ -636,6 +645,7 @@ class UserProfile(models.Model):
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("hồ sơ người dùng")
@@ -660,3 +670,51 @@ class UserProfile(models.Model):
     def clean(self):
         if self.union_id and self.federation_id and self.union.federation_id != self.federation_id:
             raise ValidationError({"union": _("Công đoàn cơ sở thuộc liên đoàn khác.")})
+
+
+# ---------------------------------------------------------------------------
+# Access to personal data
+# ---------------------------------------------------------------------------
+
+
+class AccessLogQuerySet(ScopedQuerySet):
+    """Leadership and staff read their federation's log; chairs and Party viewers read none of it."""
+
+    federation_lookup = "federation"
+    union_lookup = None
+
+
+class AccessLog(models.Model):
+    """Who viewed, exported or imported whose personal data, and when — never the data itself."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Xem")
+        EXPORT = "export", _("Xuất tệp")
+        IMPORT = "import", _("Nhập tệp")
+        LOGIN = "login", _("Đăng nhập")
+        LOGIN_FAILED = "login_failed", _("Đăng nhập sai")
+
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
+    federation = models.ForeignKey(
+        Federation, verbose_name=_("liên đoàn lao động"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(_("hành động"), max_length=16, choices=Action.choices)
+    what = models.CharField(_("nội dung"), max_length=200)
+    path = models.CharField(_("đường dẫn"), max_length=300, blank=True)
+    person_ids = models.JSONField(_("mã đoàn viên liên quan"), default=list, blank=True)
+    person_count = models.PositiveIntegerField(_("số đoàn viên"), default=0)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nhật ký truy cập dữ liệu cá nhân")
+        verbose_name_plural = _("nhật ký truy cập dữ liệu cá nhân")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["federation", "-at"], name="unions_accesslog_fed_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.username} {self.get_action_display()} {self.what}"

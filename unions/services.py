@@ -44,9 +44,19 @@ def merge_area(
     if not new.is_active:
         raise ValidationError(_("%(name)s đã ngừng sử dụng, không thể nhận sáp nhập.") % {"name": new.name})
 
-    moved = old.enterprises.update(commune=new)
-    PartyOrganization.objects.filter(area=old).update(area=new)
-    old.children.update(parent=new)
+    # Row by row rather than .update(), so every moved row gets its line in the audit history.
+    moved = 0
+    for enterprise in old.enterprises.select_for_update():
+        enterprise.commune = new
+        enterprise._history_user = user if user and user.is_authenticated else None
+        enterprise.save(update_fields=["commune"])
+        moved += 1
+    for organisation in PartyOrganization.objects.filter(area=old).select_for_update():
+        organisation.area = new
+        organisation.save(update_fields=["area"])
+    for child in old.children.select_for_update():
+        child.parent = new
+        child.save(update_fields=["parent"])
     old.merged_into = new
     old.retired_on = effective_on
     old.save(update_fields=["merged_into", "retired_on"])

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 
+from tienlang.lib.audit import change_history
+
 from ..exports import build_enterprises_workbook, build_unions_workbook
 from ..filters import EnterpriseFilter, UnionFilter
 from ..forms import (
@@ -111,6 +113,7 @@ class EnterpriseDetailView(RegisterReaderMixin, Breadcrumbs, ScopedQuerysetMixin
         user = self.request.user
         context["can_edit"] = may_edit_register(user)
         context["editable_unions"] = {u.pk for u in self.object.unions.all() if may_edit_union(user, u)}
+        context["change_history"] = change_history(self.object)
         return context
 
     def get_breadcrumbs(self):
@@ -219,6 +222,7 @@ class UnionDetailView(RegisterReaderMixin, Breadcrumbs, ScopedQuerysetMixin, Det
         }
         context["can_edit"] = may_edit_union(user, self.object)
         context["can_edit_register"] = may_edit_register(user)
+        context["change_history"] = change_history(self.object)
         return context
 
     def get_breadcrumbs(self):

@@ -1,0 +1,40 @@
+"""Sign-in events go to the access log (the username only; never a password)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+
+logger = logging.getLogger("tienlang.auth")
+
+
+@receiver(user_logged_in)
+def note_login(sender, request, user, **kwargs):
+    from .models import AccessLog
+
+    profile = getattr(user, "profile", None)
+    AccessLog.objects.create(
+        user=user,
+        username=user.get_username(),
+        federation_id=getattr(profile, "federation_id", None),
+        action=AccessLog.Action.LOGIN,
+        what="Đăng nhập",
+        path=getattr(request, "path", "")[:300],
+    )
+    logger.info("login ok user_id=%s", user.pk)
+
+
+@receiver(user_login_failed)
+def note_failed_login(sender, credentials, request=None, **kwargs):
+    from .models import AccessLog
+
+    username = str(credentials.get("username", ""))[:150]
+    AccessLog.objects.create(
+        username=username,
+        action=AccessLog.Action.LOGIN_FAILED,
+        what="Đăng nhập sai",
+        path=getattr(request, "path", "")[:300] if request is not None else "",
+    )
+    logger.warning("login failed")
