@@ -18,8 +18,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from candidates.models import Nomination
+from tienlang.lib.audit import HISTORY_EXCLUDED
 from tienlang.lib.text import clean_text
 from unions.models import Enterprise, Federation
 from unions.querysets import ScopedQuerySet
@@ -70,6 +72,7 @@ class TrainingClass(models.Model):
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
 
     objects = TrainingClassQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("lớp bồi dưỡng nhận thức về Đảng")
@@ -130,6 +133,7 @@ class ClassSession(models.Model):
     lecturer = models.CharField(_("giảng viên"), max_length=120, blank=True)
 
     objects = ClassSessionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("buổi học")
@@ -207,6 +211,7 @@ class Enrollment(models.Model):
     result_recorded_at = models.DateTimeField(_("thời điểm ghi kết quả"), null=True, blank=True)
 
     objects = EnrollmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("học viên")
@@ -274,6 +279,7 @@ class Attendance(models.Model):
     recorded_at = models.DateTimeField(_("thời điểm ghi"), auto_now=True)
 
     objects = AttendanceQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("điểm danh")
@@ -327,6 +333,7 @@ class StipendPolicy(models.Model):
     note = models.CharField(_("ghi chú"), max_length=255, blank=True, default="Hỗ trợ đến khi được kết nạp Đảng")
 
     objects = StipendPolicyQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("chế độ hỗ trợ học viên")
@@ -406,6 +413,7 @@ class StipendPayment(models.Model):
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
 
     objects = StipendPaymentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("khoản hỗ trợ học viên")
@@ -465,6 +473,7 @@ class LearnerSupport(models.Model):
     )
 
     objects = LearnerSupportQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("hỗ trợ hiện vật")
@@ -502,6 +511,7 @@ class EmployerCommitment(models.Model):
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
 
     objects = EmployerCommitmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("cam kết của doanh nghiệp")

@@ -24,6 +24,7 @@ from django.db.models import Count, F, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from candidates import services as nominations
 from candidates.models import Nomination, Status
@@ -184,11 +185,13 @@ def enrol(
             )
             created.append(enrollment)
         if policy is not None:
-            StipendPayment.objects.bulk_create(
+            bulk_create_with_history(
                 [
                     StipendPayment(enrollment=e, policy=policy, amount=policy.amount, committed_on=on, recorded_by=user)
                     for e in created
-                ]
+                ],
+                StipendPayment,
+                default_user=_history_user(user),
             )
         return created
 
@@ -257,12 +260,13 @@ def record_attendance(session: ClassSession, marks: Iterable[Mark], user, *, exp
             )
             for m in marks
         ]
-        Attendance.objects.bulk_create(
+        saved = Attendance.objects.bulk_create(
             rows,
             update_conflicts=True,
             unique_fields=["enrollment", "session"],
             update_fields=["present", "absence_reason", "recorded_by", "recorded_at"],
         )
+        _bulk_history(Attendance, saved, user)
         if klass.status == ClassStatus.PLANNED:
             klass.status = ClassStatus.RUNNING
             klass.save(update_fields=["status", "updated_at"])
@@ -518,11 +522,13 @@ def commit_stipends(
             )
         if problems:
             raise ValidationError(problems)
-        return StipendPayment.objects.bulk_create(
+        return bulk_create_with_history(
             [
                 StipendPayment(enrollment=e, policy=policy, amount=policy.amount, committed_on=on, recorded_by=user)
                 for e in learners.values()
-            ]
+            ],
+            StipendPayment,
+            default_user=_history_user(user),
         )
 
 
@@ -631,12 +637,13 @@ def record_support(
             LearnerSupport(enrollment=e, kind=kind, given_on=on, note=clean_text(note)[:255], recorded_by=user)
             for e in learners.values()
         ]
-        LearnerSupport.objects.bulk_create(
+        saved = LearnerSupport.objects.bulk_create(
             rows,
             update_conflicts=True,
             unique_fields=["enrollment", "kind"],
             update_fields=["given_on", "note", "recorded_by"],
         )
+        _bulk_history(LearnerSupport, saved, user)
         return len(rows)
 
 
@@ -660,7 +667,7 @@ def save_employer_commitments(training_class: TrainingClass, rows: Iterable[Comm
         )
         if any(r.enterprise_id not in allowed for r in rows):
             raise ValidationError(_("Có doanh nghiệp không có học viên trong lớp này; hãy tải lại trang."))
-        EmployerCommitment.objects.bulk_create(
+        saved = EmployerCommitment.objects.bulk_create(
             [
                 EmployerCommitment(
                     training_class=klass,
@@ -676,7 +683,19 @@ def save_employer_commitments(training_class: TrainingClass, rows: Iterable[Comm
             unique_fields=["training_class", "enterprise"],
             update_fields=["keeps_full_salary", "gives_time_off", "confirmed_on", "note"],
         )
+        _bulk_history(EmployerCommitment, saved, user)
         return len(rows)
+
+
+def _history_user(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def _bulk_history(model, rows, user) -> None:
+    """Bulk upserts skip save(): write their audit history lines explicitly."""
+    rows = [row for row in rows if row.pk is not None]
+    if rows:
+        model.history.bulk_history_create(rows, update=True, default_user=_history_user(user))
 
 
 # ---------------------------------------------------------------------------------------
