@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "candidates",
     "classes",
     "reports",
+    "scale",
 ]
 
 MIDDLEWARE = [

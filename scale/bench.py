@@ -1,0 +1,350 @@
+"""The benchmark: main pages through the test client, report exports, one upload.
+
+Pages are requested as a federation's staff member (the federation with the most
+nominations, so the worst case), after two warm-up requests; each page's median and
+95th percentile over `requests` requests, and its query count, are reported. Exports are
+built at national scope (an administrator sees every federation), once timed and once
+under tracemalloc for the peak memory, and compared with the time of one raw SQL query
+that fetches the same figures or rows (the floor no Python code can beat).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import random
+import statistics
+import time
+import tracemalloc
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test import Client
+from openpyxl import Workbook
+
+from candidates.models import Nomination, Person
+from classes.models import Enrollment
+from reports.exports import KINDS, build_report
+from reports.queries import Scope
+from unions.models import Enterprise, GrassrootsUnion, Role, UserProfile
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+@dataclass
+class PageResult:
+    name: str
+    url: str
+    times_ms: list[float] = field(default_factory=list)
+    queries: int = 0
+    status: int = 0
+    size: int = 0
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.times_ms)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.times_ms)
+        return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+
+
+@dataclass
+class ExportResult:
+    name: str
+    seconds: float
+    peak_mb: float
+    floor_seconds: float
+    size_kb: float
+    floor_rows: int
+
+    @property
+    def ratio(self) -> float:
+        return self.seconds / self.floor_seconds if self.floor_seconds else 0.0
+
+
+def staff_of_busiest_federation():
+    busiest = Nomination.objects.values("federation").annotate(n=Count("pk")).order_by("-n", "federation").first()
+    profiles = UserProfile.objects.filter(role=Role.STAFF).select_related("user")
+    if busiest:
+        profiles = profiles.filter(federation=busiest["federation"])
+    profile = profiles.order_by("pk").first()
+    if profile is None:
+        raise RuntimeError("No staff account: run generate_scale_data first.")
+    return profile.user
+
+
+def page_urls(user) -> list[tuple[str, str]]:
+    federation = user.profile.federation_id
+    nominations = Nomination.objects.filter(federation=federation)
+    year = nominations.order_by("-year").values_list("year", flat=True).first() or datetime.date.today().year
+    person = (
+        Person.objects.filter(federation=federation, nominations__isnull=False)
+        .annotate(n=Count("nominations"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    enrollment = (
+        Enrollment.objects.filter(training_class__federation=federation, training_class__year=year)
+        .values("training_class")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "training_class")
+        .first()
+    ) or Enrollment.objects.filter(training_class__federation=federation).values("training_class").first()
+    commonest = (
+        Person.objects.filter(federation=federation)
+        .values("name_folded")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "name_folded")
+        .first()
+    )
+    last_page = max(1, (nominations.count() + 49) // 50)
+    search = " ".join((commonest["name_folded"] if commonest else "nguyen van an").split()[:2])
+    pages = [
+        ("dashboard", "/"),
+        ("enterprise_list", "/unions/enterprises/?ownership=llc&has_party=0"),
+        ("union_list", "/unions/"),
+        ("nomination_list", f"/candidates/?year={year}&status=enrolled&q={search.replace(' ', '+')}"),
+        ("person_detail", f"/candidates/people/{person.pk}/" if person else "/candidates/people/"),
+        ("review_queue", "/candidates/review/"),
+        ("class_detail", f"/classes/{enrollment['training_class']}/" if enrollment else "/classes/"),
+        # Not in the target list, measured to see how lists behave far from the first page.
+        ("nomination_list_deep", f"/candidates/?page={last_page}"),
+        ("person_search", f"/candidates/people/?q={search.replace(' ', '+')}"),
+    ]
+    return pages
+
+
+def measure_pages(user, requests: int, log=print, only=None) -> list[PageResult]:
+    client = Client()
+    client.force_login(user)
+    results = []
+    for name, url in page_urls(user):
+        if only and name not in only:
+            continue
+        result = PageResult(name, url)
+        for _ in range(2):  # warm-up: caches, first compiled templates
+            client.get(url, secure=True)
+        for index in range(requests):
+            counter = QueryCounter()
+            with connection.execute_wrapper(counter):
+                started = time.perf_counter()
+                response = client.get(url, secure=True)
+                elapsed = (time.perf_counter() - started) * 1000
+            result.times_ms.append(elapsed)
+            if index == 0:
+                result.queries = counter.count
+                result.status = response.status_code
+                result.size = len(response.content)
+        log(f"  {name:22} p50 {result.p50:8.1f} ms  p95 {result.p95:8.1f} ms  {result.queries:3} queries  {url}")
+        results.append(result)
+    return results
+
+
+# ---------------------------------------------------------------------------------------
+# Exports and their SQL floors
+# ---------------------------------------------------------------------------------------
+
+FLOOR_SQL = {
+    # Report 1: counts per union (every union, with its quota), as quota_report computes them.
+    "quota": """
+        SELECT u.id, u.code, u.name, COALESCE(q.introduce, 0), c.*
+        FROM unions_grassrootsunion u
+        LEFT JOIN reports_unionquota q ON q.union_id = u.id AND q.year = %(year)s
+        LEFT JOIN (
+            SELECT n.union_id,
+                   COUNT(*) FILTER (WHERE n.stage >= 1), COUNT(*) FILTER (WHERE n.stage >= 2),
+                   COUNT(*) FILTER (WHERE n.stage >= 3), COUNT(*) FILTER (WHERE n.stage >= 4),
+                   COUNT(*) FILTER (WHERE n.stage >= 5), COUNT(*) FILTER (WHERE n.stage >= 6),
+                   COUNT(*) FILTER (WHERE n.in_district), COUNT(*) FILTER (WHERE NOT n.in_district),
+                   COUNT(*) FILTER (WHERE n.stage >= 6 AND p.sex = 'F'),
+                   COUNT(*) FILTER (WHERE n.stage >= 6 AND p.ethnicity <> 'Kinh'),
+                   COUNT(*) FILTER (WHERE n.stage >= 6 AND p.religion NOT IN ('Không', '')),
+                   COUNT(*) FILTER (WHERE n.stage >= 6 AND p.is_direct_production),
+                   COUNT(*) FILTER (WHERE n.stage >= 6 AND %(year)s - EXTRACT(YEAR FROM p.date_of_birth) <= 30)
+            FROM candidates_nomination n JOIN candidates_person p ON p.id = n.person_id
+            WHERE n.year = %(year)s GROUP BY n.union_id
+        ) c ON c.union_id = u.id
+        ORDER BY u.name_folded, u.id
+    """,
+    "roster": """
+        SELECT p.full_name, p.date_of_birth, p.sex, u.name, c.name, e.result, e.certificate_number,
+               e.certificate_date, e.result_note, n.status
+        FROM classes_enrollment e
+        JOIN classes_trainingclass c ON c.id = e.training_class_id
+        JOIN candidates_nomination n ON n.id = e.nomination_id
+        JOIN candidates_person p ON p.id = n.person_id
+        JOIN unions_grassrootsunion u ON u.id = n.union_id
+        WHERE c.year = %(year)s
+        ORDER BY c.opens_on, c.id, n.search_folded, e.id
+    """,
+    "stipends": """
+        SELECT p.full_name, u.name, s.amount, s.status, s.voucher_number, s.paid_on, c.name
+        FROM classes_stipendpayment s
+        JOIN classes_enrollment e ON e.id = s.enrollment_id
+        JOIN classes_trainingclass c ON c.id = e.training_class_id
+        JOIN candidates_nomination n ON n.id = e.nomination_id
+        JOIN candidates_person p ON p.id = n.person_id
+        JOIN unions_grassrootsunion u ON u.id = n.union_id
+        WHERE c.year = %(year)s AND s.status <> 'cancelled'
+        ORDER BY c.opens_on, c.id, n.search_folded, s.id
+    """,
+    "introductions": """
+        SELECT o.name, p.full_name, p.date_of_birth, p.sex, u.name, p.residence_commune, p.residence_district,
+               p.residence_province, i.resolution_number, i.resolution_date, i.co_introducer_name, n.status
+        FROM candidates_nomination n
+        JOIN candidates_introduction i ON i.nomination_id = n.id
+        JOIN unions_partyorganization o ON o.id = i.receiving_organization_id
+        JOIN candidates_person p ON p.id = n.person_id
+        JOIN unions_grassrootsunion u ON u.id = n.union_id
+        WHERE n.year = %(year)s AND n.stage >= 5
+        ORDER BY o.name_folded, n.search_folded, n.id
+    """,
+    "coverage": """
+        SELECT e.ownership, COUNT(*), COUNT(u.id), SUM(COALESCE(f.workers, e.workers)),
+               SUM(COALESCE(f.union_members, u.members, 0)), SUM(COALESCE(f.party_members, 0)),
+               COUNT(e.party_org_since)
+        FROM unions_enterprise e
+        LEFT JOIN unions_grassrootsunion u ON u.enterprise_id = e.id
+        LEFT JOIN unions_workforcefigure f ON f.enterprise_id = e.id AND f.year = %(year)s
+        GROUP BY e.ownership ORDER BY e.ownership
+    """,
+    "history": """
+        SELECT n.year, COUNT(*) FILTER (WHERE n.stage >= 1), COUNT(*) FILTER (WHERE n.stage >= 2),
+               COUNT(*) FILTER (WHERE n.stage >= 3), COUNT(*) FILTER (WHERE n.stage >= 4),
+               COUNT(*) FILTER (WHERE n.stage >= 5), COUNT(*) FILTER (WHERE n.stage >= 6),
+               COUNT(*) FILTER (WHERE n.stage >= 6 AND p.sex = 'F')
+        FROM candidates_nomination n JOIN candidates_person p ON p.id = n.person_id
+        WHERE n.year BETWEEN 2015 AND %(year)s GROUP BY n.year ORDER BY n.year
+    """,
+}
+
+
+def sql_floor(kind: str, year: int) -> tuple[float, int]:
+    if connection.vendor != "postgresql":
+        return 0.0, 0  # the floors are written for PostgreSQL, where the figures are recorded
+    sql = FLOOR_SQL[kind]
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"year": year})
+        rows = cursor.fetchall()
+    return time.perf_counter() - started, len(rows)
+
+
+def measure_exports(user, year: int, kinds=KINDS, log=print) -> list[ExportResult]:
+    scope = Scope(user=user)
+    results = []
+    for kind in kinds:
+        started = time.perf_counter()
+        data = build_report(kind, scope, year)
+        seconds = time.perf_counter() - started
+        tracemalloc.start()
+        build_report(kind, scope, year)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        sql_floor(kind, year)  # warm the cache as the export did
+        floor, rows = sql_floor(kind, year)
+        result = ExportResult(kind, seconds, peak / 2**20, floor, len(data) / 1024, rows)
+        log(
+            f"  {kind:14} {seconds:7.2f} s  peak {result.peak_mb:7.1f} MB  floor {floor:6.3f} s "
+            f"({rows} rows)  {result.size_kb:8.0f} kB"
+        )
+        results.append(result)
+    return results
+
+
+# ---------------------------------------------------------------------------------------
+# Upload
+# ---------------------------------------------------------------------------------------
+
+
+def upload_workbook(rows: int, seed: int = 5000) -> bytes:
+    """A nomination upload of `rows` eligible, invented people (citizen IDs 0999…, never generated)."""
+    from candidates.imports import COLUMNS
+
+    rng = random.Random(seed)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Danh sách")
+    sheet.append([column.header for column in COLUMNS])
+    for number in range(1, rows + 1):
+        sex = rng.choice(["Nam", "Nữ"])
+        given = rng.choice(["An", "Bình", "Hà", "Lan", "Minh", "Tuấn", "Hương", "Dũng"])
+        middle = "Thị" if sex == "Nữ" else "Văn"
+        values = {
+            "number": number,
+            "full_name": f"{rng.choice(['Nguyễn', 'Trần', 'Lê', 'Phạm'])} {middle} {given} Tải {number}",
+            "date_of_birth": f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1980, 2000)}",
+            "sex": sex,
+            "citizen_id": f"0999{number:08d}",
+            "ethnicity": "Kinh",
+            "religion": "Không",
+            "education": "12/12",
+            "residence_province": "Thành phố Hải Phòng",
+            "residence_district": "Huyện Tiên Lãng",
+            "residence_commune": "Xã Tiên Cường",
+            "union_joined_on": "01/06/2019",
+            "job_title": "Công nhân",
+            "phone": f"09{rng.randint(0, 99_999_999):08d}",
+            "note": "",
+        }
+        sheet.append([values[column.key] for column in COLUMNS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+class _Rollback(Exception):
+    pass
+
+
+def measure_upload(user, rows: int, log=print) -> dict:
+    """Import `rows` new nominations as the staff member, then roll everything back."""
+    from candidates import imports
+
+    union = GrassrootsUnion.objects.for_user(user).order_by("pk").first()
+    data = upload_workbook(rows)
+    year = datetime.date.today().year
+    started = time.perf_counter()
+    saved = 0
+    try:
+        with transaction.atomic():
+            result = imports.import_file(data, union, year, user=user, file_name="bench.xlsx")
+            saved = len(result.saved or [])
+            problems = [str(p) for p in result.errors][:3] + list(result.file_problems)[:3]
+            raise _Rollback
+    except _Rollback:
+        pass
+    seconds = time.perf_counter() - started
+    log(f"  upload of {rows} rows: {seconds:.2f} s, {saved} saved (rolled back) {problems if not saved else ''}")
+    return {"rows": rows, "seconds": round(seconds, 3), "saved": saved}
+
+
+def latest_year() -> int:
+    year = Nomination.objects.order_by("-year").values_list("year", flat=True).first()
+    return year or datetime.date.today().year
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        "enterprises": Enterprise.objects.count(),
+        "unions": GrassrootsUnion.objects.count(),
+        "people": Person.objects.count(),
+        "nominations": Nomination.objects.count(),
+    }
+
+
+def admin_user():
+    user = get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    if user is None:
+        raise RuntimeError("No administrator account: run generate_scale_data first.")
+    return user

@@ -1,0 +1,86 @@
+"""Measure the main pages, the report exports and an upload on the data in the database.
+
+    python manage.py bench --tier district|city|nation [--requests 20] [--skip-exports]
+
+The last line of the output is one JSON object with every figure, for tools and for
+docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+from reports.exports import KINDS
+from scale import bench
+from scale.generate import TIERS
+
+
+class Command(BaseCommand):
+    help = "Đo thời gian các trang chính, các báo cáo Excel và việc tải lên danh sách trên dữ liệu hiện có."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--tier", choices=list(TIERS), default="district", help="Tên quy mô ghi trong kết quả.")
+        parser.add_argument("--requests", type=int, default=20, help="Số lần gọi mỗi trang (tối thiểu 20 khi đo thật).")
+        parser.add_argument("--skip-exports", action="store_true")
+        parser.add_argument("--skip-upload", action="store_true")
+        parser.add_argument("--upload-rows", type=int, default=5000)
+        parser.add_argument("--pages", nargs="*", help="Chỉ đo các trang này (tên).")
+        parser.add_argument("--exports", nargs="*", choices=KINDS, help="Chỉ đo các báo cáo này.")
+
+    def handle(self, *args, tier, requests, skip_exports, skip_upload, upload_rows, pages, exports, **options):
+        write = self.stdout.write
+        counts = bench.row_counts()
+        staff = bench.staff_of_busiest_federation()
+        write(
+            f"Tier {tier} on {connection.vendor} — {datetime.date.today():%d/%m/%Y}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}; rows: "
+            + ", ".join(f"{name} {value:,}" for name, value in counts.items())
+        )
+        write(f"Pages as {staff.username} (federation {staff.profile.federation}), {requests} requests each:")
+        page_results = bench.measure_pages(staff, requests, log=write, only=pages)
+        export_results = []
+        year = bench.latest_year()
+        if not skip_exports:
+            write(f"Exports at national scope, year {year} (time; peak under tracemalloc; one raw SQL query):")
+            export_results = bench.measure_exports(bench.admin_user(), year, kinds=exports or KINDS, log=write)
+        upload = None
+        if not skip_upload and upload_rows:
+            write("Upload:")
+            upload = bench.measure_upload(staff, upload_rows, log=write)
+
+        write("")
+        write(f"{'page':24}{'p50 ms':>10}{'p95 ms':>10}{'queries':>9}")
+        for r in page_results:
+            write(f"{r.name:24}{r.p50:10.1f}{r.p95:10.1f}{r.queries:9d}")
+        if export_results:
+            write(f"{'export':24}{'seconds':>10}{'peak MB':>10}{'SQL floor s':>13}{'ratio':>8}")
+            for e in export_results:
+                write(f"{e.name:24}{e.seconds:10.2f}{e.peak_mb:10.1f}{e.floor_seconds:13.3f}{e.ratio:8.1f}")
+        summary = {
+            "tier": tier,
+            "date": datetime.date.today().isoformat(),
+            "cores": os.cpu_count(),
+            "database": connection.vendor,
+            "rows": counts,
+            "pages": {
+                r.name: {"p50_ms": round(r.p50, 1), "p95_ms": round(r.p95, 1), "queries": r.queries}
+                for r in page_results
+            },
+            "exports": {
+                e.name: {
+                    "seconds": round(e.seconds, 3),
+                    "peak_mb": round(e.peak_mb, 1),
+                    "sql_floor_seconds": round(e.floor_seconds, 4),
+                }
+                for e in export_results
+            },
+        }
+        if upload is not None:
+            summary["upload"] = upload
+        write(json.dumps(summary, ensure_ascii=False))
