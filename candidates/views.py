@@ -29,6 +29,9 @@ from .forms import CorrectionForm, IntroductionForm, MoveForm, NominationForm, R
 from .models import Nomination, NominationEvent, Person, Status
 from .tables import NominationTable, PersonTable
 
+# Moves that belong to a class (enrolment, results): made from the class pages only.
+CLASS_MOVES = {Status.ENROLLED, Status.COMPLETED, Status.NOT_COMPLETED}
+
 
 class NominationReaderMixin(RoleRequiredMixin):
     def test_role(self, user) -> bool:
@@ -258,7 +261,9 @@ class NominationDetailView(NominationReaderMixin, Breadcrumbs, DetailView):
         )
         context.update(
             {
-                "moves": [(s, Status(s).label) for s in moves if s != Status.INTRODUCED],
+                # Enrolment and class results are recorded on the class pages, with the class.
+                "moves": [(s, Status(s).label) for s in moves if s not in CLASS_MOVES and s != Status.INTRODUCED],
+                "enrollment": nomination.enrollments.select_related("training_class").first(),
                 "can_introduce": Status.INTRODUCED in moves,
                 "introduction_form": IntroductionForm(user=user, initial={"version": nomination.version}),
                 "move_form": MoveForm(user=user, initial={"version": nomination.version}),
@@ -296,6 +301,8 @@ class NominationMoveView(NominationActionView):
         to_status = request.POST.get("to_status")
         if to_status == Status.INTRODUCED:
             return self.introduce()
+        if to_status in CLASS_MOVES:
+            return self.fail([_("Xếp lớp và kết quả học tập được ghi ở trang lớp học, cùng với lớp của học viên.")])
         form = MoveForm(request.POST, user=request.user)
         if not form.is_valid():
             return self.fail(

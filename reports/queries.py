@@ -361,3 +361,25 @@ def needs_action(scope: Scope) -> list[tuple[str, int, str]]:
         introduced = Nomination.objects.for_user(scope.user).filter(status=Status.INTRODUCED).count()
         items.append(("Người được giới thiệu chờ chi bộ xem xét", introduced, reverse("candidates:nomination_list")))
     return items
+
+
+def classes_summary(scope: Scope, year: int) -> dict:
+    """Classes of the year (running first) and stipends committed vs paid, for the dashboard."""
+    from classes.models import ClassStatus, StipendPayment, TrainingClass
+    from classes.services import budget_totals
+    from tienlang.lib.money import format_vnd
+
+    classes = scope._scoped(TrainingClass.objects).filter(year=year).distinct()
+    counts = dict(classes.order_by().values_list("status").annotate(n=Count("pk", distinct=True)))
+    payments = scope._scoped(StipendPayment.objects).filter(enrollment__training_class__year=year)
+    money = budget_totals(payments)
+    target = federation_target(scope, year)
+    lines = [
+        f"Lớp học năm {year}: {sum(counts.values())}"
+        + (f"/{target.classes} theo mục tiêu" if target and target.classes else "")
+        + f" (đang học {counts.get(ClassStatus.RUNNING, 0)}, đã kết thúc {counts.get(ClassStatus.FINISHED, 0)},"
+        f" dự kiến {counts.get(ClassStatus.PLANNED, 0)})",
+        f"Hỗ trợ học viên: cam kết {format_vnd(money['committed'])}, đã chi {format_vnd(money['paid'])},"
+        f" còn phải chi {format_vnd(money['outstanding'])}",
+    ]
+    return {"lines": lines, "money": money, "counts": counts}

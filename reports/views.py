@@ -82,13 +82,8 @@ def queries_register_counts(scope: Scope) -> dict:
 
 
 def _classes_summary(scope: Scope, year: int):
-    """Classes running and stipends committed vs paid, when the classes app provides them."""
-    try:
-        from classes import queries as class_queries
-    except ImportError:
-        return None
-    summary = getattr(class_queries, "dashboard_summary", None)
-    return summary(scope, year) if summary else None
+    """Classes of the year and stipends committed vs paid."""
+    return queries.classes_summary(scope, year)
 
 
 def report_centre(request):

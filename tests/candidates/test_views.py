@@ -278,3 +278,20 @@ def test_introduction_records_the_resolution(client, staff, union_a):
     assert nomination.status == Status.INTRODUCED
     assert nomination.introduction.receiving_organization == org
     assert PartyOrganization.objects.filter(introductions__nomination=nomination).exists()
+
+
+def test_class_steps_are_not_offered_or_accepted_on_the_nomination_page(client, staff, union_a):
+    from candidates import services
+
+    nomination = make_nomination(union=union_a)
+    services.move(nomination, Status.APPROVED, staff)
+    client.force_login(staff)
+    page = client.get(f"/candidates/{nomination.pk}/").content.decode()
+    assert 'data-testid="move-enrolled"' not in page and 'data-testid="move-withdrawn"' in page
+    response = client.post(
+        f"/candidates/{nomination.pk}/move/",
+        {"to_status": "enrolled", "version": nomination.version + 1, "happened_on": "20/03/2022"},
+        follow=True,
+    )
+    assert "trang lớp học" in response.content.decode()
+    assert Nomination.objects.get(pk=nomination.pk).status == Status.APPROVED
