@@ -25,6 +25,7 @@ def demo_live(transactional_db, live_server):
 def test_dashboard_and_quota_report_download(page, demo_live, login, screenshot):
     login("lanhdao", "TienLang@2022")
     expect(page.get_by_test_id("funnel-nominated")).to_have_text("63")
+    expect(page.get_by_test_id("funnel-enrolled")).to_have_text("47")
     expect(page.get_by_test_id("residence-split")).to_contain_text("30")
     expect(page.get_by_test_id("quota-total")).to_have_text("100")
     screenshot("dashboard")
