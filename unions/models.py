@@ -707,6 +707,8 @@ class AccessLog(models.Model):
     path = models.CharField(_("đường dẫn"), max_length=300, blank=True)
     person_ids = models.JSONField(_("mã đoàn viên liên quan"), default=list, blank=True)
     person_count = models.PositiveIntegerField(_("số đoàn viên"), default=0)
+    # Names of the personal-data fields shown in full (tags in candidates/sensitivity.py).
+    fields = models.JSONField(_("dữ liệu đã hiển thị"), default=list, blank=True)
 
     objects = AccessLogQuerySet.as_manager()
 
