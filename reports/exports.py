@@ -76,7 +76,7 @@ def _period(year: int) -> str:
 
 def build_quota(scope: Scope, year: int) -> bytes:
     report = quota_report(scope, year)
-    workbook = Workbook()
+    workbook = Workbook(write_only=True)
     sheet = ReportSheet(workbook, TITLES["quota"], QUOTA_COLUMNS, _issuer(scope), sheet_title=f"Chỉ tiêu {year}")
     sheet.header()
     sheet.titles(TITLES["quota"], _period(year))
@@ -95,9 +95,16 @@ def build_quota(scope: Scope, year: int) -> bytes:
     return workbook_bytes(workbook, [sheet])
 
 
+CHART_MAX_ROWS = 300
+
+
 def _quota_chart(workbook: Workbook, sheet: ReportSheet, rows: int) -> None:
-    """A native Excel bar chart of quota against people introduced, per union, on its own sheet."""
-    if rows == 0:
+    """A native Excel bar chart of quota against people introduced, per union, on its own sheet.
+
+    Only up to CHART_MAX_ROWS unions: a chart of thousands of bars (a city's or the
+    nation's report) cannot be read, and the table carries the figures.
+    """
+    if rows == 0 or rows > CHART_MAX_ROWS:
         return
     chart = BarChart()
     chart.type = "bar"
@@ -135,7 +142,7 @@ INTRODUCTION_COLUMNS = [
 
 
 def build_introductions(scope: Scope, year: int) -> bytes:
-    workbook = Workbook()
+    workbook = Workbook(write_only=True)
     sheet = ReportSheet(workbook, TITLES["introductions"], INTRODUCTION_COLUMNS, _issuer(scope))
     sheet.header()
     sheet.titles(TITLES["introductions"], _period(year))
@@ -189,7 +196,7 @@ COVERAGE_FIELDS = ["enterprises", "unions", "workers", "members", "party_members
 
 
 def build_coverage(scope: Scope, year: int) -> bytes:
-    workbook = Workbook()
+    workbook = Workbook(write_only=True)
     sheets = []
     for group, heading, label in (
         ("ownership", "Theo loại hình doanh nghiệp", "Loại hình doanh nghiệp"),
@@ -247,7 +254,7 @@ HISTORY_FIELDS = [
 
 
 def build_history(scope: Scope, year: int) -> bytes:
-    workbook = Workbook()
+    workbook = Workbook(write_only=True)
     sheet = ReportSheet(workbook, TITLES["history"], HISTORY_COLUMNS, _issuer(scope))
     sheet.header()
     sheet.titles(TITLES["history"], f"Từ năm 2015 đến năm {year}")

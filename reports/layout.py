@@ -17,12 +17,16 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tienlang.lib.xlsx import set_text
 
@@ -77,11 +81,31 @@ def _font(size=13, bold=False, italic=False) -> Font:
 class ReportSheet:
     """Builds one report worksheet in the administrative layout, top to bottom."""
 
-    def __init__(self, workbook: Workbook, title: str, columns: Sequence[Column], issuer: Issuer, *, sheet_title=None):
+    def __init__(
+        self,
+        workbook: Workbook,
+        title: str,
+        columns: Sequence[Column],
+        issuer: Issuer,
+        *,
+        sheet_title=None,
+        buffered: bool = False,
+    ):
         self.workbook = workbook
-        blank = workbook.active
-        fresh = blank is not None and blank.max_row == 1 and blank.max_column == 1 and blank["A1"].value is None
-        self.sheet = blank if fresh else workbook.create_sheet()
+        # A write-only workbook streams its rows to disk: memory stays flat however long the
+        # table. Rows are then kept here only until they are complete (see `_flush`), and
+        # `buffered` keeps every row until `finish()` for small sheets written out of order.
+        self.streaming = bool(getattr(workbook, "write_only", False))
+        self.buffered = buffered
+        if self.streaming:
+            self.sheet = workbook.create_sheet()
+            self._pending: dict[int, dict[int, object]] = {}
+            self._written = 0
+            self._hold = True  # until the table header: the frozen panes are written with the first row
+        else:
+            blank = workbook.active
+            fresh = blank is not None and blank.max_row == 1 and blank.max_column == 1 and blank["A1"].value is None
+            self.sheet = blank if fresh else workbook.create_sheet()
         self.sheet.title = (sheet_title or title)[:31]
         self.columns = list(columns)
         self.issuer = issuer
@@ -94,21 +118,70 @@ class ReportSheet:
         # Values of formula cells, written into the file as cached results (see workbook_bytes).
         self.cached: dict[str, float] = {}
         self._sums = [0.0] * self.n
+        self._styles: dict[tuple, object] = {}
         for index, column in enumerate(self.columns, start=1):
             self.sheet.column_dimensions[get_column_letter(index)].width = column.width
+        # Written with the sheet's first row in streaming mode, so set here.
+        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+    # --- cells, whatever the mode -------------------------------------------------------
+
+    def cell(self, row: int, column: int, value=None):
+        """The cell at (row, column): a normal cell, or a pending write-only cell not yet written."""
+        if not self.streaming:
+            cell = self.sheet.cell(row=row, column=column)
+        else:
+            if row <= self._written:
+                raise RuntimeError(f"Row {row} of a streamed sheet is already written.")
+            cells = self._pending.setdefault(row, {})
+            cell = cells.get(column)
+            if cell is None:
+                cell = cells[column] = WriteOnlyCell(self.sheet)
+        if value is not None:
+            cell.value = value
+        return cell
+
+    def merge(self, row: int, first: int, last: int, last_row: int | None = None) -> None:
+        if self.streaming:
+            self.sheet.merged_cells.add(CellRange(min_col=first, min_row=row, max_col=last, max_row=last_row or row))
+        else:
+            self.sheet.merge_cells(start_row=row, start_column=first, end_row=last_row or row, end_column=last)
+
+    def row_height(self, row: int, height: float) -> None:
+        self.sheet.row_dimensions[row].height = height
+
+    def _flush(self, upto: int) -> None:
+        """Write out (streaming mode) every row up to `upto`; they can no longer change."""
+        if not self.streaming or self._hold or self.buffered:
+            return
+        for number in range(self._written + 1, upto + 1):
+            cells = self._pending.pop(number, None)
+            if cells:
+                self.sheet.append([cells.get(col) for col in range(1, max(cells) + 1)])
+            else:
+                self.sheet.append([])
+            self._written = number
+
+    def _styled(self, cell, key: tuple, make) -> None:
+        """Give `cell` a style built once per sheet: creating fonts and borders per cell is slow."""
+        style = self._styles.get(key)
+        if style is None:
+            make(cell)
+            self._styles[key] = copy(cell._style)
+        else:
+            cell._style = copy(style)
 
     # --- blocks ---------------------------------------------------------------------
 
     def _merged(self, row, first, last, value, font, align="center", height=None):
-        sheet = self.sheet
         if last > first:
-            sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-        cell = sheet.cell(row=row, column=first)
+            self.merge(row, first, last)
+        cell = self.cell(row, first)
         set_text(cell, value)
         cell.font = font
         cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
         if height:
-            sheet.row_dimensions[row].height = height
+            self.row_height(row, height)
         return cell
 
     def header(self, number: str | None = None, on: datetime.date | None = None) -> None:
@@ -125,7 +198,7 @@ class ReportSheet:
         motto = self._merged(2, right_first, self.n, "Độc lập - Tự do - Hạnh phúc", _font(13, bold=True))
         # The rule beneath the motto.
         for col in range(right_first, self.n + 1):
-            self.sheet.cell(row=2, column=col).border = Border(bottom=THIN)
+            self.cell(2, col).border = Border(bottom=THIN)
         motto.border = Border(bottom=THIN)
         place = self.issuer.place or ""
         self._merged(
@@ -148,53 +221,46 @@ class ReportSheet:
     def table_header(self) -> None:
         sheet = self.sheet
         for index, column in enumerate(self.columns, start=1):
-            cell = sheet.cell(row=self.row, column=index)
+            cell = self.cell(self.row, index)
             set_text(cell, column.title)
             cell.font = _font(12, bold=True)
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.border = BOX
-            number = sheet.cell(row=self.row + 1, column=index)
+            number = self.cell(self.row + 1, index)
             set_text(number, f"({index})")
             number.font = _font(11, italic=True)
             number.alignment = Alignment(horizontal="center")
             number.border = BOX
-        sheet.row_dimensions[self.row].height = 48
+        self.row_height(self.row, 48)
         self.header_row = self.row
         self.row += 2
         self.first_data_row = self.row
         # Freeze everything above the first data row.
-        sheet.freeze_panes = sheet.cell(row=self.row, column=1)
+        sheet.freeze_panes = f"A{self.row}"
         sheet.print_title_rows = f"{self.header_row}:{self.header_row + 1}"
+        if self.streaming:
+            self._hold = False
+            self._flush(self.row - 1)
 
-    def data_row(self, values: Sequence[object], bold: bool = False) -> int:
-        sheet = self.sheet
+    def data_row(self, values: Sequence[object], bold: bool = False, height: float | None = None) -> int:
+        self._flush(self.row - 1)
         for index, (column, value) in enumerate(zip(self.columns, values, strict=False), start=1):
-            cell = sheet.cell(row=self.row, column=index)
+            cell = self.cell(self.row, index)
+            self._styled(cell, ("data", index, bold), lambda c, k=column.kind, b=bold: _data_style(c, k, b))
             set_text(cell, value)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 self._sums[index - 1] += value
-            cell.font = _font(12, bold=bold)
-            cell.border = BOX
-            if column.kind in ("int", "money"):
-                cell.number_format = NUMBER_FORMAT
-                cell.alignment = Alignment(horizontal="right")
-            elif column.kind == "percent":
-                cell.number_format = PERCENT_FORMAT
-                cell.alignment = Alignment(horizontal="right")
-            elif column.kind == "date":
-                cell.number_format = DATE_FORMAT
-                cell.alignment = Alignment(horizontal="center")
-            else:
-                cell.alignment = Alignment(vertical="center", wrap_text=True)
+        if height:
+            self.row_height(self.row, height)
         self.last_data_row = self.row
         self.row += 1
         return self.row - 1
 
     def formula_cell(self, row: int, column_index: int, formula: str, cached=None, kind: str = "int") -> None:
         """A live formula written by the program itself (never from user text), with its current value."""
-        cell = self.sheet.cell(row=row, column=column_index, value=formula)
+        cell = self.cell(row, column_index, formula)
         if cached is not None:
-            self.cached[cell.coordinate] = cached
+            self.cached[f"{get_column_letter(column_index)}{row}"] = cached
         cell.font = _font(12)
         cell.border = BOX
         cell.number_format = PERCENT_FORMAT if kind == "percent" else NUMBER_FORMAT
@@ -205,11 +271,10 @@ class ReportSheet:
 
         `cached` gives the value of non-SUM formula columns by column index (1-based).
         """
-        sheet = self.sheet
         row = self.row
         first, last = self.first_data_row, self.last_data_row
         for index, column in enumerate(self.columns, start=1):
-            cell = sheet.cell(row=row, column=index)
+            cell = self.cell(row, index)
             cell.border = BOX
             cell.font = _font(12, bold=True)
             if index == label_column:
@@ -218,13 +283,13 @@ class ReportSheet:
             elif column.total == "sum":
                 letter = get_column_letter(index)
                 cell.value = f"=SUM({letter}{first}:{letter}{last})" if last and last >= first else 0
-                self.cached[cell.coordinate] = self._sums[index - 1]
+                self.cached[f"{get_column_letter(index)}{row}"] = self._sums[index - 1]
                 cell.number_format = NUMBER_FORMAT
                 cell.alignment = Alignment(horizontal="right")
             elif column.total:
                 cell.value = column.total.format(row=row, first=first, last=last)
                 if cached and index in cached and cached[index] is not None:
-                    self.cached[cell.coordinate] = cached[index]
+                    self.cached[f"{get_column_letter(index)}{row}"] = cached[index]
                 cell.number_format = PERCENT_FORMAT if column.kind == "percent" else NUMBER_FORMAT
                 cell.alignment = Alignment(horizontal="right")
         self.row += 1
@@ -240,7 +305,6 @@ class ReportSheet:
         start = self.row
         split = max(2, self.n // 2)
         right_first = split + 1
-        sheet = self.sheet
         self._merged(start, 1, split, "Nơi nhận:", _font(12, bold=True, italic=True), align="left")
         for offset, recipient in enumerate(recipients if recipients is not None else self.issuer.recipients, start=1):
             self._merged(start + offset, 1, split, f"- {recipient};", _font(11), align="left")
@@ -254,21 +318,39 @@ class ReportSheet:
         self._merged(start + 1, right_first, self.n, self.issuer.signer_title.upper(), _font(13, bold=True))
         self._merged(start + 5, right_first, self.n, self.issuer.signer_name, _font(13, bold=True))
         self.row = max(start + len(recipients or self.issuer.recipients) + 1, start + 7)
-        sheet.row_dimensions[start + 2].height = 20
+        self.row_height(start + 2, 20)
 
     def finish(self) -> None:
         """Page setup: A4 landscape, union margins, fit to width, print area."""
         sheet = self.sheet
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+        sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.page_margins = PageMargins(
             left=30 / MM_PER_INCH, right=15 / MM_PER_INCH, top=20 / MM_PER_INCH, bottom=20 / MM_PER_INCH
         )
         sheet.print_options.horizontalCentered = True
         sheet.print_area = f"A1:{get_column_letter(self.n)}{max(self.row - 1, 1)}"
+        if self.streaming:
+            self._hold = self.buffered = False
+            self._flush(max([self.row - 1, *self._pending]))
+
+
+def _data_style(cell, kind: str, bold: bool) -> None:
+    cell.font = _font(12, bold=bold)
+    cell.border = BOX
+    if kind in ("int", "money"):
+        cell.number_format = NUMBER_FORMAT
+        cell.alignment = Alignment(horizontal="right")
+    elif kind == "percent":
+        cell.number_format = PERCENT_FORMAT
+        cell.alignment = Alignment(horizontal="right")
+    elif kind == "date":
+        cell.number_format = DATE_FORMAT
+        cell.alignment = Alignment(horizontal="center")
+    else:
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
 
 
 def workbook_bytes(workbook: Workbook, sheets: Sequence[ReportSheet] = ()) -> bytes:
@@ -276,7 +358,8 @@ def workbook_bytes(workbook: Workbook, sheets: Sequence[ReportSheet] = ()) -> by
 
     openpyxl writes formulas without results, so a program reading the file without a
     spreadsheet engine would see no totals; Excel and LibreOffice recalculate on opening
-    either way, and the formulas stay live.
+    either way, and the formulas stay live. The sheets are rewritten in chunks, so a long
+    streamed sheet is never held in memory whole.
     """
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -287,22 +370,49 @@ def workbook_bytes(workbook: Workbook, sheets: Sequence[ReportSheet] = ()) -> by
             cached_by_part[f"xl/worksheets/sheet{index}.xml"] = sheet.cached
     if not cached_by_part:
         return buffer.getvalue()
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    buffer.seek(0)
+    source = zipfile.ZipFile(buffer)
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
-            data = source.read(item.filename)
             cached = cached_by_part.get(item.filename)
-            if cached:
-                text = data.decode("utf-8")
-                for ref, value in cached.items():
-                    pattern = re.compile(rf'(<c r="{ref}"[^>]*>)<f>(.*?)</f><v\s*/>')
-                    text = pattern.sub(
-                        lambda m, v=value: f"{m.group(1)}<f>{m.group(2)}</f><v>{_number(v)}</v>", text, 1
-                    )
-                data = text.encode("utf-8")
-            target.writestr(item, data)
+            if not cached:
+                target.writestr(item, source.read(item.filename))
+                continue
+            patterns = [
+                (re.compile(rb'(<c r="' + ref.encode() + rb'"[^>]*>)<f>(.*?)</f><v\s*(?:/>|></v>)'), value)
+                for ref, value in cached.items()
+            ]
+            with source.open(item) as reader, target.open(item.filename, "w") as writer:
+                _copy_with_cached_values(reader, writer, patterns)
     return output.getvalue()
+
+
+CHUNK = 1 << 20
+CARRY = 8192
+
+
+def _copy_with_cached_values(reader, writer, patterns) -> None:
+    """Copy a sheet's XML, giving each formula cell in `patterns` its cached value.
+
+    The tail of each chunk, from the last cell that starts in it, is carried over to the
+    next one, so a cell split across two chunks is still found.
+    """
+    pending = b""
+    while True:
+        chunk = reader.read(CHUNK)
+        text = pending + chunk
+        for pattern, value in patterns:
+            number = _number(value).encode()
+            text = pattern.sub(lambda m, v=number: m.group(1) + b"<f>" + m.group(2) + b"</f><v>" + v + b"</v>", text)
+        if not chunk:
+            writer.write(text)
+            return
+        cut = text.rfind(b"<c ", max(0, len(text) - CARRY))
+        if cut == -1:
+            cut = max(0, len(text) - CARRY)
+        writer.write(text[:cut])
+        pending = text[cut:]
 
 
 def _number(value) -> str:
