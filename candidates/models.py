@@ -190,6 +190,8 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["federation", "name_folded"], name="cand_person_fed_name"),
             models.Index(fields=["full_name", "date_of_birth"], name="cand_person_name_dob"),
+            # Search within a federation reads the folded text from the index alone.
+            models.Index(fields=["federation", "search_folded"], name="cand_person_fed_search"),
         ]
 
     def __str__(self) -> str:
@@ -364,7 +366,13 @@ class Nomination(models.Model):
             models.CheckConstraint(condition=Q(stage__gte=1, stage__lte=7), name="candidates_nomination_stage_range"),
         ]
         indexes = [
-            models.Index(fields=["federation", "year", "status"], name="cand_nom_fed_year_status"),
+            # The list's filters (year, status) and its order (name, then id) in one index,
+            # and the unfiltered list in name order (docs/performance.md).
+            models.Index(
+                fields=["federation", "year", "status", "search_folded", "id"], name="cand_nom_fed_year_status"
+            ),
+            models.Index(fields=["federation", "search_folded", "id"], name="cand_nom_fed_search"),
+            models.Index(fields=["federation", "status", "nominated_on"], name="cand_nom_fed_status_date"),
             models.Index(fields=["union", "year", "stage"], name="cand_nom_union_year_stage"),
         ]
 

@@ -30,7 +30,7 @@ def status_badge(record) -> str:
 
 class NominationTable(tables.Table):
     name = tables.Column(
-        verbose_name=_("Họ và tên"), accessor="person__full_name", order_by=("search_folded",), linkify=True
+        verbose_name=_("Họ và tên"), accessor="person__full_name", order_by=("search_folded", "pk"), linkify=True
     )
     citizen_id = tables.Column(verbose_name=_("Số CCCD"), accessor="person__masked_citizen_id", orderable=False)
     date_of_birth = tables.DateColumn(verbose_name=_("Ngày sinh"), accessor="person__date_of_birth")

@@ -369,6 +369,7 @@ class Enterprise(models.Model):
             models.Index(fields=["federation", "ownership"], name="unions_ent_fed_ownership"),
             models.Index(fields=["federation", "party_org_since"], name="unions_ent_fed_party"),
             models.Index(fields=["federation", "industry"], name="unions_ent_fed_industry"),
+            models.Index(fields=["federation", "commune"], name="unions_ent_fed_commune"),
         ]
 
     def __str__(self) -> str:
@@ -440,6 +441,7 @@ class GrassrootsUnion(models.Model):
                 violation_error_message=_("Doanh nghiệp này đã có công đoàn cơ sở."),
             ),
         ]
+        indexes = [models.Index(fields=["federation", "name_folded", "id"], name="unions_union_fed_name")]
 
     def __str__(self) -> str:
         return self.name
