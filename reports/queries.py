@@ -99,7 +99,7 @@ def latest_year(scope: Scope) -> int:
 # ---------------------------------------------------------------------------------------
 
 
-def _stage_counts(year: int) -> dict:
+def _stage_counts(year) -> dict:
     """Aggregates keyed "c_<field>" (a prefix, so no name clashes with the model's own fields)."""
     counts = {name: Count("pk", filter=Q(stage__gte=STAGE[status])) for name, status in STAGE_FIELDS}
     counts["in_district"] = Count("pk", filter=Q(in_district=True))
@@ -223,9 +223,9 @@ def history(scope: Scope, until: int | None = None) -> list[YearRow]:
     until = until or datetime.date.today().year
     recorded = {}
     nominations = scope.nominations().filter(year__gte=FIRST_YEAR, year__lte=until)
-    # Age groups depend on the year, so count per year (a handful of grouped queries).
-    for year in nominations.values_list("year", flat=True).distinct().order_by():
-        recorded[year] = _unprefixed(nominations.filter(year=year).aggregate(**_stage_counts(year)))
+    # One grouped query: the age groups follow each row's own year (F("year")).
+    for row in nominations.values("year").annotate(**_stage_counts(F("year"))).order_by():
+        recorded[row["year"]] = _unprefixed(row)
     federation = scope.issuing_federation()
     aggregates = {}
     if federation is not None:

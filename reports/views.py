@@ -57,6 +57,8 @@ def dashboard(request):
         "year": year,
         "years": list(range(datetime.date.today().year, queries.FIRST_YEAR - 1, -1)),
         "report": report,
+        "progress_rows": progress_rows(report),
+        "all_progress_rows": sum(1 for r in report.rows if r.quota or r.nominated),
         "funnel": queries.funnel(report),
         "funnel_chart": charts.funnel_svg(queries.funnel(report)),
         "trend_chart": charts.trend_svg(trend),
@@ -70,6 +72,18 @@ def dashboard(request):
         "counts": queries_register_counts(scope),
     }
     return render(request, "dashboard.html", context)
+
+
+DASHBOARD_UNION_ROWS = 50
+
+
+def progress_rows(report) -> list:
+    """The unions shown on the dashboard: all of them in a district; past 50 (a city, the
+    nation), the 50 furthest behind their quota — the quota report lists every one."""
+    rows = [r for r in report.rows if r.quota or r.nominated]
+    if len(rows) <= DASHBOARD_UNION_ROWS:
+        return rows
+    return sorted(rows, key=lambda r: (r.percent if r.percent is not None else 101, -r.quota))[:DASHBOARD_UNION_ROWS]
 
 
 def queries_register_counts(scope: Scope) -> dict:

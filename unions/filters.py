@@ -9,6 +9,47 @@ from django.utils.translation import gettext_lazy as _
 from .models import AdministrativeUnit, Enterprise, GrassrootsUnion
 
 YES_NO = [("1", _("Có")), ("0", _("Không"))]
+# Above this many unions in scope a drop-down is unusable and slow to render (a city, the
+# nation): the union filter becomes a box for the union's code (docs/performance.md).
+MAX_UNION_OPTIONS = 200
+
+
+class UnionCodeField(forms.ModelChoiceField):
+    """A union typed by its code (CD-…), or given by its id as links from other pages do."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        found = self.queryset.filter(code__iexact=text).first()
+        if found is None and text.isdigit():
+            found = self.queryset.filter(pk=int(text)).first()
+        if found is None:
+            raise forms.ValidationError(_("Không có công đoàn cơ sở mã “%(code)s”.") % {"code": text}, code="invalid")
+        return found
+
+    def prepare_value(self, value):
+        if isinstance(value, GrassrootsUnion):
+            return value.code
+        return value
+
+
+def compact_union_choices(form: forms.Form) -> None:
+    """Turn a union drop-down with too many options into a code box (one count query)."""
+    for name, field in list(form.fields.items()):
+        queryset = getattr(field, "queryset", None)
+        if queryset is None or queryset.model is not GrassrootsUnion or isinstance(field, UnionCodeField):
+            continue
+        if queryset.count() <= MAX_UNION_OPTIONS:
+            continue
+        form.fields[name] = UnionCodeField(
+            queryset=queryset,
+            required=False,
+            label=field.label,
+            widget=forms.TextInput(attrs={"placeholder": _("Mã công đoàn, ví dụ CD-…")}),
+        )
 
 
 class SearchFilterMixin(django_filters.FilterSet):

@@ -16,7 +16,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from tienlang.lib.xlsx import xlsx_response
 
-from ..filters import bootstrap_filter_form
+from ..filters import bootstrap_filter_form, compact_union_choices
 from ..models import Enterprise, GrassrootsUnion, Role
 from ..permissions import RoleRequiredMixin, ScopedQuerysetMixin, check_in_scope, scope_form_fields, user_role
 
@@ -70,6 +70,7 @@ class ScopedFilteredListView(Breadcrumbs, ScopedQuerysetMixin, SingleTableMixin,
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
         scope_form_fields(filterset.form, self.request.user)
+        compact_union_choices(filterset.form)
         bootstrap_filter_form(filterset.form)
         return filterset
 
