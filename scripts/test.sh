@@ -62,6 +62,8 @@ export DEBUG=0
 export SECRET_KEY="test-only-secret-key-not-for-production-use-0123456789abcdef"
 export ALLOWED_HOSTS="localhost,127.0.0.1,testserver"
 export SECURE_SSL_REDIRECT=0
+# Two-step sign-in has its own tests; the demo accounts sign in with their password elsewhere.
+export REQUIRE_2FA_ROLES=""
 
 [ "${SKIP_LINT:-0}" = 1 ] || .venv/bin/ruff check --quiet .
 

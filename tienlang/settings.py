@@ -39,6 +39,17 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}.") from exc
 
 
+def env_hours_by_kind(name: str) -> dict[str, int]:
+    """ "access=72,objection=360" -> {"access": 72, "objection": 360}."""
+    result = {}
+    for item in env_list(name):
+        kind, _, hours = item.partition("=")
+        if not hours.strip().isdigit():
+            raise ImproperlyConfigured(f"{name}: expected kind=hours pairs, not {item!r}.")
+        result[kind.strip()] = int(hours)
+    return result
+
+
 DEBUG = env_bool("DEBUG", "0")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -67,6 +78,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "unions",
     "candidates",
     "classes",
@@ -82,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -162,6 +176,11 @@ AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LOGIN_URL = "login"
+# Two-step sign-in (a code from an authenticator app) is required for these roles; anyone
+# else who has set up an authenticator is asked for a code too. Production default:
+# administrators and district staff.
+REQUIRE_2FA_ROLES = env_list("REQUIRE_2FA_ROLES", "" if DEBUG else "admin,staff")
+OTP_TOTP_ISSUER = "Tiên Lãng"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -234,6 +253,18 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", "1")
     # Behind nginx, which sets X-Forwarded-Proto (see docs/deploy.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Personal-data duties (docs/operations.md). The figures are the federation's own reading
+# of the regulations in force; check them when the rules change.
+# Hours allowed to answer a data-subject request, per kind (candidates.models.RequestKind);
+# the due date is the receipt date plus these hours rounded up to whole days.
+DSR_RESPONSE_HOURS_DEFAULT = env_int("DSR_RESPONSE_HOURS", 72)
+DSR_RESPONSE_HOURS = env_hours_by_kind("DSR_RESPONSE_HOURS_BY_KIND")
+# People whose every nomination ended (rejected, not completed, withdrawn) this many years
+# ago are anonymised by `manage.py anonymise_expired`...
+RETENTION_YEARS_AFTER_END = env_int("RETENTION_YEARS_AFTER_END", 5)
+# ... unless a stipend was paid to them within this many years (accounting records).
+RETENTION_YEARS_AFTER_PAYMENT = env_int("RETENTION_YEARS_AFTER_PAYMENT", 10)
 
 LOGGING = {
     "version": 1,

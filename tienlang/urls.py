@@ -5,16 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from reports.views import dashboard
+from unions.twofactor import TwoStepLoginView, otp_verify
 from unions.views import healthz
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("healthz", healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", TwoStepLoginView.as_view(), name="login"),
+    path("accounts/login/code/", otp_verify, name="otp_verify"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
