@@ -34,7 +34,7 @@ from tienlang.lib.text import clean_text, fold
 from tienlang.lib.xlsx import Column, UploadError, parse_date, parse_text, read_upload, set_text
 from unions.models import GrassrootsUnion
 
-from . import eligibility
+from . import eligibility, privacy
 from .models import (
     CITIZEN_ID_RE,
     OPEN_STATUSES,
@@ -454,6 +454,7 @@ def _check_eligibility(rows: list[ImportRow], union: GrassrootsUnion, on: dateti
             lookalikes.get((fold(data["full_name"]), data["date_of_birth"]), set()) - {data["citizen_id"]},
             rules,
         )
+        findings += privacy.privacy_findings(person)  # restricted or anonymised: no new nomination
         row.findings = findings + row.findings
 
     for row in rows:

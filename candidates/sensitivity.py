@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
+from tienlang.lib.text import fold
+
 BASIC = "basic"
 SENSITIVE = "sensitive"
 LEVEL_LABELS = {BASIC: _("Dữ liệu cá nhân cơ bản"), SENSITIVE: _("Dữ liệu cá nhân nhạy cảm")}
@@ -83,6 +85,33 @@ def event_details(value, row, person):
     return {k: v for k, v in (value or {}).items() if k in EVENT_DETAIL_KEYS}
 
 
+def ethnicity_as_counted(value, row, person):
+    """Kinh stays; any other ethnicity becomes one generic label the reports count the same way.
+
+    `person.counts_as_kinh` is decided by the database with the reports' own condition
+    (`candidates.privacy`), since case-insensitive matching differs between databases.
+    """
+    return value if person.counts_as_kinh else "Dân tộc thiểu số"
+
+
+def religion_as_counted(value, row, person):
+    """No religion stays as written; any religion becomes "Có tôn giáo" (see `ethnicity_as_counted`)."""
+    return "Có tôn giáo" if person.counts_as_religious else value
+
+
+def refold_name(value, row, person):
+    return fold(person.anonymised["full_name"])
+
+
+def refold_person_search(value, row, person):
+    new = person.anonymised
+    return fold(f"{new['full_name']} {new['residence_commune']} {row.residence_district}")
+
+
+def refold_nomination_search(value, row, person):
+    return fold(f"{person.anonymised['full_name']} {row.union.code} {row.union.name}")
+
+
 def certificate_placeholder(value, row, person):
     # A passed learner must keep a unique certificate number (database constraints).
     return f"AN-{row.pk}" if value else value
@@ -95,6 +124,7 @@ class Tag:
     mask: Callable[[object], object] | None = None
     anonymise: Callable = blank
     kept_for: str = ""  # with KEEP: the statistic that needs the value
+    derived: bool = False  # a search column computed from the fields above, never shown
 
 
 def _mask_citizen_id(value):
@@ -110,9 +140,8 @@ REGISTRY: dict[str, dict[str, Tag]] = {
         "citizen_id": Tag(BASIC, identifying=True, mask=_mask_citizen_id, anonymise=placeholder_citizen_id),
         "date_of_birth": Tag(BASIC, anonymise=first_of_year, kept_for="nhóm tuổi (theo năm sinh)"),
         "sex": Tag(BASIC, anonymise=KEEP, kept_for="số nữ"),
-        # Replaced by the flag the reports count (Kinh / an ethnic minority), see privacy.py.
-        "ethnicity": Tag(SENSITIVE, anonymise=KEEP, kept_for="số người dân tộc thiểu số"),
-        "religion": Tag(SENSITIVE, anonymise=KEEP, kept_for="số người có tôn giáo"),
+        "ethnicity": Tag(SENSITIVE, anonymise=ethnicity_as_counted, kept_for="số người dân tộc thiểu số"),
+        "religion": Tag(SENSITIVE, anonymise=religion_as_counted, kept_for="số người có tôn giáo"),
         "education": Tag(BASIC, anonymise=KEEP, kept_for="trình độ học vấn"),
         "profession": Tag(BASIC),
         "job_title": Tag(BASIC),
@@ -128,11 +157,15 @@ REGISTRY: dict[str, dict[str, Tag]] = {
         "discipline_until": Tag(SENSITIVE, anonymise=null),
         "note": Tag(BASIC),
         "restriction_reason": Tag(BASIC),
+        # Last: computed from the new values above.
+        "name_folded": Tag(BASIC, identifying=True, anonymise=refold_name, derived=True),
+        "search_folded": Tag(BASIC, identifying=True, anonymise=refold_person_search, derived=True),
     },
     "candidates.Nomination": {
         # The nomination itself is political data; its status and stage are the statistics.
         "chair_assessment": Tag(SENSITIVE),
         "warnings": Tag(BASIC, anonymise=warnings_without_messages),
+        "search_folded": Tag(BASIC, identifying=True, anonymise=refold_nomination_search, derived=True),
     },
     "candidates.NominationEvent": {
         "reason": Tag(SENSITIVE),
@@ -207,7 +240,7 @@ def personal_fields(label: str = "candidates.Person") -> list[tuple[str, str, st
     tags = REGISTRY[label]
     result = []
     for field in model._meta.get_fields():
-        if field.name in tags:
+        if field.name in tags and not tags[field.name].derived:
             result.append((field.name, str(field.verbose_name), str(LEVEL_LABELS[tags[field.name].level])))
     return result
 
@@ -218,7 +251,7 @@ def disclosed(
     """The personal-data fields among `names` shown in full (masked ones are left out), sorted."""
     skip = set(masked_fields)
     tags = REGISTRY.get(label, {})
-    return sorted({name for name in names if name in tags and name not in skip})
+    return sorted({name for name in names if name in tags and name not in skip and not tags[name].derived})
 
 
 def sensitive(names: Iterable[str], label: str = "candidates.Person") -> list[str]:

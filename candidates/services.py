@@ -4,6 +4,9 @@ Moves go forward along the statuses' order; rejected, not completed and withdraw
 path. Each move writes a dated `NominationEvent` (who, when, why) in the same transaction,
 and updates `stage` (the furthest step ever reached) that reports count from. A wrong
 step is put right by `correct()`, itself recorded, never by editing history.
+
+A person whose data is restricted (`Person.processing_restricted`, see `privacy`) gets no
+new nomination and none of theirs moves, is corrected or has warnings accepted.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from django.utils.translation import gettext as _
 from unions.models import GrassrootsUnion
 from unions.permissions import is_chair, is_district_staff, user_union_id
 
-from . import eligibility
+from . import eligibility, privacy
 from .models import STAGE, Nomination, NominationEvent, Person, Status
 
 # Forward moves allowed from each status, and who may make them.
@@ -116,6 +119,9 @@ def _create_nomination(request: NominationRequest, user) -> Nomination:
         raise EligibilityBlocked(findings)
 
     person = Person.objects.select_for_update().filter(citizen_id=data["citizen_id"]).first()
+    refused = privacy.privacy_findings(person)
+    if refused:
+        raise EligibilityBlocked(refused)
     if person is None:
         person = Person(federation=union.federation, union=union)
     else:
@@ -178,6 +184,8 @@ def _real_user(user):
 def allowed_moves(nomination: Nomination, user) -> list[str]:
     """Statuses `user` may move `nomination` to now (for buttons; `move` checks again)."""
     targets = TRANSITIONS.get(nomination.status, set())
+    if nomination.person.processing_restricted:
+        return []
     if is_district_staff(user):
         return [s for s in Status.values if s in targets]
     if is_chair(user) and user_union_id(user) == nomination.union_id:
@@ -211,6 +219,7 @@ def move(
                 _("Hồ sơ của %(n)s vừa được người khác cập nhật (trạng thái hiện tại: %(s)s). Hãy tải lại trang.")
                 % {"n": current.person.full_name, "s": current.get_status_display()}
             )
+        privacy.refuse_if_restricted(current.person)
         if to_status not in TRANSITIONS.get(current.status, set()):
             raise ValidationError(
                 _("Không thể chuyển hồ sơ của %(n)s từ “%(a)s” sang “%(b)s”.")
@@ -274,6 +283,7 @@ def accept_warnings(nomination: Nomination, user, reason: str) -> Nomination:
         raise ValidationError(_("Cần ghi lý do chấp nhận cảnh báo."))
     with transaction.atomic():
         current = _locked(nomination, user)
+        privacy.refuse_if_restricted(current.person)
         if not current.warnings:
             raise ValidationError(_("Hồ sơ của %(n)s không có cảnh báo.") % {"n": current.person.full_name})
         current.warnings_accepted = True
@@ -315,6 +325,7 @@ def correct(nomination: Nomination, to_status: str, user, reason: str) -> Nomina
         raise ValidationError(_("Cần ghi lý do đính chính."))
     with transaction.atomic():
         current = _locked(nomination, user)
+        privacy.refuse_if_restricted(current.person)
         if to_status == current.status:
             raise ValidationError(_("Hồ sơ đã ở trạng thái này."))
         return _apply(current, to_status, user, reason=reason, correction=True)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import privacy_views, views
 
 app_name = "candidates"
 
@@ -15,5 +15,19 @@ urlpatterns = [
     path("<int:pk>/correct/", views.NominationCorrectView.as_view(), name="nomination_correct"),
     path("people/", views.PersonListView.as_view(), name="person_list"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("people/<int:pk>/export.xlsx", privacy_views.PersonExportView.as_view(), name="person_export"),
+    path("people/<int:pk>/legal-basis/", privacy_views.LegalBasisView.as_view(), name="person_legal_basis"),
+    path("people/<int:pk>/consents/", privacy_views.ConsentAddView.as_view(), name="consent_add"),
+    path(
+        "people/<int:pk>/consents/<int:consent_pk>/withdraw/",
+        privacy_views.ConsentWithdrawView.as_view(),
+        name="consent_withdraw",
+    ),
+    path("people/<int:pk>/restrict/", privacy_views.RestrictView.as_view(), name="person_restrict"),
+    path("people/<int:pk>/lift-restriction/", privacy_views.LiftRestrictionView.as_view(), name="person_lift"),
+    path("people/<int:pk>/anonymise/", privacy_views.AnonymiseView.as_view(), name="person_anonymise"),
+    path("people/<int:pk>/requests/", privacy_views.RequestAddView.as_view(), name="request_add"),
+    path("requests/", privacy_views.request_list, name="request_list"),
+    path("requests/<int:pk>/", privacy_views.request_detail, name="request_detail"),
     path("import/", include("candidates.import_urls")),
 ]

@@ -22,11 +22,12 @@ from unions.permissions import (
 )
 from unions.views import Breadcrumbs, ScopedFilteredListView
 
-from . import eligibility, services
-from .exports import build_nominations_workbook
+from . import eligibility, sensitivity, services
+from .exports import EXPORTED_PERSON_FIELDS, build_nominations_workbook
 from .filters import NominationFilter, PersonFilter
 from .forms import CorrectionForm, IntroductionForm, MoveForm, NominationForm, ReasonForm
 from .models import Nomination, NominationEvent, Person, Status
+from .privacy_views import privacy_context
 from .tables import NominationTable, PersonTable
 
 # Moves that belong to a class (enrolment, results): made from the class pages only.
@@ -46,6 +47,29 @@ class PersonReaderMixin(RoleRequiredMixin):
 class NominatorMixin(RoleRequiredMixin):
     def test_role(self, user) -> bool:
         return is_district_staff(user) or is_chair(user)
+
+
+# Personal-data fields each page shows (the access log records them, see sensitivity.disclosed).
+PERSON_PAGE_FIELDS = [
+    "full_name",
+    "citizen_id",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "religion",
+    "education",
+    "job_title",
+    "profession",
+    "union_joined_on",
+    "residence_commune",
+    "residence_district",
+    "residence_province",
+    "lives_in_district",
+    "current_address",
+    "phone",
+]
+NOMINATION_PAGE_FIELDS = ["full_name", "citizen_id", "date_of_birth", "sex", "residence_commune"]
+NOMINATION_PAGE_FIELDS += ["residence_district", "residence_province"]
 
 
 def may_see_full_citizen_id(user, person: Person) -> bool:
@@ -83,13 +107,17 @@ class NominationListView(NominationReaderMixin, ScopedFilteredListView):
             table = self.get_table_class()(queryset)
             table.order_by = request.GET.get("sort") or table.Meta.order_by
             rows = table.data.data
+            # People who asked for their data to stop being processed are not exported.
+            omitted = rows.filter(person__processing_restricted=True).count()
+            rows = rows.exclude(person__processing_restricted=True)
             record_access(
                 request,
                 AccessLog.Action.EXPORT,
                 _("Danh sách hồ sơ nguồn (Excel)"),
                 rows.values_list("person_id", flat=True),
+                fields=sensitivity.disclosed(EXPORTED_PERSON_FIELDS),
             )
-            return xlsx_response(build_nominations_workbook(rows), "ho-so-nguon.xlsx")
+            return xlsx_response(build_nominations_workbook(rows, omitted=omitted), "ho-so-nguon.xlsx")
         return super().get(request, *args, **kwargs)
 
 
@@ -255,7 +283,14 @@ class NominationDetailView(NominationReaderMixin, Breadcrumbs, DetailView):
         user = self.request.user
         nomination = self.object
         moves = services.allowed_moves(nomination, user)
-        record_access(self.request, AccessLog.Action.VIEW, _("Hồ sơ nguồn"), [nomination.person_id])
+        show_full_id = may_see_full_citizen_id(user, nomination.person)
+        record_access(
+            self.request,
+            AccessLog.Action.VIEW,
+            _("Hồ sơ nguồn"),
+            [nomination.person_id],
+            fields=sensitivity.disclosed(NOMINATION_PAGE_FIELDS, masked_fields=[] if show_full_id else ["citizen_id"]),
+        )
         context["change_history"] = sorted(
             change_history(nomination) + change_history(nomination.person), key=lambda r: r["date"], reverse=True
         )
@@ -269,7 +304,7 @@ class NominationDetailView(NominationReaderMixin, Breadcrumbs, DetailView):
                 "move_form": MoveForm(user=user, initial={"version": nomination.version}),
                 "is_staff": is_district_staff(user),
                 "correction_form": CorrectionForm(initial={"version": nomination.version}),
-                "show_full_id": may_see_full_citizen_id(user, nomination.person),
+                "show_full_id": show_full_id,
                 "can_see_person": user_role(user) != Role.PARTY_VIEWER,
             }
         )
@@ -422,7 +457,15 @@ class PersonDetailView(PersonReaderMixin, Breadcrumbs, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["show_full_id"] = may_see_full_citizen_id(self.request.user, self.object)
+        show_full_id = may_see_full_citizen_id(self.request.user, self.object)
+        context["show_full_id"] = show_full_id
         context["change_history"] = change_history(self.object)
-        record_access(self.request, AccessLog.Action.VIEW, _("Trang đoàn viên"), [self.object.pk])
+        context.update(privacy_context(self.request.user, self.object))
+        record_access(
+            self.request,
+            AccessLog.Action.VIEW,
+            _("Trang đoàn viên"),
+            [self.object.pk],
+            fields=sensitivity.disclosed(PERSON_PAGE_FIELDS, masked_fields=[] if show_full_id else ["citizen_id"]),
+        )
         return context

@@ -13,12 +13,13 @@ report centre serves them at /reports/roster.xlsx and /reports/stipends.xlsx and
 
 from __future__ import annotations
 
+from django.db.models import Count, Sum
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from reports.layout import BOX, FONT, NUMBER_FORMAT, Column, Issuer, ReportSheet
-from tienlang.lib.money import amount_in_words
+from tienlang.lib.money import amount_in_words, format_vnd
 from tienlang.lib.xlsx import set_text
 from unions.models import Federation, PartyOrganization
 from unions.permissions import is_chair, user_federation, user_union_id
@@ -146,9 +147,17 @@ def _roster_note(enrollment) -> str:
     return "; ".join(parts)
 
 
+RESTRICTED = "nomination__person__processing_restricted"
+
+
 def build_roster_workbook(year: int, *, user=None, federation=None) -> Workbook:
-    """Report 2: the class roster with results and certificates (one row per learner)."""
-    rows = list(roster_rows(year, user=user, federation=federation))
+    """Report 2: the class roster with results and certificates (one row per learner).
+
+    Learners whose personal data is restricted are left out, and a closing note counts them.
+    """
+    everyone = roster_rows(year, user=user, federation=federation)
+    withheld = everyone.filter(**{RESTRICTED: True}).count()
+    rows = list(everyone.exclude(**{RESTRICTED: True}))
     issuing = _issuing_federation(user, federation, (e.training_class.federation_id for e in rows))
     workbook = Workbook()
     columns = ROSTER_COLUMNS if rows else [Column(c.title, c.width, c.kind) for c in ROSTER_COLUMNS]
@@ -178,6 +187,8 @@ def build_roster_workbook(year: int, *, user=None, federation=None) -> Workbook:
             sheet.sheet.cell(row=totals, column=index, value=0).number_format = NUMBER_FORMAT
     passed = sum(1 for e in rows if e.result == Result.PASSED)
     sheet.note(f"Tổng số: {len(rows)} học viên; đạt yêu cầu, được cấp giấy chứng nhận: {passed}.")
+    if withheld:
+        sheet.note(f"Không đưa vào danh sách {withheld} học viên đang bị hạn chế xử lý dữ liệu cá nhân.")
     sheet.footer()
     sheet.finish()
     return workbook
@@ -230,8 +241,14 @@ def _signatures(sheet: ReportSheet) -> None:
 def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workbook:
     """Report 3: the signing list of the year's stipends and, on a second sheet, the budget summary."""
     payments_qs = stipend_payments(year, user=user, federation=federation)
+    # The signing list names people: those whose data is restricted are left out (and
+    # counted in a note); the budget summary's figures name no one and include them.
+    withheld = (
+        payments_qs.live().filter(**{f"enrollment__{RESTRICTED}": True}).aggregate(n=Count("pk"), s=Sum("amount"))
+    )
     payments = list(
         payments_qs.live()
+        .exclude(**{f"enrollment__{RESTRICTED}": True})
         .select_related("enrollment__nomination__person", "enrollment__nomination__union", "enrollment__training_class")
         .order_by(
             "enrollment__training_class__opens_on",
@@ -268,6 +285,11 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
         sheet.sheet.row_dimensions[row].height = 28  # room for a signature
     total = sum(p.amount for p in payments)
     sheet.note(f"Số tiền bằng chữ: {amount_in_words(total)}.")
+    if withheld["n"]:
+        sheet.note(
+            f"Không đưa vào danh sách {withheld['n']} khoản ({format_vnd(withheld['s'])}) của người đang bị "
+            "hạn chế xử lý dữ liệu cá nhân; lập chứng từ riêng."
+        )
     _signatures(sheet)
     sheet.finish()
 

@@ -258,10 +258,14 @@ def history(scope: Scope, until: int | None = None) -> list[YearRow]:
 
 
 def introductions(scope: Scope, year: int):
-    """Nominations introduced to the Party in `year`, grouped by the receiving organisation."""
+    """Nominations introduced to the Party in `year`, grouped by the receiving organisation.
+
+    People whose personal data is restricted are left out of this list of names.
+    """
     queryset = Nomination.objects.for_user(scope.user) if scope.user is not None else scope.nominations()
     return (
         queryset.filter(year=year, stage__gte=STAGE[Status.INTRODUCED], introduction__isnull=False)
+        .exclude(person__processing_restricted=True)
         .select_related("person", "union", "introduction__receiving_organization")
         .order_by("introduction__receiving_organization__name_folded", "search_folded", "pk")
     )

@@ -59,8 +59,11 @@ def _display(value) -> str:
 MAX_LOGGED_IDS = 1000
 
 
-def record_access(request, action: str, what: str, person_ids=()) -> None:
-    """Note that the signed-in user viewed/exported/imported these people's data (IDs only)."""
+def record_access(request, action: str, what: str, person_ids=(), fields=()) -> None:
+    """Note that the signed-in user viewed/exported/imported these people's data (IDs only).
+
+    `fields` names the personal-data fields shown in full (see `candidates.sensitivity.disclosed`).
+    """
     from unions.models import AccessLog
 
     user = getattr(request, "user", None)
@@ -77,4 +80,5 @@ def record_access(request, action: str, what: str, person_ids=()) -> None:
         path=request.path[:300],  # the path only: a query string may hold a searched name
         person_ids=ids[:MAX_LOGGED_IDS],
         person_count=len(ids),
+        fields=sorted(set(fields)),
     )
