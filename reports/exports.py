@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
-from .layout import Column, Issuer, ReportSheet, workbook_bytes
+from .layout import Column, Issuer, ReportSheet, ReportWorkbook, workbook_bytes
 from .queries import Scope, coverage, history, introductions, quota_report
 
 KINDS = ["quota", "roster", "stipends", "introductions", "coverage", "history"]
@@ -76,7 +76,7 @@ def _period(year: int) -> str:
 
 def build_quota(scope: Scope, year: int) -> bytes:
     report = quota_report(scope, year)
-    workbook = Workbook(write_only=True)
+    workbook = ReportWorkbook()
     sheet = ReportSheet(workbook, TITLES["quota"], QUOTA_COLUMNS, _issuer(scope), sheet_title=f"Chỉ tiêu {year}")
     sheet.header()
     sheet.titles(TITLES["quota"], _period(year))
@@ -142,7 +142,7 @@ INTRODUCTION_COLUMNS = [
 
 
 def build_introductions(scope: Scope, year: int) -> bytes:
-    workbook = Workbook(write_only=True)
+    workbook = ReportWorkbook()
     sheet = ReportSheet(workbook, TITLES["introductions"], INTRODUCTION_COLUMNS, _issuer(scope))
     sheet.header()
     sheet.titles(TITLES["introductions"], _period(year))
@@ -196,7 +196,7 @@ COVERAGE_FIELDS = ["enterprises", "unions", "workers", "members", "party_members
 
 
 def build_coverage(scope: Scope, year: int) -> bytes:
-    workbook = Workbook(write_only=True)
+    workbook = ReportWorkbook()
     sheets = []
     for group, heading, label in (
         ("ownership", "Theo loại hình doanh nghiệp", "Loại hình doanh nghiệp"),
@@ -254,7 +254,7 @@ HISTORY_FIELDS = [
 
 
 def build_history(scope: Scope, year: int) -> bytes:
-    workbook = Workbook(write_only=True)
+    workbook = ReportWorkbook()
     sheet = ReportSheet(workbook, TITLES["history"], HISTORY_COLUMNS, _issuer(scope))
     sheet.header()
     sheet.titles(TITLES["history"], f"Từ năm 2015 đến năm {year}")
