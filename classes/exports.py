@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from reports.layout import BOX, FONT, NUMBER_FORMAT, Column, Issuer, ReportSheet
+from reports.layout import BOX, FONT, NUMBER_FORMAT, Column, Issuer, ReportSheet, ReportWorkbook
 from tienlang.lib.money import amount_in_words, format_vnd
 from tienlang.lib.xlsx import set_text
 from unions.models import Federation, PartyOrganization
@@ -157,15 +157,20 @@ def build_roster_workbook(year: int, *, user=None, federation=None) -> Workbook:
     """
     everyone = roster_rows(year, user=user, federation=federation)
     withheld = everyone.filter(**{RESTRICTED: True}).count()
-    rows = list(everyone.exclude(**{RESTRICTED: True}))
-    issuing = _issuing_federation(user, federation, (e.training_class.federation_id for e in rows))
-    workbook = Workbook()
-    columns = ROSTER_COLUMNS if rows else [Column(c.title, c.width, c.kind) for c in ROSTER_COLUMNS]
+    listed = everyone.exclude(**{RESTRICTED: True})
+    # Streamed: the learners are read in chunks and written as they come (flat memory).
+    classes = listed.order_by().values_list("training_class__federation_id", flat=True).distinct()[:2]
+    issuing = _issuing_federation(user, federation, classes)
+    any_rows = listed.exists()
+    workbook = ReportWorkbook()
+    columns = ROSTER_COLUMNS if any_rows else [Column(c.title, c.width, c.kind) for c in ROSTER_COLUMNS]
     sheet = ReportSheet(workbook, ROSTER_TITLE, columns, _issuer(issuing), sheet_title="Danh sách học viên")
     sheet.header(number=f"Số:      /DS-{sheet.issuer.document_code}")
     sheet.titles(ROSTER_TITLE, _period(year, user))
     sheet.table_header()
-    for number, enrollment in enumerate(rows, start=1):
+    number = passed = 0
+    for number, enrollment in enumerate(listed.iterator(chunk_size=2000), start=1):
+        passed += enrollment.result == Result.PASSED
         person = enrollment.nomination.person
         sheet.data_row(
             [
@@ -182,11 +187,10 @@ def build_roster_workbook(year: int, *, user=None, federation=None) -> Workbook:
             ]
         )
     totals = sheet.totals_row(label="Tổng cộng", label_column=1)
-    if not rows:
+    if not any_rows:
         for index in (2, 7, 8):
-            sheet.sheet.cell(row=totals, column=index, value=0).number_format = NUMBER_FORMAT
-    passed = sum(1 for e in rows if e.result == Result.PASSED)
-    sheet.note(f"Tổng số: {len(rows)} học viên; đạt yêu cầu, được cấp giấy chứng nhận: {passed}.")
+            sheet.cell(totals, index, 0).number_format = NUMBER_FORMAT
+    sheet.note(f"Tổng số: {number} học viên; đạt yêu cầu, được cấp giấy chứng nhận: {passed}.")
     if withheld:
         sheet.note(f"Không đưa vào danh sách {withheld} học viên đang bị hạn chế xử lý dữ liệu cá nhân.")
     sheet.footer()
@@ -218,7 +222,6 @@ def _payment_note(payment, several_classes: bool) -> str:
 
 def _signatures(sheet: ReportSheet) -> None:
     """Three signatures side by side: preparer, accountant, head of the unit."""
-    ws = sheet.sheet
     sheet.row += 1
     spans = [(1, 2), (3, 4), (5, 6)]
     for (first, last), title in zip(spans, SIGNERS, strict=True):
@@ -230,8 +233,8 @@ def _signatures(sheet: ReportSheet) -> None:
         ):
             row = sheet.row + offset
             if last > first:
-                ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-            cell = ws.cell(row=row, column=first)
+                sheet.merge(row, first, last)
+            cell = sheet.cell(row, first)
             set_text(cell, text)
             cell.font = font
             cell.alignment = Alignment(horizontal="center")
@@ -246,28 +249,31 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
     withheld = (
         payments_qs.live().filter(**{f"enrollment__{RESTRICTED}": True}).aggregate(n=Count("pk"), s=Sum("amount"))
     )
-    payments = list(
-        payments_qs.live()
-        .exclude(**{f"enrollment__{RESTRICTED}": True})
-        .select_related("enrollment__nomination__person", "enrollment__nomination__union", "enrollment__training_class")
-        .order_by(
-            "enrollment__training_class__opens_on",
-            "enrollment__training_class__pk",
-            "enrollment__nomination__search_folded",
-            "pk",
-        )
+    listed = payments_qs.live().exclude(**{f"enrollment__{RESTRICTED}": True})
+    payments = listed.select_related(
+        "enrollment__nomination__person", "enrollment__nomination__union", "enrollment__training_class"
+    ).order_by(
+        "enrollment__training_class__opens_on",
+        "enrollment__training_class__pk",
+        "enrollment__nomination__search_folded",
+        "pk",
     )
-    issuing = _issuing_federation(user, federation, (p.enrollment.training_class.federation_id for p in payments))
+    # Streamed: the payments are read in chunks and written as they come (flat memory).
+    summary = listed.aggregate(
+        n=Count("pk"), total=Sum("amount"), classes=Count("enrollment__training_class", distinct=True)
+    )
+    classes = listed.order_by().values_list("enrollment__training_class__federation_id", flat=True).distinct()[:2]
+    issuing = _issuing_federation(user, federation, classes)
     issuer = _issuer(issuing)
-    several = len({p.enrollment.training_class_id for p in payments}) > 1
-    workbook = Workbook()
+    several = summary["classes"] > 1
+    workbook = ReportWorkbook()
 
-    columns = STIPEND_COLUMNS if payments else [Column(c.title, c.width, c.kind) for c in STIPEND_COLUMNS]
+    columns = STIPEND_COLUMNS if summary["n"] else [Column(c.title, c.width, c.kind) for c in STIPEND_COLUMNS]
     sheet = ReportSheet(workbook, STIPENDS_TITLE, columns, issuer, sheet_title="Danh sách ký nhận")
     sheet.header(number=f"Số:      /DS-{issuer.document_code}")
     sheet.titles(STIPENDS_TITLE, _period(year, user))
     sheet.table_header()
-    for number, payment in enumerate(payments, start=1):
+    for number, payment in enumerate(payments.iterator(chunk_size=2000), start=1):
         sheet.data_row(
             [
                 number,
@@ -276,14 +282,13 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
                 payment.amount,
                 None,
                 _payment_note(payment, several),
-            ]
+            ],
+            height=28,  # room for a signature
         )
     totals = sheet.totals_row(label="Tổng cộng", label_column=1)
-    if not payments:
-        sheet.sheet.cell(row=totals, column=4, value=0).number_format = NUMBER_FORMAT
-    for row in range(sheet.first_data_row, totals):
-        sheet.sheet.row_dimensions[row].height = 28  # room for a signature
-    total = sum(p.amount for p in payments)
+    if not summary["n"]:
+        sheet.cell(totals, 4, 0).number_format = NUMBER_FORMAT
+    total = summary["total"] or 0
     sheet.note(f"Số tiền bằng chữ: {amount_in_words(total)}.")
     if withheld["n"]:
         sheet.note(
@@ -299,11 +304,11 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
 
 def _budget_sheet(workbook, issuer, year, user, payments_qs) -> ReportSheet:
     summary = services.budget_summary(payments_qs)
-    sheet = ReportSheet(workbook, BUDGET_TITLE, BUDGET_COLUMNS, issuer, sheet_title="Tổng hợp kinh phí")
+    # Small, and its section headings get their subtotals after their rows: kept whole until finish().
+    sheet = ReportSheet(workbook, BUDGET_TITLE, BUDGET_COLUMNS, issuer, sheet_title="Tổng hợp kinh phí", buffered=True)
     sheet.header()
     sheet.titles(BUDGET_TITLE, _period(year, user))
     sheet.table_header()
-    ws = sheet.sheet
     sections = [
         ("I", "Theo lớp", summary["by_class"]),
         ("II", "Theo công đoàn cơ sở", summary["by_union"]),
@@ -324,26 +329,26 @@ def _budget_sheet(workbook, issuer, year, user, payments_qs) -> ReportSheet:
             if end >= start:
                 sheet.formula_cell(heading, col, f"=SUM({letter}{start}:{letter}{end})")
             else:
-                _zero(ws, heading, col)
-            ws.cell(row=heading, column=col).font = Font(name=FONT, size=12, bold=True)
+                _zero(sheet, heading, col)
+            sheet.cell(heading, col).font = Font(name=FONT, size=12, bold=True)
 
     # Totals row: everything counted once (from the section by class).
     totals = sheet.row
     start, end = first_section_rows
-    label = ws.cell(row=totals, column=1)
+    label = sheet.cell(totals, 1)
     set_text(label, "Tổng cộng")
     label.font = Font(name=FONT, size=12, bold=True)
     label.alignment = Alignment(horizontal="center")
     for col in range(1, len(BUDGET_COLUMNS) + 1):
-        ws.cell(row=totals, column=col).border = BOX
-    ws.cell(row=totals, column=3, value=summary["totals"]["learners"]).number_format = NUMBER_FORMAT
+        sheet.cell(totals, col).border = BOX
+    sheet.cell(totals, 3, summary["totals"]["learners"]).number_format = NUMBER_FORMAT
     for col in (4, 5, 6):
         letter = get_column_letter(col)
         if end >= start:
             sheet.formula_cell(totals, col, f"=SUM({letter}{start}:{letter}{end})")
         else:
-            _zero(ws, totals, col)
-        ws.cell(row=totals, column=col).font = Font(name=FONT, size=12, bold=True)
+            _zero(sheet, totals, col)
+        sheet.cell(totals, col).font = Font(name=FONT, size=12, bold=True)
     sheet.row += 1
     sheet.note(
         "Đã cam kết: tổng số tiền hỗ trợ phải chi cho học viên (gồm cả số đã chi); Còn phải chi = Đã cam kết − Đã chi."
@@ -354,7 +359,7 @@ def _budget_sheet(workbook, issuer, year, user, payments_qs) -> ReportSheet:
     return sheet
 
 
-def _zero(ws, row, col) -> None:
-    cell = ws.cell(row=row, column=col, value=0)
+def _zero(sheet: ReportSheet, row, col) -> None:
+    cell = sheet.cell(row, col, 0)
     cell.number_format = NUMBER_FORMAT
     cell.border = BOX
