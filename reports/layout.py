@@ -31,6 +31,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tienlang.lib import progress
 from tienlang.lib.xlsx import cell_value, set_text
 
 FONT = "Times New Roman"
@@ -340,6 +341,7 @@ class ReportSheet:
             self._flush(self.row - 1)
 
     def data_row(self, values: Sequence[object], bold: bool = False, height: float | None = None) -> int:
+        progress.step()  # a background export's progress bar follows the rows written
         if self.raw is not None:
             return self._raw_row(values, bold, height)
         self._flush(self.row - 1)

@@ -106,7 +106,14 @@ def report_centre(request):
         year = _year(request, scope)
     except ValueError:
         return HttpResponseBadRequest(_("Năm không hợp lệ."), content_type="text/plain; charset=utf-8")
-    kinds = [(kind, TITLES[kind], _allowed(request.user, kind)) for kind in KINDS]
+    from jobs.reports import is_large
+
+    # Reports of many rows are made in the background, with a progress bar (jobs app).
+    kinds = [
+        (kind, TITLES[kind], allowed, allowed and is_large(kind, scope, year))
+        for kind in KINDS
+        for allowed in [_allowed(request.user, kind)]
+    ]
     context = {
         "year": year,
         "years": list(range(datetime.date.today().year, queries.FIRST_YEAR - 1, -1)),

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "candidates",
     "classes",
     "reports",
+    "jobs",
     "scale",
 ]
 
@@ -265,6 +266,13 @@ DSR_RESPONSE_HOURS = env_hours_by_kind("DSR_RESPONSE_HOURS_BY_KIND")
 RETENTION_YEARS_AFTER_END = env_int("RETENTION_YEARS_AFTER_END", 5)
 # ... unless a stipend was paid to them within this many years (accounting records).
 RETENTION_YEARS_AFTER_PAYMENT = env_int("RETENTION_YEARS_AFTER_PAYMENT", 10)
+
+# Background jobs (large exports): "thread" starts each in the web process, "worker"
+# leaves them to `manage.py run_jobs`, "inline" runs them in the request (tests).
+JOBS_RUN = os.environ.get("JOBS_RUN", "thread")
+if JOBS_RUN not in ("thread", "worker", "inline"):
+    raise ImproperlyConfigured("JOBS_RUN must be thread, worker or inline.")
+JOB_KEEP_HOURS = env_int("JOB_KEEP_HOURS", 24)
 
 LOGGING = {
     "version": 1,

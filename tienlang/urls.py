@@ -28,5 +28,6 @@ urlpatterns = [
     path("candidates/", include("candidates.urls")),
     path("classes/", include("classes.urls")),
     path("reports/", include("reports.urls")),
+    path("jobs/", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]

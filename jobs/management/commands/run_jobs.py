@@ -1,0 +1,47 @@
+"""Run background jobs (large exports) from the database queue.
+
+    python manage.py run_jobs            # keep running, polling every 2 s
+    python manage.py run_jobs --once     # run what is queued now, then stop
+
+Needed when JOBS_RUN=worker; with the default (JOBS_RUN=thread) the web process starts
+each job itself, and this command only picks up jobs whose process died.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections, connection
+
+from jobs import reports  # noqa: F401 - registers the report runner
+from jobs.runner import purge_finished, requeue_stale, run_one
+
+
+class Command(BaseCommand):
+    help = "Chạy các tác vụ nền (xuất báo cáo lớn) trong hàng đợi."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="Chạy hết hàng đợi hiện có rồi dừng.")
+        parser.add_argument("--sleep", type=float, default=2.0, help="Số giây chờ giữa hai lần xem hàng đợi.")
+        parser.add_argument("--max-jobs", type=int, default=0, help="Dừng sau chừng này tác vụ (0: không giới hạn).")
+
+    def handle(self, *args, once, sleep, max_jobs, verbosity, **options):
+        ran = 0
+        requeue_stale()
+        while True:
+            if not connection.in_atomic_block:  # (inside a test's transaction: keep it)
+                close_old_connections()
+            if run_one():
+                ran += 1
+                if verbosity >= 2:
+                    self.stdout.write(f"Đã chạy {ran} tác vụ.")
+                if max_jobs and ran >= max_jobs:
+                    break
+                continue
+            if once:
+                break
+            purge_finished()
+            time.sleep(sleep)
+        if verbosity >= 1:
+            self.stdout.write(self.style.SUCCESS(f"Đã chạy {ran} tác vụ."))

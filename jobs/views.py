@@ -1,0 +1,88 @@
+"""Start a background export, follow its progress, download its file.
+
+A job is visible only to the user who started it: anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from .models import Job, JobState
+from .reports import estimate_rows
+from .runner import enqueue
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PERSONAL_REPORTS = {"roster", "stipends", "introductions"}
+
+
+def _own_job(request, pk: int) -> Job:
+    return get_object_or_404(Job.objects.defer("result").filter(user=request.user), pk=pk)
+
+
+@require_POST
+def start_report(request, kind: str):
+    """Queue the Excel file of report `kind` for `?year=` and show its progress page."""
+    from reports.exports import KINDS, TITLES
+    from reports.queries import Scope
+    from reports.views import _allowed
+
+    if kind not in KINDS:
+        raise Http404
+    if not _allowed(request.user, kind):
+        raise PermissionDenied
+    year = request.POST.get("year") or request.GET.get("year") or ""
+    if not year.isdigit() or not 2000 <= int(year) <= 2100:
+        return HttpResponseBadRequest(_("Năm không hợp lệ."), content_type="text/plain; charset=utf-8")
+    year = int(year)
+    total = estimate_rows(kind, Scope(user=request.user), year)
+    job = enqueue("report", request.user, f"{TITLES[kind]} — {year}", {"kind": kind, "year": year}, total=total)
+    return redirect(job)
+
+
+@require_GET
+def job_detail(request, pk: int):
+    job = _own_job(request, pk)
+    return render(
+        request,
+        "jobs/job_detail.html",
+        {"job": job, "breadcrumbs": [(_("Báo cáo"), "reports:centre"), (job.label, None)]},
+    )
+
+
+@never_cache
+@require_GET
+def job_status(request, pk: int):
+    """What the progress page polls: state, rows done, total, percent, and the file's URL when done."""
+    job = _own_job(request, pk)
+    return JsonResponse(
+        {
+            "state": job.state,
+            "state_label": job.get_state_display(),
+            "done": job.done,
+            "total": job.total,
+            "percent": job.percent,
+            "error": job.error,
+            "download_url": reverse("jobs:download", args=[job.pk]) if job.state == JobState.DONE else None,
+        }
+    )
+
+
+@require_GET
+def job_download(request, pk: int):
+    job = get_object_or_404(Job.objects.filter(user=request.user, state=JobState.DONE), pk=pk)
+    if job.kind == "report" and job.params.get("kind") in PERSONAL_REPORTS:
+        from tienlang.lib.audit import record_access
+        from unions.models import AccessLog
+
+        record_access(request, AccessLog.Action.EXPORT, job.label)
+    response = HttpResponse(bytes(job.result), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=job.result_name)
+    response["Cache-Control"] = "no-store, private"
+    return response
