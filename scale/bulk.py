@@ -52,10 +52,9 @@ class TableWriter:
         for field in self.fields:
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 template.append(now if isinstance(field, models.DateTimeField) else now.date())
-            elif field.has_default():
-                template.append(field.get_default())
             else:
-                template.append(None)
+                # The model's default; "" for a text field without one (as Django saves it).
+                template.append(field.get_default())
         self.template = template
         self.json_columns = {i for i, f in enumerate(self.fields) if isinstance(f, models.JSONField)}
         self.chunk_size = chunk_size

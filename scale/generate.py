@@ -542,6 +542,7 @@ class Generator:
                 is_party_member=False,
                 discipline_until=None,
                 note="",
+                legal_basis="consent",
             )
             self.people.append((union_index, full_name, residence_commune, lives_in))
 

@@ -1,0 +1,109 @@
+"""The scale tooling on a tiny tier: generated data is consistent, the bench runs, and the
+main pages keep a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from candidates.imports import prepare_person
+from candidates.models import STAGE, Nomination, Person
+from scale import bench
+from scale.generate import Generator, Tier
+from unions.models import Enterprise, GrassrootsUnion
+
+SMALL = Tier("small", federations=1, enterprises=6, people=120, nominations=40, communes_per_district=3)
+LARGER = Tier("larger", federations=2, enterprises=30, people=900, nominations=400, communes_per_district=5)
+
+# Pages of the benchmark and the most queries each may make, whatever the size (the
+# counts measured at both sizes, plus two for small additions such as an access-log row).
+PAGE_QUERY_LIMITS = {
+    "dashboard": 26,
+    "enterprise_list": 14,
+    "union_list": 13,
+    "nomination_list": 12,
+    "person_detail": 17,
+    "review_queue": 10,
+    "class_detail": 16,
+    "nomination_list_deep": 13,
+    "person_search": 13,
+}
+
+
+@pytest.mark.django_db
+def test_generate_refuses_a_database_with_data(staff):
+    with pytest.raises(CommandError, match="đã có dữ liệu"):
+        call_command("generate_scale_data", tier="tiny", verbosity=0)
+    out = io.StringIO()
+    call_command("generate_scale_data", tier="tiny", if_empty=True, stdout=out)
+    assert "không sinh thêm" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_generated_rows_match_what_save_computes():
+    call_command("generate_scale_data", tier="tiny", verbosity=0)
+    assert Person.objects.count() == 300 and Nomination.objects.count() == 80
+    for person in Person.objects.select_related("federation__area"):
+        stored = (person.name_folded, person.search_folded, person.lives_in_district)
+        prepare_person(person)  # what Person.save() derives
+        assert stored == (person.name_folded, person.search_folded, person.lives_in_district)
+        assert person.citizen_id.startswith("099") and len(person.citizen_id) == 12
+    for nomination in Nomination.objects.select_related("person__federation__area", "union").prefetch_related("events"):
+        stored = (nomination.search_folded, nomination.in_district)
+        nomination.refresh_search()
+        assert stored == (nomination.search_folded, nomination.in_district)
+        reached = max(STAGE.get(event.to_status, 0) for event in nomination.events.all())
+        assert nomination.stage == reached
+        assert nomination.events.last().to_status == nomination.status
+    for enterprise in Enterprise.objects.all()[:5]:
+        enterprise.save()  # derived columns unchanged by a save
+    # New rows after generated ones get fresh ids (the sequences were moved on).
+    union = GrassrootsUnion.objects.first()
+    assert (
+        Enterprise.objects.create(
+            federation=union.federation,
+            name="Công ty Mới",
+            tax_code="9899999999",
+            ownership="llc",
+            commune=union.enterprise.commune,
+        ).pk
+        > union.enterprise.pk
+    )
+
+
+@pytest.mark.django_db
+def test_bench_prints_every_figure_as_its_last_line():
+    call_command("generate_scale_data", tier="tiny", verbosity=0)
+    out = io.StringIO()
+    call_command("bench", tier="tiny", requests=2, upload_rows=30, stdout=out)
+    summary = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert summary["tier"] == "tiny"
+    assert {"dashboard", "enterprise_list", "union_list", "nomination_list", "person_detail", "review_queue"} <= set(
+        summary["pages"]
+    )
+    assert "class_detail" in summary["pages"]
+    for figures in summary["pages"].values():
+        assert figures["p50_ms"] > 0 and figures["p95_ms"] >= figures["p50_ms"] and figures["queries"] > 0
+    assert set(summary["exports"]) == {"quota", "roster", "stipends", "introductions", "coverage", "history"}
+    for figures in summary["exports"].values():
+        assert figures["seconds"] > 0 and figures["peak_mb"] > 0 and figures["sql_floor_seconds"] >= 0
+    assert summary["upload"]["saved"] == 30
+    assert not Nomination.objects.filter(source_import__isnull=False).exists()  # the upload was rolled back
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tier", [SMALL, LARGER], ids=lambda t: t.name)
+def test_page_query_counts_do_not_grow_with_the_data(tier, django_assert_max_num_queries):
+    Generator(tier, log=lambda message: None).run()
+    staff = bench.staff_of_busiest_federation()
+    client = Client()
+    client.force_login(staff)
+    for name, url in bench.page_urls(staff):
+        client.get(url, secure=True)  # first request: session, caches
+        with django_assert_max_num_queries(PAGE_QUERY_LIMITS[name], info=name):
+            response = client.get(url, secure=True)
+        assert response.status_code in (200, 404), name
