@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint serve clean
+.PHONY: run test lint serve clean bench loadtest
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,15 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.dev-installed
 	bash scripts/test.sh
+
+# Benchmarks on a throwaway PostgreSQL (docs/performance.md): `make bench` (district tier),
+# `make bench TIER=city` or `TIER=nation`; `make loadtest`: 50 users for 2 minutes, city tier.
+TIER ?= district
+bench: $(VENV)/.dev-installed
+	bash scripts/bench.sh --tier $(TIER)
+
+loadtest: $(VENV)/.dev-installed
+	bash scripts/bench.sh --tier city --load --requests 20 --skip-exports --skip-upload
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
