@@ -1,4 +1,5 @@
 # Two commands: `make run` (demo on http://127.0.0.1:8000/) and `make test` (whole suite on PostgreSQL).
+# `make serve` runs production (docs/operations.md).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -33,6 +34,10 @@ bench: $(VENV)/.dev-installed
 
 loadtest: $(VENV)/.dev-installed
 	bash scripts/bench.sh --tier city --load --requests 20 --skip-exports --skip-upload
+
+# Production: gunicorn + WhiteNoise on PostgreSQL; reads .env, refuses an unsafe configuration.
+serve: $(VENV)/.installed
+	bash scripts/serve.sh
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

@@ -2,17 +2,36 @@ from django.contrib import admin
 
 from unions.admin import ScopedAdmin
 
-from .models import EligibilityRule, Introduction, Nomination, NominationEvent, NominationImport, Person
+from .models import (
+    AnonymisationLog,
+    Consent,
+    DataSubjectRequest,
+    EligibilityRule,
+    Introduction,
+    Nomination,
+    NominationEvent,
+    NominationImport,
+    Person,
+)
 
 
 @admin.register(Person)
 class PersonAdmin(ScopedAdmin):
     list_display = ["full_name", "date_of_birth", "sex", "union", "lives_in_district", "is_party_member"]
-    list_filter = ["sex", "lives_in_district", "is_party_member", "federation"]
+    list_filter = ["sex", "lives_in_district", "is_party_member", "processing_restricted", "legal_basis", "federation"]
     list_select_related = ["union"]
     search_fields = ["full_name", "name_folded", "=citizen_id"]
     autocomplete_fields = ["union", "federation"]
-    readonly_fields = ["lives_in_district", "created_at", "updated_at"]
+    # Restriction and anonymisation go through candidates.privacy (recorded, checked), not the admin form.
+    readonly_fields = [
+        "lives_in_district",
+        "processing_restricted",
+        "restricted_on",
+        "restriction_reason",
+        "anonymised_at",
+        "created_at",
+        "updated_at",
+    ]
 
 
 class EventInline(admin.TabularInline):
@@ -70,3 +89,41 @@ class EligibilityRuleAdmin(ScopedAdmin):
     list_display = ["code", "name", "legal_basis", "valid_from", "valid_to"]
     list_filter = ["code"]
     search_fields = ["name", "legal_basis"]
+
+
+@admin.register(Consent)
+class ConsentAdmin(ScopedAdmin):
+    list_display = ["person", "purpose", "given_on", "withdrawn_on", "recorded_by"]
+    list_filter = ["given_on", ("withdrawn_on", admin.EmptyFieldListFilter)]
+    list_select_related = ["person", "recorded_by"]
+    search_fields = ["person__name_folded", "=person__citizen_id", "purpose"]
+    raw_id_fields = ["person"]
+    readonly_fields = ["recorded_by", "recorded_at", "withdrawn_recorded_by"]
+
+
+@admin.register(DataSubjectRequest)
+class DataSubjectRequestAdmin(ScopedAdmin):
+    list_display = ["person", "kind", "received_on", "due_on", "status", "handled_by", "closed_on"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["person", "handled_by"]
+    search_fields = ["person__name_folded", "=person__citizen_id"]
+    raw_id_fields = ["person"]
+    readonly_fields = ["due_on", "recorded_by", "created_at", "updated_at"]
+
+
+@admin.register(AnonymisationLog)
+class AnonymisationLogAdmin(ScopedAdmin):
+    """The record of what was removed: read-only, written by candidates.privacy only."""
+
+    list_display = ["person", "at", "by", "rule"]
+    list_select_related = ["person", "by"]
+    readonly_fields = ["person", "at", "by", "rule", "fields", "rows"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

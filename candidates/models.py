@@ -221,7 +221,9 @@ class Person(models.Model):
 
     @property
     def masked_citizen_id(self) -> str:
-        return mask_citizen_id(self.citizen_id)
+        from .sensitivity import masked  # the field's tag decides how lists show it
+
+        return masked(self, "citizen_id")
 
     @property
     def residence(self) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from candidates.models import STAGE, Nomination, Status
+from candidates.models import STAGE, DataSubjectRequest, Nomination, Status
 from unions.models import Enterprise, Federation, GrassrootsUnion, Role, WorkforceFigure
 
 from .models import FederationTarget, UnionQuota, YearlyAggregate
@@ -343,6 +343,14 @@ def needs_action(scope: Scope) -> list[tuple[str, int, str]]:
         approved = nominations.filter(status=Status.APPROVED).count()
         items.append(
             ("Đủ điều kiện, chờ xếp lớp", approved, reverse("candidates:nomination_list") + "?status=approved")
+        )
+        requests = DataSubjectRequest.objects.for_user(user).open().count()
+        items.append(
+            (
+                "Yêu cầu về dữ liệu cá nhân chưa giải quyết",
+                requests,
+                reverse("candidates:request_list") + "?status=open",
+            )
         )
     elif role == Role.CHAIR:
         completed = nominations.filter(status=Status.COMPLETED).count()

@@ -283,6 +283,12 @@ def access_log(request):
     if username:
         entries = entries.filter(username__iexact=username)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    from candidates.sensitivity import personal_fields
+
+    labels = {name: label for name, label, _level in personal_fields()}
+    page.object_list = list(page.object_list)
+    for entry in page.object_list:
+        entry.field_labels = [labels.get(name, name) for name in entry.fields or []]
     return render(
         request,
         "reports/access_log.html",

@@ -52,3 +52,52 @@ def test_restore_refuses_a_broken_file(tmp_path):
     path.write_text("{not json")
     with pytest.raises(CommandError, match="hỏng"):
         call_command("restore", str(path), verbosity=0)
+
+
+def test_a_postgresql_backup_restores_into_sqlite_row_for_row(tmp_path):
+    """The JSON copy is portable: restored into SQLite, then backed up again, it is the same data."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from candidates.eligibility import default_rule_rows
+    from candidates.models import EligibilityRule
+    from tests import factories
+
+    # A real database has the eligibility rules its data migration wrote (earlier tests'
+    # flushes removed them here); a new SQLite database gets them from migrate too.
+    for row in default_rule_rows():
+        EligibilityRule.objects.update_or_create(code=row["code"], valid_from=row["valid_from"], defaults=row)
+    call_command("seed_demo", verbosity=0)
+    person = factories.make_nomination(apps.get_model("unions", "GrassrootsUnion").objects.first()).person
+    from candidates import privacy
+
+    staff = factories.make_user("staff", federation=person.federation)
+    privacy.record_consent(person, staff, given_on=person.created_at.date(), evidence="Phiếu đồng ý")
+    original = tmp_path / "from-postgresql.json.gz"
+    call_command("backup", str(original), verbosity=0)
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'restored.sqlite3'}"}
+
+    def manage(*args):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=root, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    assert "Đã khôi phục" in manage("restore", str(original))
+    again = tmp_path / "from-sqlite.json"
+    manage("backup", str(again))
+
+    import gzip
+
+    def rows(data: bytes) -> list:
+        return sorted(json.loads(data), key=lambda o: (o["model"], str(o.get("pk"))))
+
+    before, after = rows(gzip.decompress(original.read_bytes())), rows(again.read_bytes())
+    assert len(before) > 300
+    assert after == before

@@ -252,8 +252,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", "1")
-    # Behind nginx, which sets X-Forwarded-Proto (see docs/deploy.md).
+    # Behind nginx, which sets X-Forwarded-Proto (see docs/deploy/nginx-tienlang.conf).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The operator's monitor may ask gunicorn directly over plain HTTP on loopback.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Personal-data duties (docs/operations.md). The figures are the federation's own reading
 # of the regulations in force; check them when the rules change.
@@ -267,6 +269,9 @@ RETENTION_YEARS_AFTER_END = env_int("RETENTION_YEARS_AFTER_END", 5)
 # ... unless a stipend was paid to them within this many years (accounting records).
 RETENTION_YEARS_AFTER_PAYMENT = env_int("RETENTION_YEARS_AFTER_PAYMENT", 10)
 
+# Logs go to standard error (journald under systemd) and never carry personal data: the
+# filter removes citizen IDs, phone numbers and the values a database error quotes, and SQL
+# (with its parameters) is never logged, whatever LOG_LEVEL says.
 # Background jobs (large exports): "thread" starts each in the web process, "worker"
 # leaves them to `manage.py run_jobs`, "inline" runs them in the request (tests).
 JOBS_RUN = os.environ.get("JOBS_RUN", "thread")
@@ -277,8 +282,9 @@ JOB_KEEP_HOURS = env_int("JOB_KEEP_HOURS", 24)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "tienlang.lib.logfilters.RedactPersonalData"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -416,3 +416,14 @@ def test_access_log_records_which_personal_fields_a_page_showed(client, staff, l
     assert "citizen_id" in by_user["staff"], "staff saw the whole citizen ID"
     assert "citizen_id" not in by_user["leader"], "leadership saw it masked"
     assert {"religion", "ethnicity", "date_of_birth"} <= set(by_user["leader"])
+    page = client.get(reverse("reports:access_log")).content.decode()
+    assert "số CCCD" in page and "tôn giáo" in page, "the log page names the fields shown"
+
+
+def test_staff_dashboard_lists_open_requests_among_what_needs_action(client, staff, union_a):
+    person = factories.make_nomination(union_a, user=staff).person
+    privacy.open_request(person, staff, kind=RequestKind.DELETION, received_on=TODAY)
+    client.force_login(staff)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Yêu cầu về dữ liệu cá nhân chưa giải quyết" in page
+    assert reverse("candidates:request_list") + "?status=open" in page

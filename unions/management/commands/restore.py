@@ -1,7 +1,9 @@
 """Restore a copy written by `manage.py backup FILE` into an empty database.
 
 Applies the migrations first, refuses a database that already holds data (so nothing is
-mixed or overwritten), loads everything in one transaction and resets the ID sequences.
+mixed or overwritten; the rows data migrations write into a new database do not count and
+are replaced by the backup's), loads everything in one transaction and resets the ID
+sequences. Works on PostgreSQL and SQLite alike.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 CHECKED_APPS = {"unions", "candidates", "classes", "reports", "auth"}
+# Rows that `migrate` itself writes into a new database (data migrations): they do not make
+# it "hold data", and the backup's own copy replaces them.
+SEEDED_BY_MIGRATIONS = {"candidates.EligibilityRule"}
 
 
 class Command(BaseCommand):
@@ -42,6 +47,7 @@ class Command(BaseCommand):
             # Permissions are recreated by migrate itself, so they do not count as data.
             if model._meta.app_label in CHECKED_APPS
             and model._meta.label != "auth.Permission"
+            and model._meta.label not in SEEDED_BY_MIGRATIONS
             and model.objects.exists()
         ]
         if busy:
@@ -49,7 +55,11 @@ class Command(BaseCommand):
                 "Cơ sở dữ liệu đã có dữ liệu (" + ", ".join(busy[:5]) + "): chỉ khôi phục vào cơ sở dữ liệu trống."
             )
         fixture = path if path.name.endswith((".json", ".json.gz")) else None
+        in_backup = {item.get("model") for item in objects if isinstance(item, dict)}
         with transaction.atomic():
+            for label in SEEDED_BY_MIGRATIONS:
+                if label.lower() in in_backup:
+                    apps.get_model(label)._base_manager.all().delete()
             if fixture is None:
                 temporary = path.with_name(path.name + ".json")
                 temporary.write_bytes(raw)
