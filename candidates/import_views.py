@@ -177,6 +177,10 @@ class ImportPreviewView(ImporterMixin, View):
         return self.render(record, result)
 
     def post(self, request, pk):
+        if "discard" not in request.POST:
+            large = self.start_background_save()
+            if large is not None:
+                return large
         with transaction.atomic():
             # Locked: a double click, or two tabs, cannot save the same file twice.
             record = self.get_record(for_update=True)
@@ -207,6 +211,21 @@ class ImportPreviewView(ImporterMixin, View):
             return redirect("candidates:nomination_list")
         messages.error(request, _("Chưa lưu hồ sơ nào: tệp còn lỗi. Hãy sửa tệp rồi tải lên lại."))
         return self.render(record, result, status=200)
+
+    def start_background_save(self):
+        """A file of thousands of rows is saved by a background job whose page shows its progress."""
+        from jobs.imports import BACKGROUND_IMPORT_ROWS
+        from jobs.runner import enqueue
+
+        record = self.get_record()
+        if record.rows_total <= BACKGROUND_IMPORT_ROWS or record.state != NominationImport.State.PREVIEW:
+            return None
+        if not services.can_nominate_for(self.request.user, record.union):
+            raise PermissionDenied
+        label = _("Lưu %(n)s hồ sơ từ tệp “%(f)s”") % {"n": record.rows_total, "f": record.file_name}
+        # Read twice (checked again before saving) and saved: two steps per row.
+        job = enqueue("nomination_import", self.request.user, label, {"record": record.pk}, total=2 * record.rows_total)
+        return redirect(job)
 
     def not_pending(self, record: NominationImport):
         if record.state == NominationImport.State.SAVED:

@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from tienlang.lib import progress
 from tienlang.lib.text import clean_text, fold
 from tienlang.lib.xlsx import Column, UploadError, parse_date, parse_text, read_upload, set_text
 from unions.models import GrassrootsUnion
@@ -274,6 +275,7 @@ def analyse(upload, union: GrassrootsUnion, year: int, today: datetime.date | No
 
 
 def _parse_row(number: int, values: dict) -> ImportRow:
+    progress.step()  # a background save's progress bar: reading is the first half
     row = ImportRow(number=number, raw=dict(values))
     data = row.data
     for key in REQUIRED:
@@ -587,6 +589,7 @@ def _save_rows(result: ImportResult, user, record: NominationImport) -> list[Nom
     user = _user_or_none(user)
     new_people, changed_people, people = [], [], []
     for row in result.rows:
+        progress.step()  # ... and saving the second
         person = row.existing or Person(federation=federation, union=union)
         person.federation, person.union = federation, union
         for key, value in row.data.items():

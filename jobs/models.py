@@ -34,6 +34,9 @@ class Job(models.Model):
     error = models.TextField(_("lỗi"), blank=True)
     result = models.BinaryField(_("tệp kết quả"), null=True, editable=False)
     result_name = models.CharField(_("tên tệp"), max_length=200, blank=True)
+    # Work that makes no file (saving an upload) ends with a message and a page to go to.
+    message = models.CharField(_("kết quả"), max_length=500, blank=True)
+    result_url = models.CharField(_("trang kết quả"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("thời điểm yêu cầu"), auto_now_add=True)
     started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)

@@ -14,9 +14,10 @@ import datetime
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from tienlang.lib import progress
@@ -25,8 +26,20 @@ from .models import Job, JobState
 
 logger = logging.getLogger("tienlang.jobs")
 
-# kind -> function(job) returning (file bytes, file name)
-RUNNERS: dict[str, Callable[[Job], tuple[bytes, str]]] = {}
+
+@dataclass
+class Outcome:
+    """What a job leaves: a file to download, and/or a message and a page to go to."""
+
+    data: bytes | None = None
+    name: str = ""
+    message: str = ""
+    url: str = ""
+    failed: bool = False
+
+
+# kind -> function(job) returning an Outcome (or a (file bytes, file name) pair)
+RUNNERS: dict[str, Callable[[Job], Outcome | tuple[bytes, str]]] = {}
 
 
 def register(kind: str):
@@ -89,24 +102,61 @@ def run_one(pk: int | None = None) -> bool:
     if job is None:
         return False
 
-    def report(done: int) -> None:
-        Job.objects.filter(pk=job.pk).update(done=done)
-
+    writer = _ProgressWriter(job.pk)
     try:
-        with progress.reporting(report) as reporter:
-            data, name = RUNNERS[job.kind](job)
+        with progress.reporting(writer.write) as reporter:
+            outcome = RUNNERS[job.kind](job)
+        if not isinstance(outcome, Outcome):
+            outcome = Outcome(data=outcome[0], name=outcome[1])
         Job.objects.filter(pk=job.pk).update(
-            state=JobState.DONE, result=data, result_name=name, done=reporter.done, finished_at=timezone.now()
+            state=JobState.FAILED if outcome.failed else JobState.DONE,
+            result=outcome.data,
+            result_name=outcome.name,
+            message=outcome.message[:500],
+            result_url=outcome.url[:300],
+            error=outcome.message[:500] if outcome.failed else "",
+            done=reporter.done,
+            finished_at=timezone.now(),
         )
     except Exception:
         # The message shown stays generic: exceptions can carry personal data.
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         Job.objects.filter(pk=job.pk).update(
             state=JobState.FAILED,
-            error="Không tạo được tệp; quản trị hệ thống xem nhật ký máy chủ.",
+            error="Không thực hiện được; quản trị hệ thống xem nhật ký máy chủ.",
             finished_at=timezone.now(),
         )
+    finally:
+        writer.close()
     return True
+
+
+class _ProgressWriter:
+    """Writes a job's progress where the page polling it can see it at once.
+
+    A job may run inside a transaction (saving an upload is all or nothing), which would
+    hide its progress until the end: on PostgreSQL the progress goes through a second
+    connection of its own. (On SQLite a second writer would wait for the first, so there
+    the progress shows when the work ends.)
+    """
+
+    def __init__(self, pk: int):
+        self.pk = pk
+        self.connection = None
+        if connection.vendor == "postgresql":
+            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def write(self, done: int) -> None:
+        if self.connection is None:
+            if not connection.in_atomic_block:
+                Job.objects.filter(pk=self.pk).update(done=done)
+            return
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {Job._meta.db_table} SET done = %s WHERE id = %s", [done, self.pk])
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
 
 
 def purge_finished() -> int:

@@ -49,11 +49,12 @@ def start_report(request, kind: str):
 @require_GET
 def job_detail(request, pk: int):
     job = _own_job(request, pk)
-    return render(
-        request,
-        "jobs/job_detail.html",
-        {"job": job, "breadcrumbs": [(_("Báo cáo"), "reports:centre"), (job.label, None)]},
+    section = (
+        (_("Hồ sơ nguồn"), "candidates:nomination_list")
+        if job.kind == "nomination_import"
+        else (_("Báo cáo"), "reports:centre")
     )
+    return render(request, "jobs/job_detail.html", {"job": job, "breadcrumbs": [section, (job.label, None)]})
 
 
 @never_cache
@@ -69,14 +70,18 @@ def job_status(request, pk: int):
             "total": job.total,
             "percent": job.percent,
             "error": job.error,
-            "download_url": reverse("jobs:download", args=[job.pk]) if job.state == JobState.DONE else None,
+            "message": job.message,
+            "result_url": job.result_url or None,
+            "download_url": reverse("jobs:download", args=[job.pk])
+            if job.state == JobState.DONE and job.result_name
+            else None,
         }
     )
 
 
 @require_GET
 def job_download(request, pk: int):
-    job = get_object_or_404(Job.objects.filter(user=request.user, state=JobState.DONE), pk=pk)
+    job = get_object_or_404(Job.objects.filter(user=request.user, state=JobState.DONE).exclude(result_name=""), pk=pk)
     if job.kind == "report" and job.params.get("kind") in PERSONAL_REPORTS:
         from tienlang.lib.audit import record_access
         from unions.models import AccessLog

@@ -11,6 +11,8 @@
   var count = box.querySelector("[data-job-count]");
   var error = box.querySelector("[data-job-error]");
   var download = box.querySelector("[data-job-download]");
+  var message = box.querySelector("[data-job-message]");
+  var next = box.querySelector("[data-job-next]");
   var delay = 700;
 
   function show(status) {
@@ -19,9 +21,17 @@
     bar.setAttribute("aria-valuenow", String(percent));
     state.textContent = status.state_label;
     count.textContent = status.total ? status.done + " / " + status.total : "";
+    if (status.result_url) {
+      next.setAttribute("href", status.result_url);
+      next.classList.remove("d-none");
+    }
     if (status.state === "done") {
       fill.classList.remove("progress-bar-striped", "progress-bar-animated");
-      download.classList.remove("d-none");
+      if (status.download_url) { download.classList.remove("d-none"); }
+      if (status.message) {
+        message.textContent = status.message;
+        message.classList.remove("d-none");
+      }
       return true;
     }
     if (status.state === "failed") {
