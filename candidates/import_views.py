@@ -223,7 +223,7 @@ class ImportPreviewView(ImporterMixin, View):
         if not services.can_nominate_for(self.request.user, record.union):
             raise PermissionDenied
         label = _("Lưu %(n)s hồ sơ từ tệp “%(f)s”") % {"n": record.rows_total, "f": record.file_name}
-        # Read twice (checked again before saving) and saved: two steps per row.
+        # Each row is read (and judged again) then saved: two steps per row.
         job = enqueue("nomination_import", self.request.user, label, {"record": record.pk}, total=2 * record.rows_total)
         return redirect(job)
 
