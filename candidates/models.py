@@ -283,12 +283,14 @@ class NominationQuerySet(ScopedQuerySet):
     union_lookup = "union"
 
     def party_viewer_filter(self, profile):
-        # A Party committee reads the people introduced to it (and what followed).
+        # A Party committee reads the people introduced to it (and what followed), except
+        # people whose data is restricted: restriction stops disclosure to it too.
         if not profile.party_organization_id:
             return self.none()
         return self.filter(
             introduction__receiving_organization=profile.party_organization_id,
             stage__gte=STAGE[Status.INTRODUCED],
+            person__processing_restricted=False,
         )
 
     def open(self):

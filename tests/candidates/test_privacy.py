@@ -427,3 +427,25 @@ def test_staff_dashboard_lists_open_requests_among_what_needs_action(client, sta
     page = client.get(reverse("dashboard")).content.decode()
     assert "Yêu cầu về dữ liệu cá nhân chưa giải quyết" in page
     assert reverse("candidates:request_list") + "?status=open" in page
+
+
+def test_party_committee_no_longer_sees_a_person_once_restricted(client, staff, union_a, party_viewer):
+    nomination = factories.make_nomination(union_a, user=staff, full_name="Tạ Thị Được Giới Thiệu")
+    Nomination.objects.filter(pk=nomination.pk).update(stage=5, status=Status.INTRODUCED)
+    Introduction.objects.create(
+        nomination=nomination,
+        resolution_number="02/NQ",
+        resolution_date=datetime.date(2022, 5, 1),
+        meeting_date=datetime.date(2022, 5, 1),
+        committee_total=3,
+        committee_present=3,
+        votes_for=3,
+        receiving_organization=party_viewer.profile.party_organization,
+        co_introducer_name="Lê Văn B",
+        co_introducer_worked_since=datetime.date(2019, 1, 1),
+    )
+    client.force_login(party_viewer)
+    assert client.get(nomination.get_absolute_url()).status_code == 200
+    privacy.restrict(nomination.person, staff, "Theo đơn")
+    assert client.get(nomination.get_absolute_url()).status_code == 404
+    assert "Tạ Thị Được Giới Thiệu" not in client.get(reverse("candidates:nomination_list")).content.decode()
