@@ -143,6 +143,7 @@ class ReviewQueueView(StaffRequiredMixin, Breadcrumbs, View):
 
     template_name = "candidates/review_queue.html"
     breadcrumbs = [(gettext_lazy("Hồ sơ nguồn"), "candidates:nomination_list"), (gettext_lazy("Duyệt hồ sơ"), None)]
+    page_size = 100
 
     def queryset(self):
         return (
@@ -157,7 +158,8 @@ class ReviewQueueView(StaffRequiredMixin, Breadcrumbs, View):
         union = request.GET.get("union")
         if union and union.isdigit():
             queryset = queryset.filter(union_id=int(union))
-        rows = list(queryset[:500])
+        # The oldest first, a screenful at a time: approved ones leave the queue and the next come up.
+        rows = list(queryset[: self.page_size])
         context = {"rows": rows, "total": queryset.count(), "breadcrumbs": self.breadcrumbs}
         return render(request, self.template_name, context)
 
