@@ -24,7 +24,7 @@ RECIPIENTS = ["Thường trực Huyện ủy", "Ban Tổ chức Huyện ủy", "
 
 QUOTA_COLUMNS = [
     Column("STT", 6, "int"),
-    Column("Công đoàn cơ sở", 40),
+    Column("Công đoàn cơ sở", 56),  # wide enough for a full enterprise union name on one line
     Column("Chỉ tiêu", 9, "int", "sum"),
     Column("Được giới thiệu học", 11, "int", "sum"),
     Column("Đủ điều kiện", 10, "int", "sum"),
