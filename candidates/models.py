@@ -376,6 +376,7 @@ class Nomination(models.Model):
                 fields=["federation", "year", "status", "search_folded", "id"], name="cand_nom_fed_year_status"
             ),
             models.Index(fields=["federation", "search_folded", "id"], name="cand_nom_fed_search"),
+            models.Index(fields=["search_folded", "id"], name="cand_nom_search"),  # an administrator's list
             models.Index(fields=["federation", "status", "nominated_on"], name="cand_nom_fed_status_date"),
             models.Index(fields=["union", "year", "stage"], name="cand_nom_union_year_stage"),
         ]
