@@ -14,7 +14,10 @@ from candidates.imports import prepare_person
 from candidates.models import STAGE, Nomination, Person
 from scale import bench
 from scale.generate import Generator, Tier
+from tests import factories
 from unions.models import Enterprise, GrassrootsUnion
+from unions.views.common import CappedPaginator
+from unions.views.register import UnionListView
 
 SMALL = Tier("small", federations=1, enterprises=6, people=120, nominations=40, communes_per_district=3)
 LARGER = Tier("larger", federations=2, enterprises=30, people=900, nominations=400, communes_per_district=5)
@@ -107,3 +110,16 @@ def test_page_query_counts_do_not_grow_with_the_data(tier, django_assert_max_num
         with django_assert_max_num_queries(PAGE_QUERY_LIMITS[name], info=name):
             response = client.get(url, secure=True)
         assert response.status_code in (200, 404), name
+
+
+def test_list_pages_stop_at_the_row_cap_and_clamp_deeper_page_numbers(client, staff, union_a, monkeypatch):
+    for _ in range(3):
+        factories.make_union(federation=staff.profile.federation)
+    monkeypatch.setattr(CappedPaginator, "max_rows", 2)
+    monkeypatch.setattr(UnionListView, "table_pagination", {"per_page": 1, "paginator_class": CappedPaginator})
+    client.force_login(staff)
+    page = client.get("/unions/?page=99")
+    assert page.status_code == 200
+    assert page.context["table"].page.number == 2  # the last page allowed, not a 404
+    assert b'data-testid="pages-capped"' in page.content
+    assert page.context["table"].paginator.count == 4  # the count shown stays the real one

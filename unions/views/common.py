@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage, Paginator
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -54,6 +56,33 @@ class Breadcrumbs:
         return context
 
 
+class CappedPaginator(Paginator):
+    """Pages stop after MAX_ROWS rows; a page number past the end shows the last page.
+
+    An OFFSET deep in a national list costs seconds (page 2,000 of the nominations: 1.7 s
+    at the nation tier, docs/performance.md) and nobody reads that far: search and the
+    filters narrow a list, and its Excel export holds every row.
+    """
+
+    max_rows = 10_000
+
+    @cached_property
+    def num_pages(self) -> int:
+        return max(1, min(super().num_pages, -(-self.max_rows // self.per_page)))
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.num_pages * self.per_page
+
+    def validate_number(self, number):
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if int(number) > 1:
+                return self.num_pages
+            raise
+
+
 class ScopedFilteredListView(Breadcrumbs, ScopedQuerysetMixin, SingleTableMixin, FilterView):
     """List = for_user(user) → filter form → sorting → pagination.
 
@@ -62,7 +91,9 @@ class ScopedFilteredListView(Breadcrumbs, ScopedQuerysetMixin, SingleTableMixin,
     """
 
     template_name = "unions/object_list.html"
-    paginate_by = 50
+    # The table paginates (one COUNT); the list view itself does not, or it would count twice.
+    paginate_by = None
+    table_pagination = {"per_page": 50, "paginator_class": CappedPaginator}
     title = ""
     export_workbook = None
     export_filename = "danh-sach.xlsx"
