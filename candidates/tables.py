@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Nomination, Person
+from .models import Nomination, Person, Status
 
 STATUS_CSS = {
     "nominated": "secondary",
@@ -24,7 +24,8 @@ def status_badge(record) -> str:
     return format_html(
         '<span class="badge text-bg-{}">{}</span>',
         STATUS_CSS.get(record.status, "secondary"),
-        record.get_status_display(),
+        # The label directly: get_status_display() hashes every lazy choice label on each call.
+        Status(record.status).label if record.status in Status.values else record.status,
     )
 
 
