@@ -6,9 +6,11 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint serve clean bench loadtest
+.PHONY: run test lint serve clean bench loadtest screenshots
 
+# The first step installs what a stock Debian lacks to make a venv (python3-venv).
 $(VENV)/.installed: requirements.txt
+	PYTHON=$(PYTHON) bash scripts/system-packages.sh run
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
@@ -23,8 +25,18 @@ run: $(VENV)/.installed
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --if-empty
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.dev-installed
+# Debian packages first (README lists them), then the venv, then the suite.
+test:
+	PYTHON=$(PYTHON) bash scripts/system-packages.sh test
+	$(MAKE) --no-print-directory $(VENV)/.dev-installed
 	bash scripts/test.sh
+
+# The pictures of docs/screenshots/ (README, guides): browser tests and printed reports, copied
+# from test-artifacts/. The suite itself never writes into tracked files.
+screenshots:
+	PYTHON=$(PYTHON) bash scripts/system-packages.sh test
+	$(MAKE) --no-print-directory $(VENV)/.dev-installed
+	bash scripts/screenshots.sh
 
 # Benchmarks on a throwaway PostgreSQL (docs/performance.md): `make bench` (district tier),
 # `make bench TIER=city` or `TIER=nation`; `make loadtest`: 50 users for 2 minutes, city tier.

@@ -9,28 +9,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=.venv/bin/python
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-apt_install() {
-  echo "Installing Debian packages: $*"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
-}
+# Debian packages (PostgreSQL, Chromium, LibreOffice, fonts, poppler): `make test` installs them
+# first; installing again here costs nothing when they are present and helps a direct call.
+bash scripts/system-packages.sh test
 
 find_pg_bin() {
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
 }
-
-missing=()
-[ -n "$(find_pg_bin)" ] && [ -x "$(find_pg_bin)/initdb" ] || missing+=(postgresql)
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-fc-list 2>/dev/null | grep -qi "dejavu" || missing+=(fonts-dejavu-core)
-# Reports are checked by converting them to PDF, as the Party committee's office would print them.
-command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
-fc-list 2>/dev/null | grep -qi "liberation" || missing+=(fonts-liberation)
-command -v pdftoppm >/dev/null || missing+=(poppler-utils)
-if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 
 PGBIN=$(find_pg_bin)
 PGROOT=$(mktemp -d /tmp/tienlang-pg.XXXXXX)
@@ -52,9 +38,14 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 "${AS_PG[@]}" "$PGBIN/initdb" -D "$PGROOT/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
-"${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w -t 30 \
-  -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGROOT -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-  start >/dev/null
+# -t 60: on a busy machine the server can take a while to accept connections.
+if ! "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w -t 60 \
+  -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGROOT -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+  start >/dev/null; then
+  echo "PostgreSQL did not start; its log:" >&2
+  cat "$PGROOT/server.log" >&2 || true
+  exit 1
+fi
 echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT (data in $PGROOT)"
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/tienlang"
@@ -65,7 +56,15 @@ export SECURE_SSL_REDIRECT=0
 # Two-step sign-in has its own tests; the demo accounts sign in with their password elsewhere.
 export REQUIRE_2FA_ROLES=""
 
-[ "${SKIP_LINT:-0}" = 1 ] || .venv/bin/ruff check --quiet .
+if [ "${SKIP_LINT:-0}" != 1 ]; then
+  .venv/bin/ruff check --quiet .
+  .venv/bin/ruff format --check --quiet .
+fi
+
+# Two workers (pytest-xdist), each with its own test database: the machine has two cores.
+# WORKERS=0 runs in one process (for -x, --pdb and friends).
+WORKERS=${WORKERS:-2}
+if [ "$WORKERS" != 0 ]; then set -- -n "$WORKERS" --dist loadgroup "$@"; fi
 
 set +e
 $PY -m pytest "$@"

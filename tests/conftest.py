@@ -7,15 +7,17 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from playwright.sync_api import expect
 
-from tests import factories
+from tests import demo_snapshot, factories
 from unions.models import Role
 
 # live_server runs Django in a thread while sync Playwright drives the browser.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-SCREENSHOT_DIR = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+# Pictures the suite takes (git-ignored); `make screenshots` copies some into docs/screenshots/.
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+SCREENSHOT_DIR = ARTIFACTS
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -100,9 +102,24 @@ def superuser(db):
     return factories.make_user(username="root", is_superuser=True, is_staff=True)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Each worker's test database, plus the demo scenario seeded once and kept aside."""
+    with django_db_blocker.unblock():
+        demo_snapshot.take()
+
+
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", verbosity=0)
+    """The demo scenario of `seed_demo` (SPEC §5), and nothing else, in the database."""
+    demo_snapshot.load()
+
+
+@pytest.fixture
+def demo_live(transactional_db, live_server):
+    """The demo scenario behind a live server, for browser tests."""
+    demo_snapshot.load()
+    return live_server
 
 
 # --- browser -------------------------------------------------------------------------
@@ -116,6 +133,20 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "vi-VN", "viewport": {"width": 1366, "height": 900}}
+
+
+# On a busy shared machine a page can take seconds to answer: the browser waits generously
+# (waiting is not asserting time; a page that never shows what it should still fails).
+BROWSER_TIMEOUT_MS = 60_000
+expect.set_options(timeout=30_000)
+
+
+@pytest.fixture(autouse=True)
+def _patient_browser(request):
+    if "page" in request.fixturenames:
+        page = request.getfixturevalue("page")
+        page.set_default_timeout(BROWSER_TIMEOUT_MS)
+        page.set_default_navigation_timeout(BROWSER_TIMEOUT_MS)
 
 
 @pytest.fixture

@@ -25,7 +25,11 @@ def test_editing_through_a_service_records_who_and_what(client, staff, union_a):
     assert latest.history_user == staff and latest.status == Status.APPROVED
     client.force_login(staff)
     page = client.get(f"/candidates/{nomination.pk}/").content.decode()
-    assert "Lịch sử thay đổi" in page and "Được giới thiệu học → Đủ điều kiện" in page or "nominated → approved" in page
+    assert 'data-testid="change-history"' in page
+    history = page.split('data-testid="change-history"', 1)[1].split("</details>", 1)[0]
+    assert "Lịch sử thay đổi" in history
+    assert "Được giới thiệu học → Đủ điều kiện" in history, "the change is shown with its labels, old → new"
+    assert f"({staff.username})" in history, "and who made it"
 
 
 def test_bulk_import_writes_history_for_every_person_and_nomination(staff, union_a):

@@ -21,8 +21,7 @@ def snapshot() -> dict:
 
 
 @pytest.mark.parametrize("name", ["backup.json", "backup.json.gz"])
-def test_backup_then_restore_into_an_empty_database_reproduces_every_row(tmp_path, name):
-    call_command("seed_demo", verbosity=0)
+def test_backup_then_restore_into_an_empty_database_reproduces_every_row(tmp_path, name, demo):
     before = snapshot()
     assert sum(len(v) for v in before.values()) > 300
     path = tmp_path / name
@@ -39,8 +38,7 @@ def test_backup_then_restore_into_an_empty_database_reproduces_every_row(tmp_pat
     assert make_federation().pk > highest
 
 
-def test_restore_refuses_a_database_that_holds_data(tmp_path):
-    call_command("seed_demo", verbosity=0)
+def test_restore_refuses_a_database_that_holds_data(tmp_path, demo):
     path = tmp_path / "b.json"
     call_command("backup", str(path), verbosity=0)
     with pytest.raises(CommandError, match="chỉ khôi phục vào cơ sở dữ liệu trống"):
@@ -54,7 +52,7 @@ def test_restore_refuses_a_broken_file(tmp_path):
         call_command("restore", str(path), verbosity=0)
 
 
-def test_a_postgresql_backup_restores_into_sqlite_row_for_row(tmp_path):
+def test_a_postgresql_backup_restores_into_sqlite_row_for_row(tmp_path, demo):
     """The JSON copy is portable: restored into SQLite, then backed up again, it is the same data."""
     import json
     import os
@@ -62,15 +60,10 @@ def test_a_postgresql_backup_restores_into_sqlite_row_for_row(tmp_path):
     import sys
     from pathlib import Path
 
-    from candidates.eligibility import default_rule_rows
-    from candidates.models import EligibilityRule
     from tests import factories
 
-    # A real database has the eligibility rules its data migration wrote (earlier tests'
-    # flushes removed them here); a new SQLite database gets them from migrate too.
-    for row in default_rule_rows():
-        EligibilityRule.objects.update_or_create(code=row["code"], valid_from=row["valid_from"], defaults=row)
-    call_command("seed_demo", verbosity=0)
+    # The demo holds the eligibility rules its data migration wrote, as a real database does;
+    # a new SQLite database gets them from migrate too.
     person = factories.make_nomination(apps.get_model("unions", "GrassrootsUnion").objects.first()).person
     from candidates import privacy
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from importlib import import_module
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -13,6 +15,8 @@ from tests import factories
 from unions.models import Role
 
 pytestmark = pytest.mark.django_db
+
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
 PASSWORD = factories.PASSWORD
 
@@ -108,11 +112,17 @@ def test_deactivating_a_user_ends_their_sessions(client, staff):
 
 def test_login_rotates_the_session_and_logout_is_server_side(staff):
     client = Client()
-    client.get("/accounts/login/")
-    before = client.cookies.get("sessionid")
-    client.post("/accounts/login/", {"username": "staff", "password": PASSWORD})
+    # A visitor who already has a session (one an attacker may have planted) signs in.
+    planted = client.session
+    planted["planted"] = True
+    planted.save()
+    client.cookies["sessionid"] = planted.session_key
+    response = client.post("/accounts/login/", {"username": "staff", "password": PASSWORD})
+    assert response.status_code == 302
     after = client.cookies["sessionid"].value
-    assert before is None or before.value != after
+    assert after != planted.session_key
+    assert not SessionStore().exists(planted.session_key), "the planted session is gone"
+    assert client.get("/").status_code == 200
     client.post("/accounts/logout/")
     stolen = Client()
     stolen.cookies["sessionid"] = after

@@ -11,14 +11,6 @@ PASSWORD = "TienLang@2022"
 FIRST_CLASS = "Lớp bồi dưỡng nhận thức về Đảng cho CNLĐ doanh nghiệp ngoài nhà nước — khóa 1/2022"
 
 
-@pytest.fixture
-def demo_live(transactional_db, live_server):
-    from django.core.management import call_command
-
-    call_command("seed_demo", verbosity=0)
-    return live_server
-
-
 def test_staff_take_attendance_and_pay_stipends(page, demo_live, login, screenshot):
     from classes.models import Attendance, ClassSession, Enrollment, PaymentStatus, StipendPayment
 

@@ -20,14 +20,6 @@ PEOPLE = [
 ]
 
 
-@pytest.fixture
-def demo_live(transactional_db, live_server):
-    from django.core.management import call_command
-
-    call_command("seed_demo", verbosity=0)
-    return live_server
-
-
 def fill_template(template: Path, target: Path, people) -> None:
     """Replace the template's example row with `people`, as a chair would in Excel."""
     workbook = openpyxl.load_workbook(template)

@@ -10,14 +10,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "TienLang@2022"
 
 
-@pytest.fixture
-def demo_live(transactional_db, live_server):
-    from django.core.management import call_command
-
-    call_command("seed_demo", verbosity=0)
-    return live_server
-
-
 @pytest.mark.parametrize(
     "username, role_label, enterprises, unions",
     [

@@ -10,14 +10,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "TienLang@2022"
 
 
-@pytest.fixture
-def demo_live(transactional_db, live_server):
-    from django.core.management import call_command
-
-    call_command("seed_demo", verbosity=0)
-    return live_server
-
-
 def test_chair_nominates_with_live_eligibility_feedback(page, demo_live, login, screenshot):
     login("chutich.m2", PASSWORD)
     page.get_by_role("link", name="Giới thiệu đoàn viên").first.click()

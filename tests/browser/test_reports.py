@@ -11,16 +11,6 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-@pytest.fixture
-def demo_live(transactional_db, live_server):
-    from django.core.management import call_command
-
-    call_command("seed_demo", verbosity=0)
-    return live_server
-
 
 def test_dashboard_and_quota_report_download(page, demo_live, login, screenshot):
     login("lanhdao", "TienLang@2022")
@@ -28,9 +18,7 @@ def test_dashboard_and_quota_report_download(page, demo_live, login, screenshot)
     expect(page.get_by_test_id("funnel-enrolled")).to_have_text("47")
     expect(page.get_by_test_id("residence-split")).to_contain_text("30")
     expect(page.get_by_test_id("quota-total")).to_have_text("100")
-    screenshot("dashboard")
-    DOCS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS / "dashboard.png"), full_page=True)
+    screenshot("dashboard")  # docs/screenshots/dashboard.png, by `make screenshots`
 
     page.get_by_role("link", name="Báo cáo").click()
     page.get_by_test_id("report-quota").get_by_role("link", name="Xem").click()

@@ -13,14 +13,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "TienLang@2022"
 
 
-@pytest.fixture
-def demo_live(transactional_db, live_server):
-    from django.core.management import call_command
-
-    call_command("seed_demo", verbosity=0)
-    return live_server
-
-
 def test_staff_export_enterprises_without_party_organisation(page, demo_live, login, screenshot, tmp_path):
     login("canbo", PASSWORD)
     page.goto(f"{demo_live.url}/unions/")

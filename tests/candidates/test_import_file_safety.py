@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import struct
-import time
 import tracemalloc
 import zipfile
 
@@ -110,19 +109,26 @@ def zip_bomb(inflated_mb: int = 150) -> bytes:
     return out.getvalue()
 
 
-def test_zip_bomb_is_refused_fast_with_flat_memory():
+def peak_memory(work):
+    """Run `work()` and return (its result, the peak of Python memory it allocated, in bytes).
+
+    Speed on a shared machine is not repeatable; memory is. A reader that inflates, expands or
+    materialises what an attacker declares has to allocate it, so a ceiling far below the declared
+    size shows the attack was refused before the work was done.
+    """
+    tracemalloc.start()
+    try:
+        result = work()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_zip_bomb_is_refused_with_flat_memory():
     bomb = zip_bomb(150)
     assert len(bomb) < 1024 * 1024, "a small file…"
-    tracemalloc.start()
-    started = time.perf_counter()
-    try:
-        message = refused(bomb)
-    finally:
-        elapsed = time.perf_counter() - started
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+    message, peak = peak_memory(lambda: refused(bomb))
     assert "bom nén" in message or "giải nén quá lớn" in message
-    assert elapsed < 2.0, f"refused in {elapsed:.2f} s"
     assert peak < 5 * 1024 * 1024, f"peak memory {peak / 1e6:.1f} MB while refusing a 150 MB bomb"
 
 
@@ -137,10 +143,9 @@ def test_part_that_inflates_beyond_its_declared_size_is_refused():
             if data[name_offset : name_offset + len(name)] == name:
                 struct.pack_into("<I", data, start + size_offset, 1024)
             start += 4
-    started = time.perf_counter()
-    message = refused(bytes(data))
+    message, peak = peak_memory(lambda: refused(bytes(data)))
     assert "hỏng" in message
-    assert time.perf_counter() - started < 2.0
+    assert peak < 2 * 1024 * 1024, f"peak memory {peak / 1e6:.1f} MB: the 5 MB part was inflated"
 
 
 def test_billion_laughs_sheet_is_refused_without_expanding():
@@ -154,16 +159,10 @@ def test_billion_laughs_sheet_is_refused_without_expanding():
         b'<row r="1"><c r="B1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
     )
     data = rebuild(plain_xlsx(), replace={"xl/worksheets/sheet1.xml": laughs})
-    tracemalloc.start()
-    started = time.perf_counter()
-    try:
-        message = refused(data)
-    finally:
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+    message, peak = peak_memory(lambda: refused(data))
     assert "XML" in message
-    assert time.perf_counter() - started < 2.0
-    assert peak < 20 * 1024 * 1024
+    # Expanded, &lol9; is 10⁹ characters.
+    assert peak < 5 * 1024 * 1024, f"peak memory {peak / 1e6:.1f} MB"
 
 
 def sheet_xml(rows_xml: str, dimension: str = "") -> bytes:
@@ -185,30 +184,31 @@ def test_declared_full_sheet_dimension_costs_nothing():
     data = rebuild(
         plain_xlsx(), replace={"xl/worksheets/sheet1.xml": sheet_xml(rows_xml, '<dimension ref="A1:XFD1048576"/>')}
     )
-    started = time.perf_counter()
-    sheet = read_upload(data, COLUMNS)
+    sheet, peak = peak_memory(lambda: read_upload(data, COLUMNS))
     assert len(sheet.rows) == 3000
-    assert time.perf_counter() - started < 2.0
+    assert all(len(r.values) <= len(COLUMNS) for r in sheet.rows)
+    # 3,000 rows of 16,384 columns would be 49 million cells; the columns that matter are 17.
+    assert peak < 10 * 1024 * 1024, f"peak memory {peak / 1e6:.1f} MB"
 
 
 def test_lone_cell_on_the_last_excel_row_costs_nothing():
     rows_xml = '<row r="1048576"><c r="B1048576" t="inlineStr"><is><t>Trần Thị Cuối</t></is></c></row>'
     data = rebuild(plain_xlsx(), replace={"xl/worksheets/sheet1.xml": sheet_xml(rows_xml)})
-    started = time.perf_counter()
-    sheet = read_upload(data, COLUMNS)
+    sheet, peak = peak_memory(lambda: read_upload(data, COLUMNS))
     assert [r.number for r in sheet.rows] == [1048576]
-    assert time.perf_counter() - started < 1.0
+    # Padding the sheet with the million rows above it would allocate far more than this.
+    assert peak < 5 * 1024 * 1024, f"peak memory {peak / 1e6:.1f} MB"
 
 
-def test_hundreds_of_thousands_of_blank_formatted_cells_are_refused_quickly():
+def test_hundreds_of_thousands_of_blank_formatted_cells_are_refused_with_flat_memory():
     rows_xml = "".join(
         f'<row r="{r}">' + "".join(f'<c r="{c}{r}" s="1"/>' for c in "ABCDEFGHIJ") + "</row>" for r in range(2, 70_002)
     )
     data = rebuild(plain_xlsx(), replace={"xl/worksheets/sheet1.xml": sheet_xml(rows_xml)})
-    started = time.perf_counter()
-    message = refused(data, max_rows=imports.MAX_IMPORT_ROWS)
+    message, peak = peak_memory(lambda: refused(data, max_rows=imports.MAX_IMPORT_ROWS))
     assert "quá lớn" in message and "5000" in message
-    assert time.perf_counter() - started < 2.0
+    # The 700,000 cells are counted as they stream past, never held.
+    assert peak < 8 * 1024 * 1024, f"peak memory {peak / 1e6:.1f} MB"
 
 
 def test_formula_cell_is_refused_naming_row_and_column():

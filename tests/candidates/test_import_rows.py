@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import time
 import unicodedata
 
 import pytest
@@ -21,6 +20,8 @@ from tienlang.lib.xlsx import UploadError
 pytestmark = pytest.mark.django_db
 
 YEAR = 2022  # a past year: nominated on 31/12/2022
+# Reading, judging and saving 5,000 rows: a few lookups, then inserts of 1,000 rows at a time.
+QUERY_CEILING_5000 = 40
 
 
 def run(data: bytes, union, year: int = YEAR, **kwargs) -> imports.ImportResult:
@@ -389,17 +390,16 @@ def test_queries_do_not_grow_with_the_number_of_rows(union_a):
     assert count(5) == count(60)
 
 
-def test_five_thousand_rows_validate_and_save_in_well_under_ten_seconds(union_a, union_b, capsys):
+def test_five_thousand_rows_are_read_judged_and_saved_in_batches(union_a, union_b):
+    # The time it takes is measured by `manage.py bench` (docs/performance.md); what a test can pin
+    # on a shared machine is that the work is done in batches: the queries do not grow row by row.
     factories.make_nomination(union_b, year=2021, citizen_id=citizen_id())  # something to look up
     rows = [row(full_name=f"Nguyễn Văn Số {i}") for i in range(imports.MAX_IMPORT_ROWS)]
     data = make_xlsx(rows)
-    started = time.perf_counter()
-    result = run(data, union_a)
-    elapsed = time.perf_counter() - started
-    with capsys.disabled():
-        print(f"\n5,000-row import (read, judge, save): {elapsed:.2f} s")
+    with CaptureQueriesContext(connection) as queries:
+        result = run(data, union_a)
     assert result.ok, result.problems[:3]
     assert Nomination.objects.filter(union=union_a).count() == 5000
     assert NominationEvent.objects.filter(nomination__union=union_a).count() == 5000
     assert Person.objects.filter(name_folded=fold("Nguyễn Văn Số 4999")).exists()
-    assert elapsed < 10
+    assert len(queries) <= QUERY_CEILING_5000, len(queries)

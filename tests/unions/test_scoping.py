@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from tests import factories
 from unions.models import Enterprise, GrassrootsUnion, Role, UserProfile
@@ -74,10 +75,16 @@ def test_chair_lists_hold_only_own_union(client, chair_a, union_a, union_b):
     assert union_a.enterprise.name in text and union_b.enterprise.name not in text
 
 
-def test_chair_cannot_reach_another_union_through_filters_or_search(client, chair_a, union_b):
+def test_chair_cannot_reach_another_union_through_filters_or_search(client, chair_a, union_a, union_b):
     client.force_login(chair_a)
-    text = client.get("/unions/", {"q": "Beta"}).content.decode()
-    assert union_b.name not in text
+    for query in ({"q": "Beta"}, {"q": "Công ty"}, {"q": union_b.code}, {"federation": union_b.federation_id}):
+        response = client.get("/unions/", query)
+        assert response.status_code == 200, query
+        # The page repeats what was typed (search box, export link): only the other union's data is a leak.
+        text = response.content.decode().replace(f"q={union_b.code}", "").replace(f'value="{union_b.code}"', "")
+        assert union_b.name not in text and union_b.code not in text, query
+    # The same search that would match both finds the chair's own union: the page is a real list.
+    assert union_a.name in client.get("/unions/", {"q": "Công ty"}).content.decode()
 
 
 def test_staff_cannot_open_another_federations_union(client, staff, union_elsewhere):
@@ -110,6 +117,45 @@ def test_admin_lists_go_through_for_user(client, superuser, union_a, union_elsew
     client.force_login(superuser)
     text = client.get("/admin/unions/grassrootsunion/").content.decode()
     assert union_a.code in text and union_elsewhere.code in text
+
+
+def admin_user(role, **kwargs):
+    """A user let into the admin with view and change rights on unions: the admin's own rights allow
+    every row, so what they see is decided by `for_user` alone."""
+    user = factories.make_user(role, **kwargs)
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="unions", codename__in=["view_grassrootsunion", "change_grassrootsunion"]
+        )
+    )
+    return user
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.CHAIR])
+def test_admin_shows_a_non_administrator_only_their_scope(client, role, union_a, union_b, union_elsewhere):
+    if role == Role.STAFF:
+        user = admin_user(role, federation=union_elsewhere.federation, username="staff_elsewhere")
+        own, others = [union_elsewhere], [union_a, union_b]
+    else:
+        user = admin_user(role, union=union_a, username="chair_admin")
+        own, others = [union_a], [union_b, union_elsewhere]
+    client.force_login(user)
+    response = client.get("/admin/unions/grassrootsunion/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert all(union.code in text for union in own)
+    assert not any(union.code in text for union in others)
+    for union in others:
+        assert client.get(f"/admin/unions/grassrootsunion/{union.pk}/change/").status_code in (302, 404)
+        changed = client.post(f"/admin/unions/grassrootsunion/{union.pk}/change/", {"name": "Đã bị đổi"})
+        assert changed.status_code in (302, 404)
+        union.refresh_from_db()
+        assert union.name != "Đã bị đổi"
+        if changed.status_code == 302:  # the admin's "does not exist" redirect goes to its index
+            assert "/change/" not in changed["Location"]
+    assert client.get(f"/admin/unions/grassrootsunion/{own[0].pk}/change/").status_code == 200
 
 
 def test_staff_list_search_ignores_accents_and_case(client, staff, federation):

@@ -31,8 +31,8 @@ def change_history(obj, limit: int = 15) -> list[dict]:
                 changes.append(
                     {
                         "field": str(getattr(field, "verbose_name", change.field)),
-                        "old": _display(change.old),
-                        "new": _display(change.new),
+                        "old": _display(change.old, field),
+                        "new": _display(change.new, field),
                     }
                 )
         result.append(
@@ -46,9 +46,12 @@ def change_history(obj, limit: int = 15) -> list[dict]:
     return result
 
 
-def _display(value) -> str:
+def _display(value, field=None) -> str:
     if value is None or value == "":
         return "—"
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    if value in choices:
+        return str(choices[value])  # the label the user knows, not the stored code
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, bool):

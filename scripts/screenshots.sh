@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `make screenshots`: take the pictures of docs/screenshots/ and copy them into place.
+#
+# The browser tests and the printed-report test save their pictures under test-artifacts/
+# (git-ignored); this script runs them and copies the ones the documentation shows. The test
+# suite alone never writes into tracked files.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ARTIFACTS=test-artifacts/screenshots
+DOCS=docs/screenshots
+
+# picture in test-artifacts  →  picture in docs
+PICTURES=(
+  "test_dashboard_and_quota_report_download-dashboard.png dashboard.png"
+  "report-quota.png quota-report.png"
+)
+
+rm -rf "$ARTIFACTS"
+SKIP_LINT=1 WORKERS=0 bash scripts/test.sh -q \
+  tests/browser/test_reports.py::test_dashboard_and_quota_report_download \
+  tests/reports/test_reports.py::test_every_report_opens_and_converts_to_pdf
+
+mkdir -p "$DOCS"
+for entry in "${PICTURES[@]}"; do
+  read -r source target <<<"$entry"
+  cp "$ARTIFACTS/$source" "$DOCS/$target"
+  echo "$DOCS/$target"
+done
