@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .models import Education, EligibilityRule, Nomination
+from .models import Education, EligibilityRule, Nomination, Person
 
 BLOCK = "block"
 WARNING = "warning"
@@ -66,6 +66,8 @@ class Finding:
     level: str
     message: str
     legal_basis: str = ""
+    # The person a HELD_ELSEWHERE finding is about: for the access log, never shown.
+    person_id: int | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_block(self) -> bool:
@@ -129,8 +131,15 @@ def check(
     exclude_nomination_id: int | None = None,
     rules: dict[str, EligibilityRule] | None = None,
     check_database: bool = True,
+    viewer=None,
 ) -> list[Finding]:
-    """Judge `facts` on the nomination date `on`; findings name the person and the rule."""
+    """Judge `facts` on the nomination date `on`; findings name the person and the rule.
+
+    With a `viewer`, the rules that look at other records say nothing of records outside the
+    viewer's scope: a citizen ID held elsewhere gets one finding (`HELD_ELSEWHERE`) whatever that
+    person's nominations or Party status, and look-alikes are sought in the viewer's scope only.
+    Without one (the system judging at a step), every record counts.
+    """
     rules = rules if rules is not None else rules_in_force(on)
     name = facts.full_name or _("(chưa có tên)")
     findings: list[Finding] = []
@@ -215,15 +224,31 @@ def check(
         )
 
     if check_database and facts.citizen_id:
-        findings.extend(database_findings(facts, on, year or on.year, exclude_nomination_id, rules))
+        findings.extend(database_findings(facts, on, year or on.year, exclude_nomination_id, rules, viewer))
     return findings
 
 
-def database_findings(facts: Facts, on, year, exclude_nomination_id, rules) -> list[Finding]:
+HELD_ELSEWHERE = "held_elsewhere"
+
+
+def held_elsewhere_finding(name: str, person_id: int | None = None) -> Finding:
+    """The only thing a user learns of a citizen ID held outside their scope."""
+    message = _(
+        "%(n)s: số CCCD này đã có trong dữ liệu của Liên đoàn. Cán bộ LĐLĐ nơi đang quản lý người này "
+        "cần xác nhận trước khi mở hồ sơ; khi gửi, hồ sơ sẽ thành đề nghị chờ xác nhận."
+    ) % {"n": name or _("Đoàn viên")}
+    return Finding(HELD_ELSEWHERE, WARNING, message, person_id=person_id)
+
+
+def database_findings(facts: Facts, on, year, exclude_nomination_id, rules, viewer=None) -> list[Finding]:
     """Rules that look at other records: open nominations, same year, likely duplicates, Party membership."""
     C = EligibilityRule.Code
     name = facts.full_name
     findings = []
+    if viewer is not None:
+        holder = Person.objects.filter(citizen_id=facts.citizen_id).only("pk").first()
+        if holder is not None and not Person.objects.for_user(viewer).filter(pk=holder.pk).exists():
+            return [held_elsewhere_finding(name, holder.pk)]
     rule = rules.get(C.OPEN_NOMINATION)
     basis = rule.legal_basis if rule else ""
     others = Nomination.objects.filter(person__citizen_id=facts.citizen_id)
@@ -255,8 +280,9 @@ def database_findings(facts: Facts, on, year, exclude_nomination_id, rules) -> l
     if facts.date_of_birth and name:
         from tienlang.lib.text import fold
 
+        nominations = Nomination.objects.for_user(viewer) if viewer is not None else Nomination.objects
         lookalikes = (
-            Nomination.objects.open()
+            nominations.open()
             .filter(person__name_folded=fold(name), person__date_of_birth=facts.date_of_birth)
             .exclude(person__citizen_id=facts.citizen_id)
         )

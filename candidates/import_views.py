@@ -130,7 +130,7 @@ class ImportUploadView(ImporterMixin, FormView):
         upload.seek(0)
         data = upload.read(MAX_UPLOAD_BYTES + 1)
         try:
-            result = imports.analyse(data, union, year)
+            result = imports.analyse(data, union, year, user=self.request.user)
         except UploadError as exc:
             form.add_error("file", str(exc))
             return self.form_invalid(form)
@@ -171,7 +171,7 @@ class ImportPreviewView(ImporterMixin, View):
         if record.state != NominationImport.State.PREVIEW:
             return self.not_pending(record)
         try:
-            result = imports.analyse(bytes(record.content), record.union, record.year)
+            result = imports.analyse(bytes(record.content), record.union, record.year, user=request.user)
         except UploadError as exc:
             return self.render(record, None, upload_error=str(exc))
         return self.render(record, result)
@@ -202,6 +202,16 @@ class ImportPreviewView(ImporterMixin, View):
         if result.ok and result.record is not None:
             count = len(result.saved)
             messages.success(request, _("Đã lưu %(n)s hồ sơ") % {"n": count})
+            asked = sum(1 for row in result.rows if row.held_elsewhere is not None)
+            if asked:
+                messages.info(
+                    request,
+                    _(
+                        "%(n)s dòng có số CCCD đã có trong dữ liệu của Liên đoàn: đã gửi đề nghị để cán bộ LĐLĐ "
+                        "nơi đang quản lý xác nhận; hồ sơ sẽ được mở khi đề nghị được chấp nhận."
+                    )
+                    % {"n": asked},
+                )
             if result.rows_with_warnings:
                 messages.warning(
                     request,

@@ -35,7 +35,7 @@ from tienlang.lib.text import clean_text, fold
 from tienlang.lib.xlsx import Column, UploadError, parse_date, parse_text, read_upload, set_text
 from unions.models import GrassrootsUnion
 
-from . import eligibility, privacy
+from . import eligibility, privacy, services, transfers
 from .models import (
     CITIZEN_ID_RE,
     OPEN_STATUSES,
@@ -100,6 +100,7 @@ FINDING_COLUMN = {
     "open_nomination": "citizen_id",
     "discipline": "citizen_id",
     "possible_duplicate": "full_name",
+    "held_elsewhere": "citizen_id",
 }
 
 EDUCATION_CHOICES = ["9/12", "10/12", "11/12", "12/12", "THCS", "THPT", "Trung cấp", "Cao đẳng", "Đại học"]
@@ -154,7 +155,9 @@ class ImportRow:
     data: dict = field(default_factory=dict)  # person fields ready to save
     problems: list[Problem] = field(default_factory=list)
     findings: list[eligibility.Finding] = field(default_factory=list)
-    existing: Person | None = None
+    existing: Person | None = None  # the person on record, in the user's scope
+    held_elsewhere: Person | None = None  # the holder of this citizen ID, outside the user's scope
+    changes: list[dict] = field(default_factory=list)  # what saving would change on `existing`
 
     def add(self, key: str, message: str, level: str = ERROR) -> None:
         self.problems.append(Problem(self.number, HEADERS[key], message, level))
@@ -253,8 +256,12 @@ def nomination_date(year: int, today: datetime.date | None = None) -> datetime.d
 # ---------------------------------------------------------------------------------------
 
 
-def analyse(upload, union: GrassrootsUnion, year: int, today: datetime.date | None = None) -> ImportResult:
-    """Read and judge every row of `upload` for `union` and `year`; write nothing.
+def analyse(upload, union: GrassrootsUnion, year: int, today: datetime.date | None = None, user=None) -> ImportResult:
+    """Read and judge every row of `upload` for `union` and `year`, as `user` sees the data; write nothing.
+
+    A citizen ID held outside `user`'s scope (without a user: outside `union`) is never reused
+    or overwritten: its row says only that staff must confirm it and is saved as a transfer
+    request (`candidates.transfers`).
 
     Raises `UploadError` when the file as a whole cannot be read (not an .xlsx, a zip
     bomb, a missing required column, a formula, too many rows, …).
@@ -267,7 +274,12 @@ def analyse(upload, union: GrassrootsUnion, year: int, today: datetime.date | No
     if not result.rows:
         raise UploadError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
     _check_inside_file(result.rows)
-    _check_eligibility(result.rows, union, on, year)
+    _check_eligibility(result.rows, union, on, year, user)
+    held = [row.held_elsewhere.pk for row in result.rows if row.held_elsewhere is not None]
+    try:
+        transfers.note_lookups(user, held, path="/candidates/import/")
+    except transfers.TooManyLookups as exc:
+        raise UploadError(exc.messages[0]) from exc
     order = {column.header: index for index, column in enumerate(COLUMNS)}
     for row in result.rows:
         row.problems.sort(key=lambda problem: order[problem.column])
@@ -410,23 +422,30 @@ def _check_inside_file(rows: list[ImportRow]) -> None:
 ELIGIBILITY_KEYS = ("full_name", "date_of_birth", "citizen_id", "union_joined_on", "education")
 
 
-def _check_eligibility(rows: list[ImportRow], union: GrassrootsUnion, on: datetime.date, year: int) -> None:
+def _check_eligibility(rows: list[ImportRow], union: GrassrootsUnion, on: datetime.date, year: int, user) -> None:
     """The eligibility rules for every row that could be read, with the database asked in batches."""
     rules = eligibility.rules_in_force(on)
     readable = [row for row in rows if all(row.data.get(key) for key in ELIGIBILITY_KEYS)]
     citizen_ids = {row.data["citizen_id"] for row in readable}
-    people = {p.citizen_id: p for p in Person.objects.filter(citizen_id__in=citizen_ids)} if citizen_ids else {}
+    holders = {p.citizen_id: p for p in Person.objects.filter(citizen_id__in=citizen_ids)} if citizen_ids else {}
+    if user is not None:
+        outside = transfers.people_outside_scope(user, holders)
+    else:
+        outside = {cid for cid, person in holders.items() if person.union_id != union.pk}
+    people = {cid: person for cid, person in holders.items() if cid not in outside}
     others: dict[str, list[dict]] = {}
-    if citizen_ids:
-        for other in Nomination.objects.filter(person__citizen_id__in=citizen_ids).values(
+    if people:
+        for other in Nomination.objects.filter(person__citizen_id__in=set(people)).values(
             "person__citizen_id", "status", "year", "union_id"
         ):
             others.setdefault(other["person__citizen_id"], []).append(other)
     names = {fold(row.data["full_name"]) for row in readable}
     lookalikes: dict[tuple[str, datetime.date], set[str]] = {}
     if names:
+        # Look-alikes are sought where the user may look; elsewhere they would be a disclosure.
+        open_nominations = Nomination.objects.for_user(user) if user is not None else union_nominations(union)
         for other in (
-            Nomination.objects.open()
+            open_nominations.open()
             .filter(person__name_folded__in=names)
             .values("person__name_folded", "person__date_of_birth", "person__citizen_id")
         ):
@@ -437,6 +456,7 @@ def _check_eligibility(rows: list[ImportRow], union: GrassrootsUnion, on: dateti
         data = row.data
         person = people.get(data["citizen_id"])
         row.existing = person
+        row.held_elsewhere = holders.get(data["citizen_id"]) if data["citizen_id"] in outside else None
         facts = eligibility.Facts(
             full_name=data["full_name"],
             date_of_birth=data["date_of_birth"],
@@ -449,24 +469,34 @@ def _check_eligibility(rows: list[ImportRow], union: GrassrootsUnion, on: dateti
             discipline_until=person.discipline_until if person else None,
         )
         findings = eligibility.check(facts, on, year, rules=rules, check_database=False)
-        findings += database_findings(
-            facts,
-            year,
-            others.get(data["citizen_id"], []),
-            lookalikes.get((fold(data["full_name"]), data["date_of_birth"]), set()) - {data["citizen_id"]},
-            rules,
-        )
-        findings += privacy.privacy_findings(person)  # restricted or anonymised: no new nomination
+        if row.held_elsewhere is not None:
+            findings.append(eligibility.held_elsewhere_finding(data["full_name"], row.held_elsewhere.pk))
+        else:
+            findings += database_findings(
+                facts,
+                year,
+                others.get(data["citizen_id"], []),
+                lookalikes.get((fold(data["full_name"]), data["date_of_birth"]), set()) - {data["citizen_id"]},
+                rules,
+            )
+            findings += privacy.privacy_findings(person)  # restricted or anonymised: no new nomination
         row.findings = findings + row.findings
+        if person is not None:
+            row.changes = services.person_changes(person, {k: v for k, v in data.items() if v not in (None, "")})
 
     for row in rows:
         for finding in row.findings:
             level = ERROR if finding.is_block else WARNING
             row.add(FINDING_COLUMN.get(finding.code, "full_name"), finding.message, level)
-        # Optional values left blank: the defaults for a new person, what is on record otherwise.
+        # Optional values left blank: the defaults for a new person, what is on record otherwise
+        # (only for a person in the user's scope: nothing is copied from a record held elsewhere).
         for key in KEEP_WHEN_BLANK:
             if not row.data.get(key):
                 row.data[key] = getattr(row.existing, key) if row.existing else DEFAULTS.get(key, "")
+
+
+def union_nominations(union: GrassrootsUnion):
+    return Nomination.objects.filter(union=union)
 
 
 def database_findings(facts, year: int, others: list[dict], lookalike_ids: set[str], rules) -> list:
@@ -540,7 +570,7 @@ def import_file(
     result = None
     try:
         with transaction.atomic():
-            result = analyse(upload, union, year, today)
+            result = analyse(upload, union, year, today, user=user)
             if dry_run or not result.ok:
                 return result
             if record is None:
@@ -587,8 +617,13 @@ def _save_rows(result: ImportResult, user, record: NominationImport) -> list[Nom
     union, federation = result.union, result.union.federation
     now = timezone.now()
     user = _user_or_none(user)
+    asked_for = [row for row in result.rows if row.held_elsewhere is not None]
+    for row in asked_for:
+        progress.step()
+        _request_transfer(row, result, user, record)
+    rows = [row for row in result.rows if row.held_elsewhere is None]
     new_people, changed_people, people = [], [], []
-    for row in result.rows:
+    for row in rows:
         progress.step()  # ... and saving the second
         person = row.existing or Person(federation=federation, union=union)
         person.federation, person.union = federation, union
@@ -614,7 +649,7 @@ def _save_rows(result: ImportResult, user, record: NominationImport) -> list[Nom
         )
 
     nominations = []
-    for row, person in zip(result.rows, people, strict=True):
+    for row, person in zip(rows, people, strict=True):
         nomination = Nomination(
             person=person,
             union=union,
@@ -642,11 +677,24 @@ def _save_rows(result: ImportResult, user, record: NominationImport) -> list[Nom
                 reason=_("Nhập từ tệp %(file)s, dòng %(row)s.") % {"file": record.file_name, "row": row.number},
                 details={"warnings": nomination.warnings, "import": record.pk, "row": row.number},
             )
-            for row, nomination in zip(result.rows, nominations, strict=True)
+            for row, nomination in zip(rows, nominations, strict=True)
         ],
         batch_size=1000,
     )
     return nominations
+
+
+def _request_transfer(row: ImportRow, result: ImportResult, user, record: NominationImport) -> None:
+    """A row whose citizen ID is held elsewhere: kept as a request for the holder's staff."""
+    request = services.NominationRequest(
+        person={k: v for k, v in row.data.items() if k in services.PERSON_FIELDS},
+        union=result.union,
+        year=result.year,
+        nominated_on=result.nominated_on,
+        voluntary_application=False,
+        source_import=record,
+    )
+    transfers.request_transfer(row.held_elsewhere, request, user, row=row.number)
 
 
 PERSON_IMPORT_FIELDS = [column.key for column in COLUMNS if column.key != "number"]

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from unions.models import GrassrootsUnion
 from unions.permissions import is_chair, is_district_staff, user_union_id
 
-from . import eligibility, privacy
+from . import eligibility, privacy, transfers
 from .models import STAGE, Nomination, NominationEvent, Person, Status
 
 # Forward moves allowed from each status, and who may make them.
@@ -85,6 +85,30 @@ def facts_from_person(person: Person) -> eligibility.Facts:
     return facts_from_data({f: getattr(person, f) for f in PERSON_FIELDS}, person.union)
 
 
+def person_changes(person: Person, data: dict) -> list[dict]:
+    """The fields of `person` that `data` would change: label, before, after (for the user to see)."""
+    changes = []
+    for name in PERSON_FIELDS:
+        if name not in data or data[name] is None or name == "citizen_id":
+            continue
+        old, new = getattr(person, name), data[name]
+        if (old or "") != (new or "") and old != new:
+            field = Person._meta.get_field(name)
+            changes.append({"field": str(field.verbose_name), "old": _shown(field, old), "new": _shown(field, new)})
+    return changes
+
+
+def _shown(field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    choices = dict(field.flatchoices or ())
+    return str(choices.get(value, value))
+
+
 def can_nominate_for(user, union: GrassrootsUnion) -> bool:
     if is_district_staff(user):
         return GrassrootsUnion.objects.for_user(user).filter(pk=union.pk).exists()
@@ -103,22 +127,35 @@ class NominationRequest:
     source_import: object = None
 
 
-def create_nomination(request: NominationRequest, user) -> Nomination:
-    """Create (or update) the person and open their nomination, or raise EligibilityBlocked."""
+def create_nomination(request: NominationRequest, user):
+    """Open the person's nomination (creating or updating the person), or raise EligibilityBlocked.
+
+    A citizen ID held outside `user`'s scope is never reused, moved or overwritten: the request
+    is kept as a `TransferRequest` for the holder's staff and returned instead of a nomination.
+    """
     if not can_nominate_for(user, request.union):
         raise PermissionDenied
     with transaction.atomic():
-        return _create_nomination(request, user)
+        person = transfers.holder(request.person.get("citizen_id", ""), lock=True)
+        if transfers.outside_scope(user, person):
+            transfers.note_lookups(user, [person.pk], path="/candidates/new/")
+            return transfers.request_transfer(person, request, user)
+        return open_nomination(person, request, user)
 
 
-def _create_nomination(request: NominationRequest, user) -> Nomination:
+def open_nomination(person: Person | None, request: NominationRequest, user, *, approved_by=None) -> Nomination:
+    """Judge, then write the person (new, or one in scope) and their new nomination.
+
+    `approved_by` is the member of staff who approved a transfer request, when this nomination
+    comes from one: `user` is then the one who asked.
+    """
     union = request.union
-    data = request.person
+    data = dict(request.person)
+    if person is not None and person.is_party_member:
+        data["is_party_member"] = True  # what is on record counts as well as what was typed
     findings = eligibility.check(facts_from_data(data, union), request.nominated_on, request.year)
     if eligibility.blocks(findings):
         raise EligibilityBlocked(findings)
-
-    person = Person.objects.select_for_update().filter(citizen_id=data["citizen_id"]).first()
     refused = privacy.privacy_findings(person)
     if refused:
         raise EligibilityBlocked(refused)
@@ -130,7 +167,7 @@ def _create_nomination(request: NominationRequest, user) -> Nomination:
         if name in data and data[name] is not None:
             setattr(person, name, data[name])
     person.full_clean(exclude=["federation", "union"], validate_unique=False)
-    person._history_user = _real_user(user)  # the audit history names who did it, request or not
+    person._history_user = _real_user(approved_by or user)  # the audit history names who did it
     person.save()
 
     nomination = Nomination(
@@ -172,6 +209,7 @@ def _create_nomination(request: NominationRequest, user) -> Nomination:
         details={
             "warnings": nomination.warnings,
             "import": request.source_import.pk if request.source_import else None,
+            **({"transfer_approved_by": approved_by.get_username()} if approved_by is not None else {}),
         },
     )
     return nomination

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import privacy_views, views
+from . import privacy_views, transfer_views, views
 
 app_name = "candidates"
 
@@ -29,5 +29,8 @@ urlpatterns = [
     path("people/<int:pk>/requests/", privacy_views.RequestAddView.as_view(), name="request_add"),
     path("requests/", privacy_views.request_list, name="request_list"),
     path("requests/<int:pk>/", privacy_views.request_detail, name="request_detail"),
+    path("transfers/", transfer_views.transfer_list, name="transfer_list"),
+    path("transfers/<int:pk>/", transfer_views.transfer_detail, name="transfer_detail"),
+    path("transfers/<int:pk>/decide/", transfer_views.transfer_decide, name="transfer_decide"),
     path("import/", include("candidates.import_urls")),
 ]

@@ -22,11 +22,11 @@ from unions.permissions import (
 )
 from unions.views import Breadcrumbs, ScopedFilteredListView
 
-from . import eligibility, sensitivity, services
+from . import eligibility, sensitivity, services, transfers
 from .exports import EXPORTED_PERSON_FIELDS, build_nominations_workbook
 from .filters import NominationFilter, PersonFilter
 from .forms import CorrectionForm, IntroductionForm, MoveForm, NominationForm, ReasonForm
-from .models import Nomination, NominationEvent, Person, Status
+from .models import Nomination, NominationEvent, Person, Status, TransferRequest
 from .privacy_views import privacy_context
 from .tables import NominationTable, PersonTable
 
@@ -188,8 +188,30 @@ def _findings_for_form(form: NominationForm) -> list[eligibility.Finding]:
     if union is None or not data.get("nominated_on"):
         return []
     return eligibility.check(
-        services.facts_from_data(form.person_data(), union), data["nominated_on"], data["nominated_on"].year
+        services.facts_from_data(form.person_data(), union),
+        data["nominated_on"],
+        data["nominated_on"].year,
+        viewer=form.user,
     )
+
+
+def _guard_lookups(request, findings: list[eligibility.Finding]) -> list[eligibility.Finding]:
+    """Log a citizen ID held outside the user's scope; past the per-minute limit, say only that."""
+    held = [f.person_id for f in findings if f.code == eligibility.HELD_ELSEWHERE and f.person_id]
+    try:
+        transfers.note_lookups(request.user, held, request.path)
+    except transfers.TooManyLookups as exc:
+        return [eligibility.Finding("lookup_limit", eligibility.BLOCK, exc.messages[0])]
+    return findings
+
+
+def _changes_for_form(form: NominationForm) -> list[dict]:
+    """A person in the user's scope whose details the form would change: each field, before → after."""
+    citizen_id = form.cleaned_data.get("citizen_id")
+    if not citizen_id:
+        return []
+    person = Person.objects.for_user(form.user).filter(citizen_id=citizen_id).first()
+    return services.person_changes(person, form.person_data()) if person else []
 
 
 class NominationCreateView(NominatorMixin, Breadcrumbs, FormView):
@@ -204,9 +226,12 @@ class NominationCreateView(NominatorMixin, Breadcrumbs, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        findings = _findings_for_form(form)
-        if "save" not in self.request.POST:
-            return self.render_to_response(self.get_context_data(form=form, findings=findings, checked=True))
+        findings = _guard_lookups(self.request, _findings_for_form(form))
+        changes = _changes_for_form(form)
+        if "save" not in self.request.POST or any(f.code == "lookup_limit" for f in findings):
+            return self.render_to_response(
+                self.get_context_data(form=form, findings=findings, changes=changes, checked=True)
+            )
         data = form.cleaned_data
         request = services.NominationRequest(
             person=form.person_data(),
@@ -219,6 +244,9 @@ class NominationCreateView(NominatorMixin, Breadcrumbs, FormView):
         )
         try:
             nomination = services.create_nomination(request, self.request.user)
+        except transfers.TooManyLookups as exc:
+            form.add_error("citizen_id", exc.messages[0])
+            return self.form_invalid(form)
         except services.EligibilityBlocked as blocked:
             form.add_error(None, _("Không thể gửi hồ sơ: đoàn viên chưa đủ điều kiện."))
             return self.render_to_response(self.get_context_data(form=form, findings=blocked.findings, checked=True))
@@ -227,6 +255,16 @@ class NominationCreateView(NominatorMixin, Breadcrumbs, FormView):
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
             return self.form_invalid(form)
+        if isinstance(nomination, TransferRequest):
+            messages.info(
+                self.request,
+                _(
+                    "Số CCCD của %(n)s đã có trong dữ liệu của Liên đoàn: đã gửi đề nghị để cán bộ LĐLĐ nơi "
+                    "đang quản lý người này xác nhận. Hồ sơ sẽ được mở khi đề nghị được chấp nhận."
+                )
+                % {"n": nomination.submitted_name},
+            )
+            return redirect(nomination.get_absolute_url())
         if nomination.warnings:
             messages.warning(
                 self.request,
@@ -246,13 +284,14 @@ def eligibility_check(request):
         raise PermissionDenied
     form = NominationForm(request.POST, user=request.user)
     form.is_valid()  # partial data is fine: judge what is there
-    findings = []
+    findings, changes = [], []
     if form.chosen_union() is not None and form.cleaned_data.get("nominated_on"):
-        findings = _findings_for_form(form)
+        findings = _guard_lookups(request, _findings_for_form(form))
+        changes = _changes_for_form(form)
     return render(
         request,
         "candidates/_findings.html",
-        {"findings": findings, "checked": bool(form.cleaned_data.get("date_of_birth"))},
+        {"findings": findings, "changes": changes, "checked": bool(form.cleaned_data.get("date_of_birth"))},
     )
 
 
@@ -278,7 +317,25 @@ class NominationDetailView(NominationReaderMixin, Breadcrumbs, DetailView):
         )
 
     def get_breadcrumbs(self):
-        return [(_("Hồ sơ nguồn"), "candidates:nomination_list"), (str(self.object), None)]
+        person, _moved = self.shown_person()
+        return [(_("Hồ sơ nguồn"), "candidates:nomination_list"), (f"{person.full_name} ({self.object.year})", None)]
+
+    def shown_person(self):
+        """The person as this user may see them, and whether they have moved out of the user's reach.
+
+        A person who has since moved to a union outside the user's scope is shown as they were
+        recorded while they belonged to this nomination's union, and nothing of what came after.
+        """
+        if not hasattr(self, "_shown_person"):
+            nomination, person = self.object, self.object.person
+            moved_away = person.union_id != nomination.union_id and not (
+                Person.objects.for_user(self.request.user).filter(pk=person.pk).exists()
+            )
+            if moved_away:
+                then = person.history.filter(union_id=nomination.union_id).first() or person.history.earliest()
+                person = then.instance
+            self._shown_person = (person, moved_away)
+        return self._shown_person
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -293,8 +350,11 @@ class NominationDetailView(NominationReaderMixin, Breadcrumbs, DetailView):
             [nomination.person_id],
             fields=sensitivity.disclosed(NOMINATION_PAGE_FIELDS, masked_fields=[] if show_full_id else ["citizen_id"]),
         )
+        person, moved_away = self.shown_person()
+        person_history = [] if moved_away else change_history(person)
+        context["person"] = person
         context["change_history"] = sorted(
-            change_history(nomination) + change_history(nomination.person), key=lambda r: r["date"], reverse=True
+            change_history(nomination) + person_history, key=lambda r: r["date"], reverse=True
         )
         context.update(
             {
@@ -307,7 +367,7 @@ class NominationDetailView(NominationReaderMixin, Breadcrumbs, DetailView):
                 "is_staff": is_district_staff(user),
                 "correction_form": CorrectionForm(initial={"version": nomination.version}),
                 "show_full_id": show_full_id,
-                "can_see_person": user_role(user) != Role.PARTY_VIEWER,
+                "can_see_person": user_role(user) != Role.PARTY_VIEWER and not moved_away,
             }
         )
         return context
@@ -444,8 +504,11 @@ class PersonDetailView(PersonReaderMixin, Breadcrumbs, DetailView):
             .select_related("union__enterprise", "federation")
             .prefetch_related(
                 Prefetch(
+                    # Only the nominations the user may see: a person who moved between unions keeps
+                    # their earlier nominations under the union they belonged to.
                     "nominations",
-                    queryset=Nomination.objects.select_related("union", "introduction__receiving_organization")
+                    queryset=Nomination.objects.for_user(self.request.user)
+                    .select_related("union", "introduction__receiving_organization")
                     .prefetch_related(
                         Prefetch("events", queryset=NominationEvent.objects.select_related("recorded_by"))
                     )

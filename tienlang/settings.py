@@ -278,6 +278,9 @@ JOBS_RUN = os.environ.get("JOBS_RUN", "thread")
 if JOBS_RUN not in ("thread", "worker", "inline"):
     raise ImproperlyConfigured("JOBS_RUN must be thread, worker or inline.")
 JOB_KEEP_HOURS = env_int("JOB_KEEP_HOURS", 24)
+# A user may type at most this many citizen IDs held outside their scope in a minute (each one
+# is written in the access log); past it they are asked to wait. Guards against probing.
+OUTSIDE_LOOKUPS_PER_MINUTE = env_int("OUTSIDE_LOOKUPS_PER_MINUTE", 30)
 
 LOGGING = {
     "version": 1,

@@ -695,6 +695,8 @@ class AccessLog(models.Model):
         IMPORT = "import", _("Nhập tệp")
         LOGIN = "login", _("Đăng nhập")
         LOGIN_FAILED = "login_failed", _("Đăng nhập sai")
+        # A citizen ID typed by a user that belongs to a person outside their scope.
+        LOOKUP = "lookup", _("Tra cứu số CCCD ngoài phạm vi")
 
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

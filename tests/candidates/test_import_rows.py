@@ -175,9 +175,11 @@ def test_same_citizen_id_twice_in_the_file_blocks_the_later_row(union_a):
     nothing_saved()
 
 
-def test_open_nomination_in_another_union_blocks_the_row(union_a, union_b):
+def test_open_nomination_in_another_union_blocks_the_row(union_a, union_b, staff):
+    # Staff see their whole federation, so they are told why (a chair is told only to ask: test_ownership).
     elsewhere = factories.make_nomination(union_b, year=YEAR, citizen_id=citizen_id())
-    result = run(make_xlsx([row(), row(citizen_id=elsewhere.person.citizen_id, full_name="Đỗ Văn Hai Nơi")]), union_a)
+    data = make_xlsx([row(), row(citizen_id=elsewhere.person.citizen_id, full_name="Đỗ Văn Hai Nơi")])
+    result = run(data, union_a, user=staff)
     assert problems_of(result) == [
         (3, "Số CCCD", "Đỗ Văn Hai Nơi: số CCCD đang có hồ sơ chưa kết thúc tại một công đoàn cơ sở khác."),
     ]
@@ -191,9 +193,9 @@ def test_open_nomination_in_the_same_union_says_so(union_a):
     assert "tại công đoàn cơ sở này" in problems_of(result)[0][2]
 
 
-def test_lookalike_person_with_another_id_is_a_warning_not_a_block(union_a, union_b):
+def test_lookalike_person_with_another_id_is_a_warning_not_a_block(union_a, union_b, staff):
     other = factories.make_nomination(union_b, full_name="Hoàng Thị Giống", date_of_birth=datetime.date(1995, 4, 15))
-    result = run(make_xlsx([row(full_name="Hoàng Thị Giống")]), union_a)
+    result = run(make_xlsx([row(full_name="Hoàng Thị Giống")]), union_a, user=staff)
     assert result.ok
     nomination = Nomination.objects.exclude(pk=other.pk).get()
     assert [w["code"] for w in nomination.warnings] == ["possible_duplicate"]
@@ -258,7 +260,7 @@ def test_nominated_twice_in_the_same_year_is_blocked(union_a):
     assert problems_of(result) == [(2, "Số CCCD", "Kiều Văn Rút: đã được giới thiệu trong năm 2022.")]
 
 
-def test_batched_database_rules_say_what_the_one_by_one_rules_say(union_a, union_b):
+def test_batched_database_rules_say_what_the_one_by_one_rules_say(union_a, union_b, staff):
     """The import answers the database rules for the whole file at once; same findings as the form."""
     open_elsewhere = factories.make_nomination(union_b, year=2021, citizen_id=citizen_id())
     same_year = factories.make_nomination(union_a, year=YEAR, citizen_id=citizen_id())
@@ -273,7 +275,7 @@ def test_batched_database_rules_say_what_the_one_by_one_rules_say(union_a, union
         row(full_name="Bùi Thị Na Ná", date_of_birth=lookalike.person.date_of_birth.strftime("%d/%m/%Y")),
         row(),
     ]
-    result = imports.analyse(make_xlsx(cases), union_a, YEAR)
+    result = imports.analyse(make_xlsx(cases), union_a, YEAR, user=staff)
     on = imports.nomination_date(YEAR)
     for import_row in result.rows:
         facts = facts_from_data(import_row.data, union_a)
@@ -283,11 +285,11 @@ def test_batched_database_rules_say_what_the_one_by_one_rules_say(union_a, union
     assert sum(1 for r in result.rows if r.findings) == 4
 
 
-def test_a_conflict_at_save_time_rolls_everything_back(union_a, union_b, monkeypatch):
+def test_a_conflict_at_save_time_rolls_everything_back(union_a, union_b, staff, monkeypatch):
     """If another upload takes a person between the checks and the insert, the constraint wins."""
     taken = factories.make_nomination(union_b, year=2021, citizen_id=citizen_id())
     monkeypatch.setattr(imports, "database_findings", lambda *args: [])  # as if checked a moment earlier
-    result = run(make_xlsx([row(), row(citizen_id=taken.person.citizen_id)]), union_a)
+    result = run(make_xlsx([row(), row(citizen_id=taken.person.citizen_id)]), union_a, user=staff)
     assert not result.ok and result.file_problems
     assert Nomination.objects.count() == 1
     assert NominationImport.objects.count() == 0
@@ -356,13 +358,15 @@ def test_bulk_saved_people_match_what_a_normal_save_computes(union_a):
     assert Nomination.objects.filter(in_district=True).count() == 1
 
 
-def test_person_known_from_an_earlier_year_is_updated_and_keeps_what_the_file_leaves_blank(union_a, union_b):
+def test_person_known_from_an_earlier_year_is_updated_and_keeps_what_the_file_leaves_blank(union_a, union_b, staff):
     earlier = factories.make_nomination(
         union_b, year=2020, citizen_id=citizen_id(), ethnicity="Tày", religion="Phật giáo"
     )
     Nomination.objects.filter(pk=earlier.pk).update(status=Status.WITHDRAWN)
     result = run(
-        make_xlsx([row(citizen_id=earlier.person.citizen_id, full_name="Tên Mới Đổi", phone="0987654321")]), union_a
+        make_xlsx([row(citizen_id=earlier.person.citizen_id, full_name="Tên Mới Đổi", phone="0987654321")]),
+        union_a,
+        user=staff,  # the federation's staff: both unions are theirs
     )
     assert result.ok, result.problems
     person = Person.objects.get(pk=earlier.person.pk)

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates.models import Nomination, NominationImport, Person
+from candidates.models import Nomination, NominationImport, Person, TransferRequest
 from tests import factories
 from tests.candidates.test_import_support import make_xlsx, row
 from unions.models import Role
@@ -189,11 +189,15 @@ def test_confirming_judges_again_what_changed_since_the_preview(client, chair_a,
     client.force_login(chair_a)
     person = row()
     record = NominationImport.objects.get(pk=_pk_from(upload(client, union_a, make_xlsx([person, row()]))))
-    factories.make_nomination(union_b, year=2021, citizen_id=person["citizen_id"])  # meanwhile, elsewhere
-    response = client.post(preview_url(record), {"save": "1"})
-    assert response.status_code == 200
-    assert "tại một công đoàn cơ sở khác" in response.content.decode()
-    assert Nomination.objects.filter(union=union_a).count() == 0
+    elsewhere = factories.make_nomination(union_b, year=2021, citizen_id=person["citizen_id"])  # meanwhile
+    response = client.post(preview_url(record), {"save": "1"}, follow=True)
+    text = response.content.decode()
+    # The person now belongs to another union: their row becomes a request, nothing of theirs is told.
+    assert "1 dòng có số CCCD đã có trong dữ liệu của Liên đoàn" in text
+    assert "tại một công đoàn cơ sở khác" not in text
+    assert Nomination.objects.filter(union=union_a).count() == 1
+    assert not Nomination.objects.filter(union=union_a, person=elsewhere.person).exists()
+    assert TransferRequest.objects.get(person=elsewhere.person).to_union == union_a
 
 
 def test_unreadable_file_is_refused_on_the_form_and_not_stored(client, chair_a, union_a):

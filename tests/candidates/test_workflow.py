@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from candidates import services
-from candidates.models import Nomination, NominationEvent, Status
+from candidates.models import Nomination, NominationEvent, Status, TransferRequest
 from tests.factories import make_nomination, person_data
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_chair_cannot_nominate_into_another_union(chair_a, union_b):
         )
 
 
-def test_open_nomination_in_another_union_blocks(chair_b, union_a, union_b):
+def test_open_nomination_in_another_union_blocks(staff, union_a, union_b):
     make_nomination(union=union_a, citizen_id="099111222333")
     with pytest.raises(services.EligibilityBlocked) as blocked:
         services.create_nomination(
@@ -61,9 +61,25 @@ def test_open_nomination_in_another_union_blocks(chair_b, union_a, union_b):
                 year=2022,
                 nominated_on=datetime.date(2022, 2, 1),
             ),
-            chair_b,
+            staff,
         )
     assert "công đoàn cơ sở khác" in blocked.value.findings[0].message
+
+
+def test_another_unions_chair_only_asks_for_a_person_with_an_open_nomination(chair_b, union_a, union_b):
+    nomination = make_nomination(union=union_a, citizen_id="099111222334")
+    asked = services.create_nomination(
+        services.NominationRequest(
+            person=person_data(citizen_id="099111222334"),
+            union=union_b,
+            year=2022,
+            nominated_on=datetime.date(2022, 2, 1),
+        ),
+        chair_b,
+    )
+    assert isinstance(asked, TransferRequest) and asked.is_pending
+    nomination.refresh_from_db()
+    assert nomination.union == union_a and nomination.person.union == union_a
 
 
 def test_moves_only_forward_and_stage_remembers_the_furthest_step(staff, union_a):
