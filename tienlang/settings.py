@@ -178,9 +178,14 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LOGIN_URL = "login"
 # Two-step sign-in (a code from an authenticator app) is required for these roles; anyone
-# else who has set up an authenticator is asked for a code too. Production default:
-# administrators and district staff.
-REQUIRE_2FA_ROLES = env_list("REQUIRE_2FA_ROLES", "" if DEBUG else "admin,staff")
+# else who has set up an authenticator, or has been issued an enrolment code, is asked for a
+# code too. Production default: administrators, district staff and leadership (everyone who
+# reads the whole federation's personal data).
+REQUIRE_2FA_ROLES = env_list("REQUIRE_2FA_ROLES", "" if DEBUG else "admin,staff,leadership")
+# Setting up an authenticator needs a one-time enrolment code that an administrator issues
+# (`manage.py issue_enrolment_code USERNAME` or the users' page of the admin); it expires
+# after this many hours.
+ENROLMENT_CODE_HOURS = env_int("ENROLMENT_CODE_HOURS", 72)
 OTP_TOTP_ISSUER = "Tiên Lãng"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"

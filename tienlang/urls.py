@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from reports.views import dashboard
-from unions.twofactor import TwoStepLoginView, otp_verify
+from unions.twofactor import TwoStepLoginView, otp_enrol, otp_verify
 from unions.views import healthz
 
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", TwoStepLoginView.as_view(), name="login"),
     path("accounts/login/code/", otp_verify, name="otp_verify"),
+    path("accounts/login/enrol/", otp_enrol, name="otp_enrol"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

@@ -1,13 +1,22 @@
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Exists, OuterRef
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import (
     AdministrativeUnit,
     AreaMerge,
     CommitteeMember,
+    EnrolmentCode,
     Enterprise,
     Federation,
     GrassrootsUnion,
@@ -150,5 +159,57 @@ admin.site.unregister(User)
 @admin.register(User)
 class TienLangUserAdmin(UserAdmin):
     inlines = [ProfileInline]
-    list_display = ["username", "first_name", "last_name", "is_active", "is_superuser", "last_login"]
+    list_display = ["username", "first_name", "last_name", "is_active", "is_superuser", "two_factor", "last_login"]
     list_select_related = ["profile"]
+    actions = ["issue_enrolment_codes"]
+
+    def get_queryset(self, request):
+        devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_authenticator=Exists(devices))
+
+    @admin.display(description=_("Ứng dụng xác thực"), boolean=True, ordering="has_authenticator")
+    def two_factor(self, user):
+        return user.has_authenticator
+
+    @admin.action(description=_("Cấp mã đăng ký xác thực hai bước"), permissions=["change"])
+    def issue_enrolment_codes(self, request, queryset):
+        """New enrolment codes for the chosen active users, shown once on the answer page."""
+        from .twofactor import issue_enrolment_code
+
+        issued = [
+            (user, issue_enrolment_code(user, issued_by=request.user, request=request))
+            for user in queryset.filter(is_active=True).order_by("username")
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Mã đăng ký xác thực hai bước"),
+            "opts": self.model._meta,
+            "issued": issued,
+            "skipped": queryset.filter(is_active=False).count(),
+            "expires_at": timezone.now() + datetime.timedelta(hours=settings.ENROLMENT_CODE_HOURS),
+        }
+        return TemplateResponse(request, "admin/unions/enrolment_codes_issued.html", context)
+
+
+@admin.register(EnrolmentCode)
+class EnrolmentCodeAdmin(admin.ModelAdmin):
+    """Who was issued which enrolment code by whom, and what became of it (never the code itself)."""
+
+    list_display = ["user", "issued_by", "issued_at", "expires_at", "used_at", "attempts", "revoked_at", "state"]
+    list_select_related = ["user", "issued_by"]
+    list_filter = [("used_at", admin.EmptyFieldListFilter), ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__username", "issued_by__username"]
+    fields = ["user", "issued_by", "issued_at", "expires_at", "used_at", "attempts", "revoked_at"]
+
+    @admin.display(description=_("trạng thái"))
+    def state(self, record):
+        return record.state
+
+    def has_add_permission(self, request):
+        return False  # codes are issued from the users' list or `manage.py issue_enrolment_code`
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -674,6 +674,52 @@ class UserProfile(models.Model):
             raise ValidationError({"union": _("Công đoàn cơ sở thuộc liên đoàn khác.")})
 
 
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator issues so that a user may set up an authenticator app.
+
+    The password alone never reveals the secret of a new authenticator: the user must also
+    type this code, which reaches them by another way (in person, by telephone). Only a hash
+    is kept; the code is shown once, to whoever issues it. It is spent when it is accepted,
+    expires, and is void after too many wrong tries or when a newer code is issued.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), on_delete=models.CASCADE, related_name="enrolment_codes"
+    )
+    code_hash = models.CharField(_("mã đã băm"), max_length=128, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cấp"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("cấp lúc"), default=timezone.now)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    attempts = models.PositiveSmallIntegerField(_("số lần nhập sai"), default=0)
+    used_at = models.DateTimeField(_("dùng lúc"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã đăng ký xác thực hai bước")
+        verbose_name_plural = _("mã đăng ký xác thực hai bước")
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} {self.issued_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def state(self) -> str:
+        if self.used_at:
+            return str(_("Đã dùng"))
+        if self.revoked_at:
+            return str(_("Đã hủy"))
+        if self.expires_at <= timezone.now():
+            return str(_("Hết hạn"))
+        return str(_("Còn hiệu lực"))
+
+
 # ---------------------------------------------------------------------------
 # Access to personal data
 # ---------------------------------------------------------------------------
@@ -697,6 +743,10 @@ class AccessLog(models.Model):
         LOGIN_FAILED = "login_failed", _("Đăng nhập sai")
         # A citizen ID typed by a user that belongs to a person outside their scope.
         LOOKUP = "lookup", _("Tra cứu số CCCD ngoài phạm vi")
+        ENROL_ISSUED = "enrol_issued", _("Cấp mã đăng ký hai bước")
+        ENROL_USED = "enrol_used", _("Dùng mã đăng ký hai bước")
+        ENROL_FAILED = "enrol_failed", _("Mã đăng ký bị từ chối")
+        ENROLLED = "enrolled", _("Đăng ký ứng dụng xác thực")
 
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('candidates', '0006_nomination_name_index'),
-        ('unions', '0007_alter_accesslog_action'),
+        ('unions', '0007_enrolment_code'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
