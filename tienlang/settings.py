@@ -278,6 +278,14 @@ JOBS_RUN = os.environ.get("JOBS_RUN", "thread")
 if JOBS_RUN not in ("thread", "worker", "inline"):
     raise ImproperlyConfigured("JOBS_RUN must be thread, worker or inline.")
 JOB_KEEP_HOURS = env_int("JOB_KEEP_HOURS", 24)
+# A running job's process writes a heartbeat every JOB_HEARTBEAT_SECONDS; a running job with
+# no heartbeat for JOB_DEAD_AFTER_SECONDS lost its process and is marked failed.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10)
+JOB_DEAD_AFTER_SECONDS = env_int("JOB_DEAD_AFTER_SECONDS", 60)
+if JOB_HEARTBEAT_SECONDS < 1 or JOB_DEAD_AFTER_SECONDS < 2 * JOB_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "JOB_HEARTBEAT_SECONDS must be at least 1 and JOB_DEAD_AFTER_SECONDS at least twice as long."
+    )
 
 LOGGING = {
     "version": 1,
