@@ -7,13 +7,18 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .runner import Outcome, register
+from .runner import Outcome, confirm_alive, register
 
 # Uploads of more rows than this are saved in the background, with a progress bar.
 BACKGROUND_IMPORT_ROWS = 1_000
 
 
-@register("nomination_import")
+def _preview(params: dict) -> str:
+    """Where a save that did not happen is started again: the file's preview."""
+    return reverse("candidates:import_preview", args=[params["record"]]) if params.get("record") else ""
+
+
+@register("nomination_import", again=_preview)
 def run_import(job) -> Outcome:
     from candidates import imports, services
     from candidates.models import NominationImport
@@ -33,6 +38,9 @@ def run_import(job) -> Outcome:
         if record.state != NominationImport.State.PREVIEW:
             return Outcome(message=_("Tệp này đã được xử lý trước đó."), url=preview)
         result = imports.import_file(bytes(record.content), record.union, record.year, user=job.user, record=record)
+        # A process frozen past JOB_DEAD_AFTER_SECONDS was judged dead, and its page says nothing
+        # was saved: then this rolls the save back rather than commit it.
+        confirm_alive(job)
     if result.ok and result.record is not None:
         message = _("Đã lưu %(n)s hồ sơ.") % {"n": len(result.saved)}
         if result.rows_with_warnings:

@@ -40,6 +40,9 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("thời điểm yêu cầu"), auto_now_add=True)
     started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    # A running job's worker writes this every JOB_HEARTBEAT_SECONDS; a job that has not
+    # written it for JOB_DEAD_AFTER_SECONDS lost its process (jobs.runner.fail_dead_jobs).
+    heartbeat_at = models.DateTimeField(_("tín hiệu gần nhất"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tác vụ nền")

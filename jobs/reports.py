@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from .runner import register
 
@@ -31,7 +33,13 @@ def is_large(kind: str, scope, year: int) -> bool:
     return rows is not None and rows > LARGE_EXPORT_ROWS
 
 
-@register("report")
+def _report_centre(params: dict) -> str:
+    """Where an export that did not finish is started again: the report centre for its year."""
+    year = params.get("year")
+    return f"{reverse('reports:centre')}?{urlencode({'year': year})}" if year else reverse("reports:centre")
+
+
+@register("report", again=_report_centre)
 def run_report(job) -> tuple[bytes, str]:
     from reports.exports import build_report
     from reports.queries import Scope

@@ -1,11 +1,16 @@
-"""Enqueue, claim and run jobs.
+"""Enqueue, claim and run jobs; tell the jobs whose process died.
 
 `JOBS_RUN` chooses how a new job starts: "thread" (default: a thread of the web process
 starts it at once, so a single-machine install needs nothing more), "worker" (only
 `manage.py run_jobs` runs jobs: several machines, or web processes that must not do long
 work) or "inline" (in the request itself: tests). Whatever the mode, a job is claimed
-with a row lock first, so a job is never run twice; `run_jobs` also picks up jobs whose
-thread died with its process.
+with a row lock first, so a job is never run twice.
+
+While a job runs, its process writes a heartbeat every `JOB_HEARTBEAT_SECONDS`. A process
+that dies (killed, restarted, out of memory) stops beating: once a running job has given no
+sign of life for `JOB_DEAD_AFTER_SECONDS`, the next look at it (its page, the progress bar's
+status, the admin list, `run_jobs`, a purge) marks it failed. Its work was one transaction,
+rolled back with the process; the job is then purged like any finished job.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tienlang.lib import progress
 
@@ -38,13 +45,21 @@ class Outcome:
     failed: bool = False
 
 
+class Abandoned(Exception):
+    """The job was judged dead while it still ran (a frozen process): its work must not be kept."""
+
+
 # kind -> function(job) returning an Outcome (or a (file bytes, file name) pair)
 RUNNERS: dict[str, Callable[[Job], Outcome | tuple[bytes, str]]] = {}
+# kind -> function(job params) giving the page where the user starts the work again
+AGAIN_URLS: dict[str, Callable[[dict], str]] = {}
 
 
-def register(kind: str):
+def register(kind: str, again: Callable[[dict], str] | None = None):
     def decorator(function):
         RUNNERS[kind] = function
+        if again is not None:
+            AGAIN_URLS[kind] = again
         return function
 
     return decorator
@@ -52,6 +67,14 @@ def register(kind: str):
 
 def mode() -> str:
     return getattr(settings, "JOBS_RUN", "thread")
+
+
+def heartbeat_seconds() -> float:
+    return float(getattr(settings, "JOB_HEARTBEAT_SECONDS", 10))
+
+
+def dead_after_seconds() -> float:
+    return float(getattr(settings, "JOB_DEAD_AFTER_SECONDS", 60))
 
 
 def enqueue(kind: str, user, label: str, params: dict, total: int | None = None) -> Job:
@@ -92,7 +115,8 @@ def claim(pk: int | None = None) -> Job | None:
         if job is None:
             return None
         job.state, job.started_at = JobState.RUNNING, timezone.now()
-        Job.objects.filter(pk=job.pk).update(state=job.state, started_at=job.started_at)
+        job.heartbeat_at = job.started_at  # the first sign of life
+        Job.objects.filter(pk=job.pk).update(state=job.state, started_at=job.started_at, heartbeat_at=job.heartbeat_at)
     return job
 
 
@@ -102,13 +126,16 @@ def run_one(pk: int | None = None) -> bool:
     if job is None:
         return False
 
-    writer = _ProgressWriter(job.pk)
+    heartbeat = _Heartbeat(job.pk)
+    # A job judged dead meanwhile keeps that verdict: the final writes are for running jobs only.
+    still_running = Job.objects.filter(pk=job.pk, state=JobState.RUNNING)
     try:
-        with progress.reporting(writer.write) as reporter:
+        with progress.reporting(heartbeat.progress) as reporter:
+            heartbeat.follow(reporter)
             outcome = RUNNERS[job.kind](job)
         if not isinstance(outcome, Outcome):
             outcome = Outcome(data=outcome[0], name=outcome[1])
-        Job.objects.filter(pk=job.pk).update(
+        still_running.update(
             state=JobState.FAILED if outcome.failed else JobState.DONE,
             result=outcome.data,
             result_name=outcome.name,
@@ -118,58 +145,155 @@ def run_one(pk: int | None = None) -> bool:
             done=reporter.done,
             finished_at=timezone.now(),
         )
+    except Abandoned:
+        logger.warning("job %s (%s) was judged dead before it ended; its work was rolled back", job.pk, job.kind)
     except Exception:
         # The message shown stays generic: exceptions can carry personal data.
         logger.exception("job %s (%s) failed", job.pk, job.kind)
-        Job.objects.filter(pk=job.pk).update(
+        still_running.update(
             state=JobState.FAILED,
-            error="Không thực hiện được; quản trị hệ thống xem nhật ký máy chủ.",
+            error=_("Không thực hiện được; quản trị hệ thống xem nhật ký máy chủ."),
             finished_at=timezone.now(),
         )
     finally:
-        writer.close()
+        heartbeat.stop()
     return True
 
 
-class _ProgressWriter:
-    """Writes a job's progress where the page polling it can see it at once.
+def confirm_alive(job: Job) -> None:
+    """Call inside a job's transaction, just before it commits: is the job still running?
 
-    A job may run inside a transaction (saving an upload is all or nothing), which would
-    hide its progress until the end: on PostgreSQL the progress goes through a second
-    connection of its own. (On SQLite a second writer would wait for the first, so there
-    the progress shows when the work ends.)
+    Raises Abandoned (rolling the transaction back) when the job was judged dead meanwhile,
+    since its page then says nothing was saved. Otherwise the heartbeat written here holds the
+    job's row until the commit, so it cannot be judged dead between this check and the commit.
+    """
+    if not Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(heartbeat_at=timezone.now()):
+        raise Abandoned
+
+
+class _Heartbeat:
+    """Writes a running job's progress and a sign of life where the page polling it sees them at once.
+
+    A job may run inside a transaction (saving an upload is all or nothing), which would hide
+    its progress until the end: on PostgreSQL a daemon thread writes both through a connection
+    of its own, whenever the progress moves and at least every JOB_HEARTBEAT_SECONDS while the
+    work is silent (one long query), each time with the rows done so far. The thread dies with
+    its process, and so does the beat.
+    On SQLite a second writer would wait for the first: there progress is written only outside
+    a transaction, and there is no beat (see `fail_dead_jobs`).
     """
 
     def __init__(self, pk: int):
         self.pk = pk
-        self.connection = None
+        self.done = 0
+        self._reporter = None
+        self.every = heartbeat_seconds()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread = None
         if connection.vendor == "postgresql":
-            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+            self._thread = threading.Thread(target=self._beat, name=f"job-{pk}-heartbeat", daemon=True)
+            self._thread.start()
 
-    def write(self, done: int) -> None:
-        if self.connection is None:
-            if not connection.in_atomic_block:
-                Job.objects.filter(pk=self.pk).update(done=done)
-            return
-        with self.connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {Job._meta.db_table} SET done = %s WHERE id = %s", [done, self.pk])
+    def follow(self, reporter) -> None:
+        """Count from the job's progress reporter, which throttles its own calls to `progress`."""
+        self._reporter = reporter
 
-    def close(self) -> None:
-        if self.connection is not None:
-            self.connection.close()
+    def progress(self, done: int) -> None:
+        self.done = done
+        if self._thread is not None:
+            self._wake.set()
+        elif not connection.in_atomic_block:
+            Job.objects.filter(pk=self.pk).update(done=done)
+
+    def _beat(self) -> None:
+        own = connections.create_connection(DEFAULT_DB_ALIAS)
+        sql = f"UPDATE {Job._meta.db_table} SET done = %s, heartbeat_at = %s WHERE id = %s AND state = %s"
+        try:
+            while not self._stopping.is_set():
+                self._wake.wait(self.every)
+                self._wake.clear()
+                if self._stopping.is_set():
+                    break
+                try:
+                    with own.cursor() as cursor:
+                        done = self._reporter.done if self._reporter is not None else self.done
+                        cursor.execute(sql, [done, timezone.now(), self.pk, JobState.RUNNING])
+                except DatabaseError:
+                    # The database restarted, say: the next beat connects again.
+                    logger.warning("job %s: heartbeat not written", self.pk, exc_info=True)
+                    own.close()
+        finally:
+            own.close()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._stopping.set()
+            self._wake.set()
+            self._thread.join(timeout=30)
+
+
+def _dead(now) -> Q:
+    """Running jobs whose last sign of life (heartbeat, else start, else request) is too old."""
+    cutoff = now - datetime.timedelta(seconds=dead_after_seconds())
+    no_beat = Q(heartbeat_at__isnull=True)
+    return Q(state=JobState.RUNNING) & (
+        Q(heartbeat_at__lt=cutoff)
+        | (no_beat & Q(started_at__lt=cutoff))
+        | (no_beat & Q(started_at__isnull=True, created_at__lt=cutoff))
+    )
+
+
+def fail_dead_jobs(pk: int | None = None) -> int:
+    """Mark failed the running jobs (or job `pk`) that gave no sign of life for JOB_DEAD_AFTER_SECONDS.
+
+    Only on PostgreSQL, where the heartbeat is written during the job's transaction; on SQLite
+    (development) a job killed mid-run stays running.
+    """
+    if connection.vendor != "postgresql":
+        return 0
+    now = timezone.now()
+    dead = Job.objects.filter(_dead(now))
+    if pk is not None:
+        dead = dead.filter(pk=pk)
+    failed = 0
+    for job in dead.only("pk", "kind", "params", "created_at", "started_at", "heartbeat_at"):
+        seen = job.heartbeat_at or job.started_at or job.created_at
+        local = timezone.localtime(seen)
+        error = _(
+            "Tiến trình xử lý đã dừng đột ngột lúc %(time)s ngày %(date)s; không có dữ liệu nào được lưu. Hãy chạy lại."
+        ) % {"time": f"{local:%H:%M}", "date": f"{local:%d/%m/%Y}"}
+        again = AGAIN_URLS.get(job.kind)
+        # Conditional: a job that beat or ended since the query above is left as it is.
+        failed += Job.objects.filter(_dead(now), pk=job.pk).update(
+            state=JobState.FAILED,
+            error=error,
+            result_url=again(job.params)[:300] if again else "",
+            finished_at=seen,
+        )
+    if failed:
+        logger.warning("%s background job(s) lost their process and were marked failed", failed)
+    return failed
+
+
+def fail_if_dead(job: Job) -> None:
+    """The same check for one job already read (its page): no query while it is alive."""
+    if job.state != JobState.RUNNING or connection.vendor != "postgresql":
+        return
+    seen = job.heartbeat_at or job.started_at or job.created_at
+    if timezone.now() - seen < datetime.timedelta(seconds=dead_after_seconds()):
+        return
+    fail_dead_jobs(pk=job.pk)
+    job.refresh_from_db(fields=["state", "done", "error", "message", "result_url", "finished_at", "heartbeat_at"])
 
 
 def purge_finished() -> int:
-    """Finished jobs (and their files, which may hold personal data) are kept JOB_KEEP_HOURS."""
+    """Finished jobs (and their files, which may hold personal data) are kept JOB_KEEP_HOURS.
+
+    Jobs that lost their process are marked failed first, and go the same way.
+    """
+    fail_dead_jobs()
     hours = getattr(settings, "JOB_KEEP_HOURS", 24)
     cutoff = timezone.now() - datetime.timedelta(hours=hours)
-    deleted, _ = Job.objects.filter(created_at__lt=cutoff).exclude(state=JobState.RUNNING).delete()
+    deleted, _by_model = Job.objects.filter(created_at__lt=cutoff).exclude(state=JobState.RUNNING).delete()
     return deleted
-
-
-def requeue_stale(minutes: int = 30) -> int:
-    """Jobs left running by a process that died go back to the queue."""
-    cutoff = timezone.now() - datetime.timedelta(minutes=minutes)
-    return Job.objects.filter(state=JobState.RUNNING, started_at__lt=cutoff).update(
-        state=JobState.QUEUED, started_at=None, done=0
-    )

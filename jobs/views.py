@@ -16,14 +16,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .models import Job, JobState
 from .reports import estimate_rows
-from .runner import enqueue
+from .runner import enqueue, fail_if_dead
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERSONAL_REPORTS = {"roster", "stipends", "introductions"}
 
 
 def _own_job(request, pk: int) -> Job:
-    return get_object_or_404(Job.objects.defer("result").filter(user=request.user), pk=pk)
+    """The user's job; one whose process died is marked failed as it is read."""
+    job = get_object_or_404(Job.objects.defer("result").filter(user=request.user), pk=pk)
+    fail_if_dead(job)
+    return job
 
 
 @require_POST

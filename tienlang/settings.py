@@ -286,6 +286,14 @@ JOB_KEEP_HOURS = env_int("JOB_KEEP_HOURS", 24)
 # A user may type at most this many citizen IDs held outside their scope in a minute (each one
 # is written in the access log); past it they are asked to wait. Guards against probing.
 OUTSIDE_LOOKUPS_PER_MINUTE = env_int("OUTSIDE_LOOKUPS_PER_MINUTE", 30)
+# A running job's process writes a heartbeat every JOB_HEARTBEAT_SECONDS; a running job with
+# no heartbeat for JOB_DEAD_AFTER_SECONDS lost its process and is marked failed.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10)
+JOB_DEAD_AFTER_SECONDS = env_int("JOB_DEAD_AFTER_SECONDS", 60)
+if JOB_HEARTBEAT_SECONDS < 1 or JOB_DEAD_AFTER_SECONDS < 2 * JOB_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "JOB_HEARTBEAT_SECONDS must be at least 1 and JOB_DEAD_AFTER_SECONDS at least twice as long."
+    )
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,8 @@
     python manage.py run_jobs --once     # run what is queued now, then stop
 
 Needed when JOBS_RUN=worker; with the default (JOBS_RUN=thread) the web process starts
-each job itself, and this command only picks up jobs whose process died.
+each job itself. Either way, running jobs whose heartbeat stopped (their process died) are
+marked failed when it starts and whenever the queue is empty; they are not run again.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
 from jobs import reports  # noqa: F401 - registers the report runner
-from jobs.runner import purge_finished, requeue_stale, run_one
+from jobs.runner import fail_dead_jobs, purge_finished, run_one
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, once, sleep, max_jobs, verbosity, **options):
         ran = 0
-        requeue_stale()
+        fail_dead_jobs()
         while True:
             if not connection.in_atomic_block:  # (inside a test's transaction: keep it)
                 close_old_connections()
@@ -41,7 +42,7 @@ class Command(BaseCommand):
                 continue
             if once:
                 break
-            purge_finished()
+            purge_finished()  # (marks dead jobs failed first)
             time.sleep(sleep)
         if verbosity >= 1:
             self.stdout.write(self.style.SUCCESS(f"Đã chạy {ran} tác vụ."))
