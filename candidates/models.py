@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tienlang.lib import disclosure
 from tienlang.lib.audit import HISTORY_EXCLUDED
 from tienlang.lib.text import clean_text, fold
 from unions.models import Federation, GrassrootsUnion, PartyOrganization
@@ -219,6 +220,12 @@ class Person(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("candidates:person_detail", args=[self.pk])
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        disclosure.note(instance.pk, "candidates.Person", field_names)  # the access log of the page
+        return instance
+
     @property
     def masked_citizen_id(self) -> str:
         from .sensitivity import masked  # the field's tag decides how lists show it
@@ -386,6 +393,13 @@ class Nomination(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("candidates:nomination_detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # A nomination's status is political data about its person.
+        disclosure.note(instance.person_id, "candidates.Nomination", field_names)
+        return instance
 
     @property
     def is_open(self) -> bool:

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from tienlang.lib import disclosure
+
 from .runner import register
 
 # Exports estimated above this many rows run as a job the page follows.
@@ -49,4 +51,9 @@ def run_report(job) -> tuple[bytes, str]:
     # Scope and permission as of now, not as of the request: a role may have changed.
     if not _allowed(job.user, kind) or not job.user.is_active:
         raise PermissionDenied
-    return build_report(kind, Scope(user=job.user), year), f"{kind}-{year}.xlsx"
+    with disclosure.collecting() as seen:
+        data = build_report(kind, Scope(user=job.user), year)
+    # Kept for the access log of the download: which people the file lists, which fields.
+    job.params = {**job.params, "person_ids": sorted(seen.person_ids), "fields": sorted(seen.fields)}
+    type(job).objects.filter(pk=job.pk).update(params=job.params)
+    return data, f"{kind}-{year}.xlsx"

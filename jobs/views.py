@@ -89,7 +89,13 @@ def job_download(request, pk: int):
         from tienlang.lib.audit import record_access
         from unions.models import AccessLog
 
-        record_access(request, AccessLog.Action.EXPORT, job.label)
+        record_access(
+            request,
+            AccessLog.Action.EXPORT,
+            job.label,
+            job.params.get("person_ids", []),
+            fields=job.params.get("fields", []),
+        )
     response = HttpResponse(bytes(job.result), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=job.result_name)
     response["Cache-Control"] = "no-store, private"

@@ -167,10 +167,15 @@ def report_download(request, kind: str):
         )
     data = build_report(kind, scope, year)
     if kind in PERSONAL_LISTS or kind == "introductions":
+        from tienlang.lib import disclosure
         from tienlang.lib.audit import record_access
         from unions.models import AccessLog
 
-        record_access(request, AccessLog.Action.EXPORT, f"{TITLES[kind]} — {year}")
+        # The people the workbook lists: every row of them the builder read.
+        seen = disclosure.collected()
+        record_access(
+            request, AccessLog.Action.EXPORT, f"{TITLES[kind]} — {year}", sorted(seen.person_ids), fields=seen.fields
+        )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{kind}-{year}.xlsx")
     response["Cache-Control"] = "no-store, private"

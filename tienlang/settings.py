@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "unions.middleware.SessionLimitMiddleware",
     "unions.middleware.NoStoreMiddleware",
+    # Writes an access-log row for any page that showed people and whose view wrote none.
+    "tienlang.lib.disclosure.DisclosureMiddleware",
     # Last, as django-axes requires: counts failed logins and refuses locked usernames.
     "axes.middleware.AxesMiddleware",
 ]
@@ -187,6 +189,10 @@ REQUIRE_2FA_ROLES = env_list("REQUIRE_2FA_ROLES", "" if DEBUG else "admin,staff,
 # after this many hours.
 ENROLMENT_CODE_HOURS = env_int("ENROLMENT_CODE_HOURS", 72)
 OTP_TOTP_ISSUER = "Tiên Lãng"
+
+# The admin never shows an authenticator's secret or QR code: devices are set up by their owner
+# with an enrolment code (unions/twofactor.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 

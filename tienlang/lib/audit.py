@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from tienlang.lib import disclosure
+
 # Derived search columns: recomputed from the real fields, not worth a history line.
 HISTORY_EXCLUDED = ["name_folded", "search_folded"]
 
@@ -72,6 +74,7 @@ def record_access(request, action: str, what: str, person_ids=(), fields=()) -> 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return
+    disclosure.mark_logged()
     ids = list(person_ids)
     profile = getattr(user, "profile", None)
     AccessLog.objects.create(
