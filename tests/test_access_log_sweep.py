@@ -73,3 +73,52 @@ def test_every_page_that_shows_people_is_in_the_access_log(client, demo, usernam
     # The Party committee's reader sees nobody in the 2022 demo (nobody was introduced yet).
     assert showing > 0 or username == "huyenuy"
     assert unlogged == []
+
+
+def _objects_in(value, depth=0, seen=None):
+    """Model instances reachable from a template context value, without new queries."""
+    from django.db.models import Model, QuerySet
+
+    seen = seen if seen is not None else set()
+    if depth > 5 or id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, Model):
+        yield value
+        for cached in getattr(value, "_prefetched_objects_cache", {}).values():
+            yield from _objects_in(list(cached), depth + 1, seen)
+        for related in getattr(getattr(value, "_state", None), "fields_cache", {}).values():
+            yield from _objects_in(related, depth + 1, seen)
+    elif isinstance(value, QuerySet):
+        if value._result_cache is not None:
+            yield from _objects_in(value._result_cache, depth + 1, seen)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _objects_in(item, depth + 1, seen)
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            yield from _objects_in(item, depth + 1, seen)
+    elif hasattr(value, "page") and hasattr(getattr(value, "page", None), "object_list"):
+        yield from _objects_in(list(value.page.object_list), depth + 1, seen)  # a django-tables2 table
+
+
+def test_no_template_context_of_a_chair_holds_another_unions_records(client, demo):
+    """Whatever a chair's page renders, nothing of another union is even handed to its template."""
+    from unions.models import GrassrootsUnion
+
+    user = get_user_model().objects.get(username="chutich.m2")
+    own = user.profile.union_id
+    client.force_login(user)
+    foreign, rendered = [], 0
+    for name, path in paths_for(user):
+        response = client.get(path)
+        if response.status_code != 200 or not response.context:
+            continue
+        rendered += 1
+        for context in response.context:
+            for obj in _objects_in(context.flatten()):
+                union_id = obj.pk if isinstance(obj, GrassrootsUnion) else getattr(obj, "union_id", None)
+                if union_id is not None and union_id != own:
+                    foreign.append(f"{name} {path}: {obj._meta.label} {obj.pk}")
+    assert rendered > 20
+    assert sorted(set(foreign)) == []

@@ -417,7 +417,7 @@ def test_attendance_grid_costs_a_fixed_number_of_queries(
     sessions = _fill(klass, union_a, staff, policy, count)
     client.force_login(staff)
     url = f"/classes/{klass.pk}/sessions/{sessions[0].pk}/attendance/"
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # the last one writes the access-log row of the learners shown
         assert client.get(url).status_code == 200
     data = {f"a{e.pk}-present": "on" for e in klass.enrollments.all()}
     with django_assert_max_num_queries(16):
