@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tienlang.lib.text import clean_text
+from tienlang.lib.text import clean_text, strip_invisible
 from unions.models import GrassrootsUnion, PartyOrganization
 from unions.permissions import is_district_staff, user_union_id
 
@@ -128,13 +128,13 @@ class NominationForm(forms.Form):
         )
 
     def clean_citizen_id(self) -> str:
-        value = re.sub(r"[\s.\-]", "", self.cleaned_data["citizen_id"])
+        value = re.sub(r"[\s.\-]", "", strip_invisible(self.cleaned_data["citizen_id"]))
         if not CITIZEN_ID_RE.match(value):
             raise forms.ValidationError(_("Số CCCD phải gồm đúng 12 chữ số (giữ nguyên các số 0 ở đầu)."))
         return value
 
     def clean_phone(self) -> str:
-        value = re.sub(r"[\s.\-]", "", self.cleaned_data.get("phone") or "")
+        value = re.sub(r"[\s.\-]", "", strip_invisible(self.cleaned_data.get("phone")))
         if value and not PHONE_RE.match(value):
             raise forms.ValidationError(_("Số điện thoại Việt Nam không hợp lệ (ví dụ 0912345678)."))
         return value
@@ -143,7 +143,7 @@ class NominationForm(forms.Form):
         data = super().clean()
         for name, value in list(data.items()):
             if isinstance(value, str):
-                data[name] = clean_text(value) if name != "chair_assessment" else value.strip()
+                data[name] = clean_text(value) if name != "chair_assessment" else strip_invisible(value).strip()
         dob, joined = data.get("date_of_birth"), data.get("union_joined_on")
         if dob and joined and joined <= dob:
             self.add_error("union_joined_on", _("Ngày vào Công đoàn phải sau ngày sinh."))

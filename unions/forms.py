@@ -10,6 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tienlang.lib.text import clean_text, strip_invisible
+
 from .models import (
     AdministrativeUnit,
     CommitteeMember,
@@ -181,7 +183,7 @@ class EnterpriseForm(StaleCheckMixin, ClearNumbersMixin, forms.ModelForm):
         return (offered | all_communes.filter(pk=current)).order_by("name_folded")
 
     def clean_tax_code(self):
-        return "".join(self.cleaned_data["tax_code"].split())
+        return "".join(strip_invisible(self.cleaned_data["tax_code"]).split())
 
     def clean_party_org_since(self):
         return _no_future(self.cleaned_data.get("party_org_since"), _("Ngày có tổ chức Đảng không được ở tương lai."))
@@ -194,7 +196,7 @@ class EnterpriseForm(StaleCheckMixin, ClearNumbersMixin, forms.ModelForm):
 
 class UnionCodeMixin:
     def clean_code(self):
-        return "".join(self.cleaned_data["code"].split()).upper()
+        return "".join(strip_invisible(self.cleaned_data["code"]).split()).upper()
 
     def clean_founded_on(self):
         return _no_future(self.cleaned_data.get("founded_on"), _("Ngày thành lập không được ở tương lai."))
@@ -284,7 +286,7 @@ class CommitteeMemberForm(StaleCheckMixin, forms.ModelForm):
         )
 
     def clean_full_name(self):
-        return " ".join(self.cleaned_data["full_name"].split())
+        return clean_text(self.cleaned_data["full_name"])
 
     def clean(self):
         cleaned = super().clean()

@@ -110,6 +110,23 @@ def test_decomposed_accents_and_stray_spaces_are_stored_clean(union_a):
     assert Nomination.objects.search("doan lap").count() == 1
 
 
+def test_bidi_controls_in_an_uploaded_file_are_not_stored(union_a):
+    controls = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+    rows = [
+        row(full_name=f"Lê Thị{control} Hoa {n}", residence_commune=f"{control}Xã Đoàn Lập")
+        for n, control in enumerate(controls, start=1)
+    ]
+    rows.append(row(full_name="Vũ\u202e Đức\u202c Thắng", citizen_id="\u202e" + citizen_id()))
+    result = run(make_xlsx(rows), union_a)
+    assert result.ok, result.problems
+    names = set(Person.objects.values_list("full_name", flat=True))
+    assert names == {f"Lê Thị Hoa {n}" for n in range(1, 10)} | {"Vũ Đức Thắng"}
+    assert set(Person.objects.values_list("residence_commune", flat=True)) == {"Xã Đoàn Lập", "Xã Tiên Cường"}
+    for person in Person.objects.all():
+        stored = person.full_name + person.residence_commune + person.citizen_id + person.name_folded
+        assert not set(stored) & set(controls), person.full_name
+
+
 def test_blank_rows_are_skipped_and_row_numbers_stay_those_excel_shows(union_a):
     rows = [row(), row(), row(date_of_birth="30/02/1990")]
     result = run(make_xlsx(rows, blank_rows_after={0}), union_a)

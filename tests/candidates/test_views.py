@@ -135,6 +135,26 @@ def test_chair_nominates_a_person_through_the_form(client, chair_a, union_a):
     assert Nomination.objects.get().union == union_a
 
 
+def test_a_name_typed_with_a_bidi_override_is_stored_without_it(client, chair_a, union_a):
+    client.force_login(chair_a)
+    # U+202E shows what follows right to left: "Mai" would read "iaM", and a hidden order
+    # could make two different names look the same on every list and export.
+    data = form_data(
+        union_a,
+        full_name="Hoàng Thị\u202e Mai\u202c",
+        residence_commune="\u2067Xã Tiên Cường\u2069",
+        citizen_id="\u202d099 123 456 789",
+        chair_assessment="Gương mẫu,\u202e nhiệt tình.",
+    )
+    response = client.post("/candidates/new/", data, follow=True)
+    assert "Đã gửi hồ sơ của Hoàng Thị Mai" in response.content.decode()
+    person = Person.objects.get()
+    assert (person.full_name, person.residence_commune) == ("Hoàng Thị Mai", "Xã Tiên Cường")
+    assert person.citizen_id == "099123456789"
+    assert person.name_folded == "hoang thi mai"
+    assert Nomination.objects.get().chair_assessment == "Gương mẫu, nhiệt tình."
+
+
 def test_chair_cannot_nominate_into_another_union_by_editing_the_form(client, chair_a, union_a, union_b):
     client.force_login(chair_a)
     client.post("/candidates/new/", form_data(union_b))

@@ -156,6 +156,23 @@ def test_a_clean_file_is_previewed_and_saved_only_on_confirmation(client, staff,
     assert (union.enterprise, union.members, union.name) == (htx, 25, "Công đoàn Hợp tác xã Thử Ba")
 
 
+def test_bidi_controls_in_the_file_are_not_stored(client, staff, commune):
+    rows = good_rows()
+    rows[0][1] = "Công ty TNHH\u202e May\u202c Thử Một"
+    rows[0][2] = "\u202d0209000001"
+    rows[0][9] = "CD-\u2066MAY1\u2069"
+    rows[2][1] = "\u2067Hợp tác xã Thử Ba\u2069"
+    client.force_login(staff)
+    response = upload(client, workbook_bytes(rows))
+    assert problems_of(response) == []
+    client.post("/unions/import/confirm/", {"token": token_of(response)})
+    enterprise = Enterprise.objects.get(tax_code="0209000001")
+    assert enterprise.name == "Công ty TNHH May Thử Một"
+    assert enterprise.unions.get().code == "CD-MAY1"
+    assert GrassrootsUnion.objects.get(code="CD-HTX3").name == "Công đoàn Hợp tác xã Thử Ba"
+    assert Enterprise.objects.get(tax_code="0209000003").name == "Hợp tác xã Thử Ba"
+
+
 def test_a_confirmation_cannot_be_replayed(client, staff, commune):
     client.force_login(staff)
     token = token_of(upload(client, workbook_bytes(good_rows())))

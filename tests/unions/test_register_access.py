@@ -177,6 +177,38 @@ def test_staff_create_an_enterprise_and_its_union(client, staff, federation):
     assert (union.enterprise, union.federation, union.members) == (enterprise, federation, 700)
 
 
+def test_bidi_controls_typed_into_the_register_forms_are_not_stored(client, staff, federation):
+    client.force_login(staff)
+    data = _enterprise_data(
+        federation,
+        name="Công ty TNHH\u202e Giày Da\u202c Thử Nghiệm",
+        tax_code="\u202d0200000123",
+        address="\u2067Thôn 2",
+    )
+    assert client.post("/unions/enterprises/add/", data).status_code == 302
+    enterprise = Enterprise.objects.get(tax_code="0200000123")
+    assert (enterprise.name, enterprise.address) == ("Công ty TNHH Giày Da Thử Nghiệm", "Thôn 2")
+    response = client.post(
+        "/unions/add/",
+        {"enterprise": enterprise.pk, "code": "cd-\u202egiayda", "name": "Công đoàn\u2068 Giày Da", "members": "700"},
+    )
+    assert response.status_code == 302
+    assert GrassrootsUnion.objects.get(code="CD-GIAYDA").name == "Công đoàn Giày Da"
+    union = GrassrootsUnion.objects.get()
+    response = client.post(
+        f"/unions/{union.pk}/committee/add/",
+        {
+            "full_name": "Nguyễn\u202e Thị Thử",
+            "sex": "F",
+            "position": "member",
+            "term_start": "01/07/2020",
+            "term_end": "30/06/2025",
+        },
+    )
+    assert response.status_code == 302
+    assert union.committee.get().full_name == "Nguyễn Thị Thử"
+
+
 def test_enterprise_form_explains_bad_tax_codes(client, staff, federation, union_a):
     client.force_login(staff)
     text = client.post("/unions/enterprises/add/", _enterprise_data(federation, tax_code="02-123")).content.decode()

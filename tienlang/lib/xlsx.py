@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from tienlang.lib.text import clean_text
+from tienlang.lib.text import clean_text, strip_invisible
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ class Sheet:
 
 def header_key(text: object) -> str:
     """Compare headers without case, spaces or accents: "Số CCCD" == "so cccd" == "SOCCCD"."""
-    text = unicodedata.normalize("NFD", str(text or "").lower())
+    text = unicodedata.normalize("NFD", strip_invisible(text or "").lower())
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").replace("đ", "d")
     return re.sub(r"[\s_.:*]+", "", text)
 
