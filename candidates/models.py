@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from tienlang.lib.audit import HISTORY_EXCLUDED
 from tienlang.lib.text import clean_text, fold
+from tienlang.lib.versioning import VersionedModel
 from unions.models import Federation, GrassrootsUnion, PartyOrganization
 from unions.querysets import ReferenceQuerySet, ScopedQuerySet
 
@@ -125,7 +126,7 @@ class PersonQuerySet(ScopedQuerySet):
         return super().search(text, field)
 
 
-class Person(models.Model):
+class Person(VersionedModel):
     """A union member. Sensitive personal data: see the masking and access rules."""
 
     federation = models.ForeignKey(
