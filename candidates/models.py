@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from tienlang.lib import disclosure
 from tienlang.lib.audit import HISTORY_EXCLUDED
 from tienlang.lib.text import clean_text, fold
+from tienlang.lib.versioning import VersionedModel
 from unions.models import Federation, GrassrootsUnion, PartyOrganization
 from unions.querysets import ReferenceQuerySet, ScopedQuerySet
 
@@ -126,7 +127,7 @@ class PersonQuerySet(ScopedQuerySet):
         return super().search(text, field)
 
 
-class Person(models.Model):
+class Person(VersionedModel):
     """A union member. Sensitive personal data: see the masking and access rules."""
 
     federation = models.ForeignKey(

@@ -112,7 +112,8 @@ def _save_person(person: Person, user, fields: list[str], reason: str = "") -> N
     person.save(update_fields=[*fields, "updated_at"])
 
 
-def set_legal_basis(person: Person, user, basis: str, note: str = "") -> Person:
+def set_legal_basis(person: Person, user, basis: str, note: str = "", *, expected_version: int | None = None) -> Person:
+    """Record the basis; with `expected_version` (the form's), a change made meanwhile refuses it."""
     _require_staff(user)
     if basis not in LegalBasis.values:
         raise ValidationError(_("Căn cứ xử lý dữ liệu không hợp lệ."))
@@ -122,6 +123,8 @@ def set_legal_basis(person: Person, user, basis: str, note: str = "") -> Person:
     with transaction.atomic():
         current = _locked_person(person, user)
         current.legal_basis, current.legal_basis_note = basis, note
+        if expected_version is not None:
+            current.version = expected_version  # the UPDATE refuses it if the row moved on (StaleVersion)
         _save_person(current, user, ["legal_basis", "legal_basis_note"])
         return current
 

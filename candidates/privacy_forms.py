@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tienlang.lib.versioning import version_field
+
 from .forms import DATE_WIDGET
 from .models import DEFAULT_CONSENT_PURPOSE, LegalBasis, RequestKind, RequestStatus
 
@@ -28,6 +30,7 @@ class LegalBasisForm(SmallWidgets, forms.Form):
         required=False,
         help_text=_("Bắt buộc khi căn cứ là quy định của pháp luật."),
     )
+    version = version_field()  # the person's version when the page was opened
 
 
 class ConsentForm(SmallWidgets, forms.Form):

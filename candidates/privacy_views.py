@@ -63,7 +63,11 @@ def privacy_context(user, person: Person) -> dict:
         context.update(
             {
                 "legal_basis_form": LegalBasisForm(
-                    initial={"legal_basis": person.legal_basis, "legal_basis_note": person.legal_basis_note}
+                    initial={
+                        "legal_basis": person.legal_basis,
+                        "legal_basis_note": person.legal_basis_note,
+                        "version": person.version,
+                    }
                 ),
                 "consent_form": ConsentForm(),
                 "withdraw_form": WithdrawConsentForm(),
@@ -126,7 +130,13 @@ class LegalBasisView(PersonPrivacyAction):
             return self.fail(_form_errors(form))
         data = form.cleaned_data
         return self.run(
-            lambda: privacy.set_legal_basis(self.person, request.user, data["legal_basis"], data["legal_basis_note"]),
+            lambda: privacy.set_legal_basis(
+                self.person,
+                request.user,
+                data["legal_basis"],
+                data["legal_basis_note"],
+                expected_version=data["version"],
+            ),
             _("Đã ghi căn cứ xử lý dữ liệu."),
         )
 

@@ -156,5 +156,6 @@ def seed(context: dict) -> None:
         services.pay_stipends(klass, batch, policy, staff, voucher_number=voucher, paid_on=paid_on)
         start += count
 
+    klass.refresh_from_db()  # the services above saved it (a newer version)
     klass.status = ClassStatus.FINISHED
     klass.save(update_fields=["status", "updated_at"])

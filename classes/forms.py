@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tienlang.lib.text import clean_text
+from tienlang.lib.versioning import VersionedFormMixin
 from unions.models import Federation, GrassrootsUnion
 from unions.permissions import user_federation
 
@@ -35,7 +36,7 @@ def _fmt(day) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
-class TrainingClassForm(forms.ModelForm):
+class TrainingClassForm(VersionedFormMixin, forms.ModelForm):
     """Create or edit a class. The federation is the staff member's own, set by the server."""
 
     opens_on = date_field(_("Ngày khai giảng"))
@@ -65,6 +66,7 @@ class TrainingClassForm(forms.ModelForm):
         self.fields["capacity"].min_value = 1
         self.fields["year"].min_value = 2000
         self.helper = FormHelper()
+        self.helper.render_hidden_fields = True  # the version the form was opened with
         self.helper.layout = Layout(
             *(["federation"] if "federation" in self.fields else []),
             "name",
@@ -183,7 +185,7 @@ class ClassSessionForm(forms.ModelForm):
         pass
 
 
-class StipendPolicyForm(forms.ModelForm):
+class StipendPolicyForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = StipendPolicy
         fields = ["name", "amount", "funding_source", "from_year", "to_year", "basis", "note"]
@@ -204,6 +206,7 @@ class StipendPolicyForm(forms.ModelForm):
             )
         self.fields["amount"].min_value = 1
         self.helper = FormHelper()
+        self.helper.render_hidden_fields = True  # the version the form was opened with
         self.helper.layout = Layout(
             *(["federation"] if "federation" in self.fields else []),
             "name",

@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from candidates.models import Nomination
 from tienlang.lib.audit import HISTORY_EXCLUDED
 from tienlang.lib.text import clean_text
+from tienlang.lib.versioning import VersionedModel
 from unions.models import Enterprise, Federation
 from unions.querysets import ScopedQuerySet
 
@@ -53,7 +54,7 @@ class TrainingClassQuerySet(ScopedQuerySet):
         return self.filter(status__in=[ClassStatus.PLANNED, ClassStatus.RUNNING])
 
 
-class TrainingClass(models.Model):
+class TrainingClass(VersionedModel):
     """One Party-awareness class: organiser, dates, venue and number of places."""
 
     federation = models.ForeignKey(
@@ -316,7 +317,7 @@ class StipendPolicyQuerySet(ScopedQuerySet):
         return self.filter(from_year__lte=year, to_year__gte=year)
 
 
-class StipendPolicy(models.Model):
+class StipendPolicy(VersionedModel):
     """An amount paid to each learner, by whom (funding source), and in which years."""
 
     federation = models.ForeignKey(

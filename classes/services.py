@@ -209,7 +209,13 @@ class Mark:
 
 
 def attendance_stamp(session: ClassSession) -> str:
-    """When the session's sheet was last saved ("" if never): the page sends it back on save."""
+    """When the session's sheet was last saved ("" if never): the page sends it back on save.
+
+    A sheet-level check, not a record's: the sheet is many Attendance rows written at once
+    (an upsert), so it has no single row whose `version` (`tienlang.lib.versioning`, the
+    check every edit form uses) could stand for it. `record_attendance` compares the stamp
+    under a lock on the session row instead.
+    """
     latest = Attendance.objects.filter(session=session).aggregate(latest=Max("recorded_at"))["latest"]
     return latest.isoformat() if latest else ""
 

@@ -22,6 +22,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from candidates.models import Nomination, Status
 from candidates.tables import status_badge
+from tienlang.lib.versioning import RefuseStaleSaveMixin
 from tienlang.lib.xlsx import xlsx_response
 from unions.models import Enterprise, Role
 from unions.permissions import (
@@ -242,7 +243,7 @@ class TrainingClassCreateView(StaffRequiredMixin, Breadcrumbs, CreateView):
         return response
 
 
-class TrainingClassUpdateView(StaffRequiredMixin, Breadcrumbs, UpdateView):
+class TrainingClassUpdateView(StaffRequiredMixin, Breadcrumbs, RefuseStaleSaveMixin, UpdateView):
     model = TrainingClass
     form_class = TrainingClassForm
     template_name = "classes/form_page.html"
@@ -261,7 +262,8 @@ class TrainingClassUpdateView(StaffRequiredMixin, Breadcrumbs, UpdateView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, _("Đã lưu lớp “%(n)s”.") % {"n": self.object.name})
+        if not form.errors:
+            messages.success(self.request, _("Đã lưu lớp “%(n)s”.") % {"n": self.object.name})
         return response
 
 
@@ -845,7 +847,7 @@ class StipendPolicyCreateView(StaffRequiredMixin, Breadcrumbs, CreateView):
         return reverse("classes:policy_list")
 
 
-class StipendPolicyUpdateView(StipendPolicyCreateView, UpdateView):
+class StipendPolicyUpdateView(RefuseStaleSaveMixin, StipendPolicyCreateView, UpdateView):
     breadcrumbs = [
         (CLASSES, "classes:class_list"),
         (gettext_lazy("Chế độ hỗ trợ học viên"), "classes:policy_list"),

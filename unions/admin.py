@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tienlang.lib.versioning import VersionedAdminMixin
+
 from .models import (
     AdministrativeUnit,
     AreaMerge,
@@ -26,8 +28,11 @@ from .models import (
 )
 
 
-class ScopedAdmin(admin.ModelAdmin):
-    """Admin pages read through the same `for_user` scoping as every other page."""
+class ScopedAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    """Admin pages read through the same `for_user` scoping as every other page.
+
+    Change forms of versioned records refuse a save over someone else's change (`VersionedAdminMixin`).
+    """
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout, Submit
 from django import forms
@@ -11,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tienlang.lib.text import clean_text, strip_invisible
+from tienlang.lib.versioning import VersionedFormMixin
 
 from .models import (
     AdministrativeUnit,
@@ -47,44 +46,13 @@ class ClearNumbersMixin:
                 field.error_messages["min_value"] = _("Số không được nhỏ hơn %(limit_value)s.")
 
 
-class StaleCheckMixin:
-    """Two people editing one record must not silently overwrite each other.
-
-    The form carries a fingerprint of the record's fields as they were when it was
-    opened; saving compares it with the row as it is now (locked), and refuses if
-    someone else changed those fields in between.
-    """
-
-    STATE_FIELD = "loaded_state"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields[self.STATE_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
-        if self.instance.pk:
-            self.fields[self.STATE_FIELD].initial = self.fingerprint(self.instance)
-
-    def fingerprint(self, instance) -> str:
-        names = [name for name in self._meta.fields if name != "federation"]
-        values = [repr(getattr(instance, instance._meta.get_field(name).attname)) for name in names]
-        return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:32]
-
-    def changed_by_someone_else(self) -> bool:
-        """Call inside the saving transaction: locks the row until it commits."""
-        loaded = self.cleaned_data.get(self.STATE_FIELD)
-        if not self.instance.pk or not loaded:
-            return False  # a form opened in this product always carries it
-        model = type(self.instance)
-        current = model._base_manager.select_for_update().filter(pk=self.instance.pk).first()
-        return current is not None and loaded != self.fingerprint(current)
-
-
 def _no_future(value, message):
     if value and value > timezone.localdate():
         raise forms.ValidationError(message)
     return value
 
 
-class AreaForm(forms.ModelForm):
+class AreaForm(VersionedFormMixin, forms.ModelForm):
     """Rename a unit or correct its code (history of merges is kept separately)."""
 
     class Meta:
@@ -135,7 +103,7 @@ def federations_for(user):
     return Federation.objects.for_user(user).filter(retired_on__isnull=True)
 
 
-class EnterpriseForm(StaleCheckMixin, ClearNumbersMixin, forms.ModelForm):
+class EnterpriseForm(VersionedFormMixin, ClearNumbersMixin, forms.ModelForm):
     """Create or edit an enterprise of the register (district staff)."""
 
     federation = forms.ModelChoiceField(label=_("Liên đoàn lao động"), queryset=Federation.objects.none())
@@ -228,7 +196,7 @@ class UnionCreateForm(ClearNumbersMixin, UnionCodeMixin, forms.ModelForm):
         return cleaned
 
 
-class UnionStaffForm(StaleCheckMixin, ClearNumbersMixin, UnionCodeMixin, forms.ModelForm):
+class UnionStaffForm(VersionedFormMixin, ClearNumbersMixin, UnionCodeMixin, forms.ModelForm):
     """District staff correct a union's code, name, member count and founding date."""
 
     class Meta:
@@ -241,7 +209,7 @@ class UnionStaffForm(StaleCheckMixin, ClearNumbersMixin, UnionCodeMixin, forms.M
         self.helper = _helper()
 
 
-class UnionChairForm(StaleCheckMixin, ClearNumbersMixin, UnionCodeMixin, forms.ModelForm):
+class UnionChairForm(VersionedFormMixin, ClearNumbersMixin, UnionCodeMixin, forms.ModelForm):
     """A chair keeps their own union's member count and founding date up to date."""
 
     class Meta:
@@ -254,7 +222,7 @@ class UnionChairForm(StaleCheckMixin, ClearNumbersMixin, UnionCodeMixin, forms.M
         self.helper = _helper()
 
 
-class CommitteeMemberForm(StaleCheckMixin, forms.ModelForm):
+class CommitteeMemberForm(VersionedFormMixin, forms.ModelForm):
     """One member of the union's executive committee (BCH)."""
 
     class Meta:
@@ -318,7 +286,7 @@ class CommitteeMemberForm(StaleCheckMixin, forms.ModelForm):
 # ---------------------------------------------------------------------------------------
 
 
-class WorkforceFigureForm(StaleCheckMixin, ClearNumbersMixin, forms.ModelForm):
+class WorkforceFigureForm(VersionedFormMixin, ClearNumbersMixin, forms.ModelForm):
     """One year's workers, union members and Party members of an enterprise."""
 
     class Meta:

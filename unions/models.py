@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from tienlang.lib.audit import HISTORY_EXCLUDED
 from tienlang.lib.text import clean_text, fold
+from tienlang.lib.versioning import VersionedModel
 
 from .querysets import ReferenceQuerySet, ScopedQuerySet
 
@@ -79,7 +80,7 @@ class AdministrativeUnitQuerySet(ActiveQuerySetMixin, ReferenceQuerySet):
     pass
 
 
-class AdministrativeUnit(RetirableMixin):
+class AdministrativeUnit(VersionedModel, RetirableMixin):
     """A province/city, district or commune/ward/town, as it was or is."""
 
     class Level(models.TextChoices):
@@ -313,7 +314,7 @@ class EnterpriseQuerySet(ScopedQuerySet):
         return self.filter(party_org_since__isnull=not value)
 
 
-class Enterprise(models.Model):
+class Enterprise(VersionedModel):
     """A non-state enterprise in the federation's area."""
 
     class Ownership(models.TextChoices):
@@ -404,7 +405,7 @@ class UnionQuerySet(ScopedQuerySet):
         return super().search(text, field, also)
 
 
-class GrassrootsUnion(models.Model):
+class GrassrootsUnion(VersionedModel):
     """A grassroots union (công đoàn cơ sở) of one enterprise."""
 
     federation = models.ForeignKey(
@@ -476,7 +477,7 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("Nữ")
 
 
-class CommitteeMember(models.Model):
+class CommitteeMember(VersionedModel):
     """A member of a grassroots union's executive committee (Ban Chấp hành, BCH) for one term."""
 
     class Position(models.TextChoices):
@@ -552,7 +553,7 @@ class WorkforceFigureQuerySet(ScopedQuerySet):
     union_lookup = "enterprise__unions"
 
 
-class WorkforceFigure(models.Model):
+class WorkforceFigure(VersionedModel):
     """An enterprise's headcount for one year: workers, union members, Party members."""
 
     MIN_YEAR = 2000

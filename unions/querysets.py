@@ -24,6 +24,14 @@ class ScopedQuerySet(models.QuerySet):
     federation_lookup: str | None = "federation"
     union_lookup: str | None = "union"
 
+    def update(self, **kwargs):
+        """A bulk change is a change too: an edit form opened before it must be refused."""
+        from tienlang.lib.versioning import FIELD, is_versioned
+
+        if is_versioned(self.model) and FIELD not in kwargs:
+            kwargs[FIELD] = models.F(FIELD) + 1
+        return super().update(**kwargs)
+
     def for_user(self, user):
         from unions.models import Role
 

@@ -312,8 +312,8 @@ def test_enterprise_page_shows_union_committee_party_organisation_and_figures(cl
 
 
 def _loaded_state(response) -> str:
-    match = re.search(r'name="loaded_state" value="([^"]+)"', response.content.decode())
-    assert match, "the edit form carries the state it was opened with"
+    match = re.search(r'name="version" value="([^"]+)"', response.content.decode())
+    assert match, "the edit form carries the version it was opened with"
     return match.group(1)
 
 
@@ -322,14 +322,14 @@ def test_a_chair_cannot_silently_overwrite_a_change_made_meanwhile(client, chair
     state = _loaded_state(client.get(f"/unions/{union_a.pk}/edit/"))
     # Meanwhile district staff correct the member count.
     GrassrootsUnion.objects.filter(pk=union_a.pk).update(members=91)
-    response = client.post(f"/unions/{union_a.pk}/edit/", {"members": "85", "founded_on": "", "loaded_state": state})
+    response = client.post(f"/unions/{union_a.pk}/edit/", {"members": "85", "founded_on": "", "version": state})
     assert response.status_code == 200
-    assert "vừa được người khác sửa" in response.content.decode()
+    assert "đã được người khác sửa lúc" in response.content.decode()
     union_a.refresh_from_db()
     assert union_a.members == 91
     # Reopened, the form shows the new figure and saves.
     state = _loaded_state(client.get(f"/unions/{union_a.pk}/edit/"))
-    response = client.post(f"/unions/{union_a.pk}/edit/", {"members": "85", "loaded_state": state})
+    response = client.post(f"/unions/{union_a.pk}/edit/", {"members": "85", "version": state})
     assert response.status_code == 302
     union_a.refresh_from_db()
     assert union_a.members == 85
@@ -341,8 +341,8 @@ def test_committee_edit_form_detects_a_concurrent_change(client, staff, union_a)
     state = _loaded_state(client.get(f"/unions/committee/{member.pk}/edit/"))
     CommitteeMember.objects.filter(pk=member.pk).update(full_name="Mai Thị Mới")
     data = {"full_name": "Mai Thị Sửa", "sex": "F", "position": "member", "term_start": "01/07/2020"}
-    response = client.post(f"/unions/committee/{member.pk}/edit/", {**data, "loaded_state": state})
-    assert "vừa được người khác sửa" in response.content.decode()
+    response = client.post(f"/unions/committee/{member.pk}/edit/", {**data, "version": state})
+    assert "đã được người khác sửa lúc" in response.content.decode()
     member.refresh_from_db()
     assert member.full_name == "Mai Thị Mới"
 

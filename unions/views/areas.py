@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views.generic import DetailView, FormView, UpdateView
 from django_filters.views import FilterView
 
+from tienlang.lib.versioning import RefuseStaleSaveMixin
+
 from .. import services
 from ..filters import AreaFilter, bootstrap_filter_form
 from ..forms import AreaForm, AreaMergeForm, AreaRetireForm
@@ -53,14 +55,16 @@ class AreaDetailView(FederationReaderRequiredMixin, Breadcrumbs, ScopedQuerysetM
         return [(_("Đơn vị hành chính"), "unions:area_list"), (self.object.name, None)]
 
 
-class AreaUpdateView(StaffRequiredMixin, Breadcrumbs, ScopedQuerysetMixin, UpdateView):
+class AreaUpdateView(StaffRequiredMixin, Breadcrumbs, ScopedQuerysetMixin, RefuseStaleSaveMixin, UpdateView):
     model = AdministrativeUnit
     form_class = AreaForm
     template_name = "unions/form_page.html"
 
     def form_valid(self, form):
-        messages.success(self.request, _("Đã lưu %(name)s.") % {"name": form.instance.name})
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        if not form.errors:
+            messages.success(self.request, _("Đã lưu %(name)s.") % {"name": form.instance.name})
+        return response
 
     def get_breadcrumbs(self):
         return [

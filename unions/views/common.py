@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from tienlang.lib.versioning import StaleVersion
 from tienlang.lib.xlsx import xlsx_response
 
 from ..filters import bootstrap_filter_form, compact_union_choices
@@ -142,31 +143,23 @@ class ChangeObjectMixin:
         return obj
 
 
-class StaleEdit(Exception):
-    """The record changed after the form was opened."""
-
-
 class ScopedSaveMixin:
-    """Save the form in one transaction and re-check there that the result is in scope."""
+    """Save the form in one transaction and re-check there that the result is in scope.
+
+    A record changed by someone else since the form was opened is refused by the save's own
+    UPDATE (`tienlang.lib.versioning`), never silently overwritten.
+    """
 
     success_message = ""
 
     def form_valid(self, form):
         try:
             with transaction.atomic():
-                if getattr(form, "changed_by_someone_else", None) and form.changed_by_someone_else():
-                    raise StaleEdit
                 self.object = form.save()
                 # A tampered form must not leave anything outside the user's scope.
                 check_in_scope(type(self.object).objects, self.object, self.request.user)
-        except StaleEdit:
-            form.add_error(
-                None,
-                _(
-                    "Bản ghi này vừa được người khác sửa sau khi đồng chí mở trang; chưa lưu thay đổi của đồng chí. "
-                    "Hãy mở lại trang để xem dữ liệu mới rồi sửa lại."
-                ),
-            )
+        except StaleVersion as exc:
+            form.add_error(None, exc.messages[0])
             return self.form_invalid(form)
         except IntegrityError:
             # Someone saved a conflicting row between our checks and the insert.
