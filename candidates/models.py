@@ -22,7 +22,7 @@ from tienlang.lib import disclosure
 from tienlang.lib.audit import HISTORY_EXCLUDED
 from tienlang.lib.text import clean_text, fold
 from tienlang.lib.versioning import VersionedModel
-from unions.models import Federation, GrassrootsUnion, PartyOrganization
+from unions.models import Federation, GrassrootsUnion, PartyOrganization, Sex  # noqa: F401 (Sex: one enum, used here)
 from unions.querysets import ReferenceQuerySet, ScopedQuerySet
 
 CITIZEN_ID_RE = re.compile(r"^\d{12}$")
@@ -36,11 +36,6 @@ def mask_citizen_id(value: str) -> str:
     if not value:
         return ""
     return f"{value[:3]}{'*' * max(len(value) - 6, 0)}{value[-3:]}"
-
-
-class Sex(models.TextChoices):
-    MALE = "M", _("Nam")
-    FEMALE = "F", _("Nữ")
 
 
 class Education(models.TextChoices):

@@ -4,15 +4,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView
 
 from tienlang.lib.audit import change_history, record_access
+from tienlang.lib.forms import form_error_messages
 from tienlang.lib.xlsx import xlsx_response
 from unions.models import AccessLog, Role
 from unions.permissions import (
+    ALL_ROLES,
+    REGISTER_ROLES,
     RoleRequiredMixin,
     StaffRequiredMixin,
     is_chair,
@@ -21,6 +24,7 @@ from unions.permissions import (
     user_union_id,
 )
 from unions.views import Breadcrumbs, ScopedFilteredListView
+from unions.views.common import ObjectActionView
 
 from . import eligibility, sensitivity, services, transfers
 from .exports import EXPORTED_PERSON_FIELDS, build_nominations_workbook
@@ -35,13 +39,11 @@ CLASS_MOVES = {Status.ENROLLED, Status.COMPLETED, Status.NOT_COMPLETED}
 
 
 class NominationReaderMixin(RoleRequiredMixin):
-    def test_role(self, user) -> bool:
-        return user_role(user) in ("admin", Role.STAFF, Role.LEADERSHIP, Role.CHAIR, Role.PARTY_VIEWER)
+    roles = ALL_ROLES
 
 
 class PersonReaderMixin(RoleRequiredMixin):
-    def test_role(self, user) -> bool:
-        return user_role(user) in ("admin", Role.STAFF, Role.LEADERSHIP, Role.CHAIR)
+    roles = REGISTER_ROLES
 
 
 class NominatorMixin(RoleRequiredMixin):
@@ -364,7 +366,7 @@ class NominationDetailView(NominationReaderMixin, Breadcrumbs, DetailView):
                 "can_introduce": Status.INTRODUCED in moves,
                 "introduction_form": IntroductionForm(user=user, initial={"version": nomination.version}),
                 "move_form": MoveForm(user=user, initial={"version": nomination.version}),
-                "is_staff": is_district_staff(user),
+                "is_district_staff": is_district_staff(user),
                 "correction_form": CorrectionForm(initial={"version": nomination.version}),
                 "show_full_id": show_full_id,
                 "can_see_person": user_role(user) != Role.PARTY_VIEWER and not moved_away,
@@ -373,24 +375,17 @@ class NominationDetailView(NominationReaderMixin, Breadcrumbs, DetailView):
         return context
 
 
-class NominationActionView(View):
+class NominationActionView(ObjectActionView):
     """Base for POST-only actions on one scoped nomination."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        self.nomination = get_object_or_404(
-            Nomination.objects.for_user(request.user).select_related("person"), pk=kwargs["pk"]
-        )
-        return super().dispatch(request, *args, **kwargs)
+    model = Nomination
 
-    def done(self):
-        return redirect(self.nomination.get_absolute_url())
+    def get_queryset(self):
+        return super().get_queryset().select_related("person")
 
-    def fail(self, errors):
-        for error in errors:
-            messages.error(self.request, error)
-        return self.done()
+    @property
+    def nomination(self) -> Nomination:
+        return self.object
 
 
 class NominationMoveView(NominationActionView):
@@ -402,13 +397,7 @@ class NominationMoveView(NominationActionView):
             return self.fail([_("Xếp lớp và kết quả học tập được ghi ở trang lớp học, cùng với lớp của học viên.")])
         form = MoveForm(request.POST, user=request.user)
         if not form.is_valid():
-            return self.fail(
-                [
-                    f"{form.fields[f].label if f in form.fields else ''}: {e}".lstrip(": ")
-                    for f, errs in form.errors.items()
-                    for e in errs
-                ]
-            )
+            return self.fail(form_error_messages(form))
         try:
             services.move(
                 self.nomination,
@@ -433,13 +422,7 @@ class NominationMoveView(NominationActionView):
 
         form = IntroductionForm(self.request.POST, user=self.request.user)
         if not form.is_valid():
-            return self.fail(
-                [
-                    f"{form.fields[f].label if f in form.fields else ''}: {e}".lstrip(": ")
-                    for f, errs in form.errors.items()
-                    for e in errs
-                ]
-            )
+            return self.fail(form_error_messages(form))
         try:
             with transaction.atomic():
                 nomination = services.move(

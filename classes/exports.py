@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from reports.layout import BOX, FONT, NUMBER_FORMAT, Column, Issuer, ReportSheet, ReportWorkbook
 from tienlang.lib.money import amount_in_words, format_vnd
 from tienlang.lib.xlsx import set_text
-from unions.models import Federation, PartyOrganization
+from unions.models import Federation, PartyOrganization, Sex
 from unions.permissions import is_chair, user_federation, user_union_id
 
 from . import services
@@ -119,7 +119,7 @@ def _period(year: int, user) -> str:
 
 
 def _sex(value: str) -> str:
-    return {"M": "Nam", "F": "Nữ"}.get(value, value)
+    return str(Sex(value).label) if value in Sex.values else value
 
 
 # ---------------------------------------------------------------------------------------

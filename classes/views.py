@@ -24,14 +24,14 @@ from candidates.models import Nomination, Status
 from candidates.tables import status_badge
 from tienlang.lib.versioning import RefuseStaleSaveMixin
 from tienlang.lib.xlsx import xlsx_response
-from unions.models import Enterprise, Role
+from unions.models import Enterprise
 from unions.permissions import (
+    REGISTER_ROLES,
     FederationReaderRequiredMixin,
     RoleRequiredMixin,
     StaffRequiredMixin,
     is_chair,
     is_district_staff,
-    user_role,
 )
 from unions.views import Breadcrumbs, ScopedFilteredListView
 
@@ -71,8 +71,7 @@ CLASSES = gettext_lazy("Lớp học")
 class ClassReaderMixin(RoleRequiredMixin):
     """Staff, leadership and chairs (a chair reads only the classes their people are in)."""
 
-    def test_role(self, user) -> bool:
-        return user_role(user) in ("admin", Role.STAFF, Role.LEADERSHIP, Role.CHAIR)
+    roles = REGISTER_ROLES
 
 
 def _class_crumbs(klass: TrainingClass, *tail) -> list:
@@ -156,7 +155,7 @@ class TrainingClassListView(ClassReaderMixin, ScopedFilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["is_staff"] = is_district_staff(user)
+        context["is_district_staff"] = is_district_staff(user)
         context["is_chair"] = is_chair(user)
         context["years"] = (
             TrainingClass.objects.for_user(user).order_by("-year").values_list("year", flat=True).distinct()[:10]
@@ -218,7 +217,7 @@ class TrainingClassDetailView(ClassReaderMixin, Breadcrumbs, DetailView):
                 "commitments": list(
                     EmployerCommitment.objects.for_user(user).filter(training_class=klass).select_related("enterprise")
                 ),
-                "is_staff": is_district_staff(user),
+                "is_district_staff": is_district_staff(user),
                 "is_chair": is_chair(user),
             }
         )
@@ -707,7 +706,7 @@ class EnrollmentDetailView(ClassReaderMixin, Breadcrumbs, DetailView):
             {
                 "attendance": [(s, marks.get(s.pk)) for s in sessions],
                 "status_badge": status_badge(enrollment.nomination),
-                "is_staff": is_district_staff(self.request.user),
+                "is_district_staff": is_district_staff(self.request.user),
             }
         )
         return context
@@ -738,7 +737,7 @@ class PaymentDetailView(ClassReaderMixin, Breadcrumbs, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["is_staff"] = is_district_staff(self.request.user)
+        context["is_district_staff"] = is_district_staff(self.request.user)
         context["cancel_form"] = CancelPaymentForm()
         return context
 
@@ -823,7 +822,7 @@ class StipendPolicyListView(FederationReaderRequiredMixin, Breadcrumbs, ListView
         )
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "is_staff": is_district_staff(self.request.user)}
+        return {**super().get_context_data(**kwargs), "is_district_staff": is_district_staff(self.request.user)}
 
 
 class StipendPolicyCreateView(StaffRequiredMixin, Breadcrumbs, CreateView):

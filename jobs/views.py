@@ -6,13 +6,14 @@ A job is visible only to the user who started it: anyone else gets 404.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+
+from tienlang.lib.xlsx import xlsx_response
 
 from .models import Job, JobState
 from .reports import estimate_rows
@@ -96,7 +97,4 @@ def job_download(request, pk: int):
             job.params.get("person_ids", []),
             fields=job.params.get("fields", []),
         )
-    response = HttpResponse(bytes(job.result), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=job.result_name)
-    response["Cache-Control"] = "no-store, private"
-    return response
+    return xlsx_response(bytes(job.result), job.result_name)

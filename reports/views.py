@@ -5,13 +5,13 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from tienlang.lib.xlsx import xlsx_response
 from unions.models import Role
-from unions.permissions import is_district_staff, user_role
+from unions.permissions import ADMIN, is_district_staff, user_role
 
 from . import charts, queries
 from .exports import KINDS, TITLES, build_report
@@ -176,10 +176,7 @@ def report_download(request, kind: str):
         record_access(
             request, AccessLog.Action.EXPORT, f"{TITLES[kind]} — {year}", sorted(seen.person_ids), fields=seen.fields
         )
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{kind}-{year}.xlsx")
-    response["Cache-Control"] = "no-store, private"
-    return response
+    return xlsx_response(data, f"{kind}-{year}.xlsx")
 
 
 # ---------------------------------------------------------------------------------------
@@ -274,7 +271,7 @@ def aggregates(request):
 
 def access_log(request):
     """Who viewed or exported whose personal data (leadership and administrators)."""
-    if user_role(request.user) not in ("admin", Role.LEADERSHIP):
+    if user_role(request.user) not in (ADMIN, Role.LEADERSHIP):
         raise PermissionDenied
     from django.core.paginator import Paginator
 

@@ -11,6 +11,15 @@ from django.core.exceptions import PermissionDenied
 
 from .models import Role
 
+# The administrator (a superuser) is not a profile role; `user_role` names it with this constant.
+ADMIN = "admin"
+
+# Role sets the views name in `RoleRequiredMixin.roles`.
+STAFF_ROLES = frozenset({ADMIN, Role.STAFF})
+READER_ROLES = frozenset({ADMIN, Role.STAFF, Role.LEADERSHIP})
+REGISTER_ROLES = READER_ROLES | {Role.CHAIR}
+ALL_ROLES = REGISTER_ROLES | {Role.PARTY_VIEWER}
+
 
 def get_profile(user):
     if user is None or not user.is_authenticated:
@@ -22,19 +31,19 @@ def user_role(user) -> str | None:
     if user is None or not user.is_authenticated:
         return None
     if user.is_superuser:
-        return "admin"
+        return ADMIN
     profile = get_profile(user)
     return profile.role if profile else None
 
 
 def is_district_staff(user) -> bool:
     """Staff who keep the register and move nominations (superusers included)."""
-    return user_role(user) in ("admin", Role.STAFF)
+    return user_role(user) in STAFF_ROLES
 
 
 def is_federation_reader(user) -> bool:
     """Staff and leadership: read everything in the federation."""
-    return user_role(user) in ("admin", Role.STAFF, Role.LEADERSHIP)
+    return user_role(user) in READER_ROLES
 
 
 def is_chair(user) -> bool:
@@ -62,10 +71,16 @@ def may_edit_union(user, union) -> bool:
 
 
 class RoleRequiredMixin(AccessMixin):
-    """CBV mixin: 403 unless `test_role(user)` holds (anonymous users go to login)."""
+    """CBV mixin: 403 unless the user's role is in `roles` (anonymous users go to login).
 
-    def test_role(self, user) -> bool:  # pragma: no cover - overridden
-        return False
+    `roles` is a set of `Role` values and `ADMIN`; a view with a rule no role set can say
+    overrides `test_role(user)` instead.
+    """
+
+    roles: frozenset[str] = frozenset()
+
+    def test_role(self, user) -> bool:
+        return user_role(user) in self.roles
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -78,15 +93,13 @@ class RoleRequiredMixin(AccessMixin):
 class StaffRequiredMixin(RoleRequiredMixin):
     """District staff (and administrators): may change the register."""
 
-    def test_role(self, user) -> bool:
-        return is_district_staff(user)
+    roles = STAFF_ROLES
 
 
 class FederationReaderRequiredMixin(RoleRequiredMixin):
     """Staff and leadership: may read the whole federation's register."""
 
-    def test_role(self, user) -> bool:
-        return is_federation_reader(user)
+    roles = READER_ROLES
 
 
 class ScopedQuerysetMixin:

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from tienlang.lib.text import clean_text, strip_invisible
@@ -461,12 +462,15 @@ def append_row(worksheet, values: Iterable[object]) -> None:
 
 
 def xlsx_response(workbook, filename: str) -> HttpResponse:
-    """Serve a workbook as a download that browsers and proxies do not cache."""
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    from django.utils.http import content_disposition_header
-
+    """Serve a workbook (an openpyxl Workbook, or the bytes of one) as a download that browsers
+    and proxies do not cache."""
+    if isinstance(workbook, bytes | bytearray | memoryview):
+        data = bytes(workbook)
+    else:
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        data = buffer.getvalue()
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     response["Cache-Control"] = "no-store, private"
     return response

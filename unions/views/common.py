@@ -8,9 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
@@ -20,8 +22,14 @@ from tienlang.lib.versioning import StaleVersion
 from tienlang.lib.xlsx import xlsx_response
 
 from ..filters import bootstrap_filter_form, compact_union_choices
-from ..models import Enterprise, GrassrootsUnion, Role
-from ..permissions import RoleRequiredMixin, ScopedQuerysetMixin, check_in_scope, scope_form_fields, user_role
+from ..models import Enterprise, GrassrootsUnion
+from ..permissions import (
+    REGISTER_ROLES,
+    RoleRequiredMixin,
+    ScopedQuerysetMixin,
+    check_in_scope,
+    scope_form_fields,
+)
 
 
 @login_not_required
@@ -41,8 +49,35 @@ def healthz(request):
 class RegisterReaderMixin(RoleRequiredMixin):
     """The enterprise and union register: staff, leadership and chairs (their own union)."""
 
-    def test_role(self, user) -> bool:
-        return user_role(user) in ("admin", Role.STAFF, Role.LEADERSHIP, Role.CHAIR)
+    roles = REGISTER_ROLES
+
+
+class ObjectActionView(View):
+    """Base for a POST-only action on one object in the user's scope.
+
+    `self.object` is found through the model's `for_user(user)`: 404 outside the scope, 405
+    for anything but POST. Subclasses write `post()` and answer with `done()` or `fail()`.
+    """
+
+    model = None
+    pk_url_kwarg = "pk"
+
+    def get_queryset(self):
+        return self.model._default_manager.for_user(self.request.user)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self.object = get_object_or_404(self.get_queryset(), pk=kwargs[self.pk_url_kwarg])
+        return super().dispatch(request, *args, **kwargs)
+
+    def done(self):
+        return redirect(self.object.get_absolute_url())
+
+    def fail(self, errors):
+        for error in errors:
+            messages.error(self.request, error)
+        return self.done()
 
 
 class Breadcrumbs:
