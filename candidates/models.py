@@ -23,7 +23,7 @@ from tienlang.lib.audit import HISTORY_EXCLUDED
 from tienlang.lib.text import clean_text, fold
 from tienlang.lib.versioning import VersionedModel
 from unions.models import Federation, GrassrootsUnion, PartyOrganization, Sex  # noqa: F401 (Sex: one enum, used here)
-from unions.querysets import ReferenceQuerySet, ScopedQuerySet
+from unions.querysets import ReferenceQuerySet, ScopedQuerySet, federation_ids, party_organization_ids
 
 CITIZEN_ID_RE = re.compile(r"^\d{12}$")
 citizen_id_validator = RegexValidator(CITIZEN_ID_RE, _("Số CCCD gồm đúng 12 chữ số."))
@@ -290,8 +290,9 @@ class NominationQuerySet(ScopedQuerySet):
         # people whose data is restricted: restriction stops disclosure to it too.
         if not profile.party_organization_id:
             return self.none()
+        # ... or to any organisation below it (a city committee reads what its communes received).
         return self.filter(
-            introduction__receiving_organization=profile.party_organization_id,
+            introduction__receiving_organization__in=party_organization_ids(profile),
             stage__gte=STAGE[Status.INTRODUCED],
             person__processing_restricted=False,
         )
@@ -786,7 +787,8 @@ class TransferRequestQuerySet(ScopedQuerySet):
         if profile is None or profile.federation_id is None:
             return self.none()
         if profile.role in (Role.STAFF, Role.LEADERSHIP):
-            return self.filter(Q(to_federation_id=profile.federation_id) | Q(from_federation_id=profile.federation_id))
+            below = federation_ids(profile)
+            return self.filter(Q(to_federation_id__in=below) | Q(from_federation_id__in=below))
         if profile.role == Role.CHAIR and profile.union_id is not None:
             return self.filter(Q(to_union_id=profile.union_id) | Q(from_union_id=profile.union_id))
         return self.none()

@@ -291,12 +291,22 @@ def seed_enterprises(federation, areas, party_orgs) -> list[GrassrootsUnion]:
 def seed_users(federation, party_orgs) -> None:
     User = get_user_model()
     pilot_unions = {u.code: u for u in GrassrootsUnion.objects.filter(code__in=[p["code"] for p in PILOTS])}
+    city = federation.parent
+    city_committee = party_orgs["district"].parent
     accounts = [
-        ("canbo", "Nguyễn Thị", "Thu Trang", Role.STAFF, None, None),
-        ("lanhdao", "Trần Văn", "Khải", Role.LEADERSHIP, None, None),
-        ("huyenuy", "Phạm Quốc", "Bảo", Role.PARTY_VIEWER, None, party_orgs["district"]),
-    ] + [(p["chair"][0], p["chair"][1], p["chair"][2], Role.CHAIR, pilot_unions[p["code"]], None) for p in PILOTS]
-    for username, last_name, first_name, role, union, party_org in accounts:
+        ("canbo", "Nguyễn Thị", "Thu Trang", Role.STAFF, None, None, federation),
+        ("lanhdao", "Trần Văn", "Khải", Role.LEADERSHIP, None, None, federation),
+        ("huyenuy", "Phạm Quốc", "Bảo", Role.PARTY_VIEWER, None, party_orgs["district"], federation),
+        # The city level: its federation sees every federation below it, its Party committee's
+        # reader what was addressed to any organisation below it.
+        ("canbo.thanhpho", "Lê Thị", "Hồng Nhung", Role.STAFF, None, None, city),
+        ("lanhdao.thanhpho", "Vũ Đức", "Thành", Role.LEADERSHIP, None, None, city),
+        ("thanhuy", "Đỗ Minh", "Châu", Role.PARTY_VIEWER, None, city_committee, city),
+    ] + [
+        (p["chair"][0], p["chair"][1], p["chair"][2], Role.CHAIR, pilot_unions[p["code"]], None, federation)
+        for p in PILOTS
+    ]
+    for username, last_name, first_name, role, union, party_org, home in accounts:
         user, created = User.objects.get_or_create(
             username=username, defaults={"first_name": first_name, "last_name": last_name}
         )
@@ -305,7 +315,7 @@ def seed_users(federation, party_orgs) -> None:
             user.save(update_fields=["password"])
         UserProfile.objects.get_or_create(
             user=user,
-            defaults={"role": role, "federation": federation, "union": union, "party_organization": party_org},
+            defaults={"role": role, "federation": home, "union": union, "party_organization": party_org},
         )
     admin, created = User.objects.get_or_create(
         username="admin", defaults={"is_staff": True, "is_superuser": True, "first_name": "Quản trị"}
