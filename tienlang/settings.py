@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "unions",
     "candidates",
     "classes",
+    "admission",
     "reports",
     "jobs",
     "scale",

@@ -27,12 +27,17 @@ from tienlang.lib import sequences
 
 from .backup import FORMAT, VERSION
 
-CHECKED_APPS = {"unions", "candidates", "classes", "reports", "auth"}
+CHECKED_APPS = {"unions", "candidates", "classes", "admission", "reports", "auth"}
 # Rows that `migrate` itself writes into a new database (post-migrate signals and data
 # migrations): they do not make it "hold data", and the backup's own copy replaces them, so
 # the IDs that other rows (group permissions, the admin's log) refer to stay those of the
 # backup. Permissions before their content types.
-SEEDED_BY_MIGRATIONS = ("auth.Permission", "contenttypes.ContentType", "candidates.EligibilityRule")
+SEEDED_BY_MIGRATIONS = (
+    "auth.Permission",
+    "contenttypes.ContentType",
+    "candidates.EligibilityRule",
+    "admission.AdmissionRule",
+)
 
 
 def _read(raw: bytes) -> tuple[list, dict[str, int]]:

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AdmissionConfig(AppConfig):
+    """From the union's introduction to official Party membership: the rules of each step, the
+    working-day clocks, and the admission dossier."""
+
+    name = "admission"
+    verbose_name = _("Kết nạp Đảng")
+    default_auto_field = "django.db.models.BigAutoField"
