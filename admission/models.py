@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from unions.querysets import ReferenceQuerySet
+from unions.querysets import ReferenceQuerySet, ScopedQuerySet
 
 
 class AdmissionRule(models.Model):
@@ -73,3 +73,83 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} — {self.name}"
+
+
+class DossierItemType(models.Model):
+    """One document of the admission dossier (Hướng dẫn 12-HD/BTCTW, phần II, mục 1.1), as data."""
+
+    class Step(models.TextChoices):
+        BEFORE_CELL = "before_cell", _("Trước khi chi bộ xét kết nạp")
+        AFTER_CELL = "after_cell", _("Sau khi chi bộ đồng ý")
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên giấy tờ"), max_length=200)
+    legal_basis = models.CharField(_("căn cứ"), max_length=255)
+    step = models.CharField(_("cần cho bước"), max_length=12, choices=Step.choices)
+    goes_stale = models.BooleanField(
+        _("phải làm lại khi hồ sơ quá hạn"), default=False, help_text=_("Quá 12 tháng chưa được chi bộ xét.")
+    )
+    residence_only = models.BooleanField(_("chỉ cho người ở ngoài địa bàn"), default=False)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("loại giấy tờ hồ sơ kết nạp")
+        verbose_name_plural = _("loại giấy tờ hồ sơ kết nạp")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierItemQuerySet(ScopedQuerySet):
+    federation_lookup = "nomination__federation"
+    union_lookup = "nomination__union"
+
+    def party_viewer_filter(self, profile):
+        from candidates.models import Nomination
+
+        return self.filter(nomination__in=Nomination.objects.party_viewer_filter(profile))
+
+
+class DossierItem(models.Model):
+    """One document of one person's admission dossier: its status, date, who recorded it, its scan."""
+
+    class Status(models.TextChoices):
+        MISSING = "missing", _("Chưa có")
+        RECEIVED = "received", _("Đã nhận")
+        STALE = "stale", _("Quá hạn, phải làm lại")
+        NOT_NEEDED = "not_needed", _("Không cần")
+
+    nomination = models.ForeignKey(
+        "candidates.Nomination", verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="dossier_items"
+    )
+    item_type = models.ForeignKey(DossierItemType, verbose_name=_("giấy tờ"), on_delete=models.PROTECT)
+    status = models.CharField(_("tình trạng"), max_length=12, choices=Status.choices, default=Status.MISSING)
+    received_on = models.DateField(_("ngày nhận"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        "auth.User", verbose_name=_("người ghi"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("thời điểm ghi"), auto_now=True)
+    # The scanned document, kept in the database: never under the static files, downloaded only
+    # through the scoped, access-logged view, and part of every backup.
+    attachment = models.BinaryField(_("bản quét"), blank=True, default=b"", editable=False)
+    attachment_name = models.CharField(_("tên tệp"), max_length=200, blank=True)
+    attachment_type = models.CharField(_("loại tệp"), max_length=40, blank=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    objects = DossierItemQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["attachment"])
+
+    class Meta:
+        verbose_name = _("giấy tờ hồ sơ kết nạp")
+        verbose_name_plural = _("giấy tờ hồ sơ kết nạp")
+        ordering = ["nomination", "item_type__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "item_type"], name="admission_dossieritem_one_per_type"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_type} — {self.get_status_display()}"

@@ -38,6 +38,49 @@ DEFAULT_RULES = [
 VALID_FROM = datetime.date(2016, 7, 25)
 
 
+# The dossier (Hướng dẫn 12-HD/BTCTW năm 2022, phần II, mục 1.1): code, name, step, goes stale, residence only.
+GUIDE = "Hướng dẫn 12-HD/BTCTW năm 2022, phần II, mục 1.1"
+DOSSIER_ITEMS = [
+    ("certificate", "Giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng", "before_cell", False, False),
+    ("application", "Đơn xin vào Đảng", "before_cell", False, False),
+    (
+        "personal_history",
+        "Lý lịch của người xin vào Đảng, có thẩm tra, kết luận của cấp ủy cơ sở",
+        "before_cell",
+        False,
+        False,
+    ),
+    ("introducer_letter", "Giấy giới thiệu của đảng viên chính thức giới thiệu", "before_cell", True, False),
+    (
+        "union_resolution",
+        "Nghị quyết giới thiệu đoàn viên ưu tú của Ban Chấp hành Công đoàn cơ sở",
+        "before_cell",
+        True,
+        False,
+    ),
+    ("workplace_comments", "Tổng hợp ý kiến nhận xét của tổ chức nơi làm việc", "before_cell", True, False),
+    ("residence_comments", "Tổng hợp ý kiến nhận xét của chi ủy (chi bộ) nơi cư trú", "before_cell", True, True),
+    ("cell_resolution", "Nghị quyết đề nghị kết nạp của chi bộ", "after_cell", False, False),
+    ("committee_resolution", "Nghị quyết xét, đề nghị kết nạp của đảng ủy cơ sở", "after_cell", False, False),
+    ("decision", "Quyết định kết nạp đảng viên của cấp ủy có thẩm quyền", "after_cell", False, False),
+]
+
+
+def default_dossier_rows() -> list[dict]:
+    return [
+        {
+            "code": code,
+            "name": name,
+            "legal_basis": GUIDE,
+            "step": step,
+            "goes_stale": stale,
+            "residence_only": residence,
+            "order": index,
+        }
+        for index, (code, name, step, stale, residence) in enumerate(DOSSIER_ITEMS, start=1)
+    ]
+
+
 def default_rule_rows() -> list[dict]:
     return [
         {

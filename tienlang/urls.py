@@ -28,6 +28,7 @@ urlpatterns = [
     path("unions/", include("unions.urls")),
     path("candidates/", include("candidates.urls")),
     path("classes/", include("classes.urls")),
+    path("admission/", include("admission.urls")),
     path("reports/", include("reports.urls")),
     path("jobs/", include("jobs.urls")),
     path("admin/", admin.site.urls),

@@ -37,6 +37,7 @@ SEEDED_BY_MIGRATIONS = (
     "contenttypes.ContentType",
     "candidates.EligibilityRule",
     "admission.AdmissionRule",
+    "admission.DossierItemType",
 )
 
 
