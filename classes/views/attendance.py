@@ -14,7 +14,7 @@ from unions.permissions import (
 
 from .. import services
 from ..forms import (
-    AttendanceRowForm,
+    AttendanceFormSet,
 )
 from ..models import (
     Attendance,
@@ -43,13 +43,15 @@ class AttendanceView(ClassActionView):
     def rows(self, data=None):
         learners = list(_learners(self.klass, self.request.user))
         marks = {a.enrollment_id: a for a in Attendance.objects.filter(session=self.session)}
-        rows = []
-        for number, enrollment in enumerate(learners, start=1):
-            mark = marks.get(enrollment.pk)
-            initial = {"present": mark.present if mark else True, "reason": mark.absence_reason if mark else ""}
-            form = AttendanceRowForm(data, prefix=f"a{enrollment.pk}", initial=initial)
-            rows.append({"number": number, "enrollment": enrollment, "form": form, "mark": mark})
-        return rows
+        initial = [
+            {"present": mark.present, "reason": mark.absence_reason} if mark else {"present": True, "reason": ""}
+            for mark in (marks.get(e.pk) for e in learners)
+        ]
+        formset = AttendanceFormSet(data, keys=[e.pk for e in learners], prefix="a", initial=initial)
+        return [
+            {"number": number, "enrollment": enrollment, "form": form, "mark": marks.get(enrollment.pk)}
+            for number, (enrollment, form) in enumerate(zip(learners, formset.forms, strict=True), start=1)
+        ]
 
     def render_page(self, rows, status=200):
         sessions = list(self.klass.sessions.order_by("date", "pk"))

@@ -22,7 +22,7 @@ from unions.views import Breadcrumbs
 from .. import services
 from ..forms import (
     CancelPaymentForm,
-    CommitmentRowForm,
+    CommitmentFormSet,
     PaymentForm,
 )
 from ..models import (
@@ -126,20 +126,20 @@ class EmployerCommitmentsView(ClassActionView):
             .order_by("name_folded")
         )
         existing = {c.enterprise_id: c for c in EmployerCommitment.objects.filter(training_class=self.klass)}
+        initial = [
+            {
+                "keeps_full_salary": current.keeps_full_salary,
+                "gives_time_off": current.gives_time_off,
+                "confirmed_on": current.confirmed_on,
+                "note": current.note,
+            }
+            if current
+            else {}
+            for current in (existing.get(enterprise.pk) for enterprise in enterprises)
+        ]
+        formset = CommitmentFormSet(data, keys=[e.pk for e in enterprises], prefix="e", initial=initial)
         rows = []
-        for enterprise in enterprises:
-            current = existing.get(enterprise.pk)
-            initial = (
-                {
-                    "keeps_full_salary": current.keeps_full_salary,
-                    "gives_time_off": current.gives_time_off,
-                    "confirmed_on": current.confirmed_on,
-                    "note": current.note,
-                }
-                if current
-                else {}
-            )
-            form = CommitmentRowForm(data, prefix=f"e{enterprise.pk}", initial=initial)
+        for enterprise, form in zip(enterprises, formset.forms, strict=True):
             form.fields["confirmed_on"].widget.format = "%d/%m/%Y"
             rows.append({"enterprise": enterprise, "form": form})
         return rows

@@ -13,7 +13,7 @@ from candidates.models import Status
 
 from .. import services
 from ..forms import (
-    ResultRowForm,
+    ResultFormSet,
 )
 from ..models import (
     Result,
@@ -47,9 +47,19 @@ class ResultsView(ClassActionView):
                 "certificate_date": enrollment.certificate_date,
                 "note": enrollment.result_note,
             }
-            form = ResultRowForm(data if editable else None, prefix=f"r{enrollment.pk}", initial=initial)
+            row = {"number": number, "enrollment": enrollment, "initial": initial, "editable": editable, "form": None}
+            rows.append(row)
+        # The rows that may still change are one formset; the others are shown, never read back.
+        changeable = [row for row in rows if row["editable"]]
+        formset = ResultFormSet(
+            data,
+            keys=[row["enrollment"].pk for row in changeable],
+            prefix="r",
+            initial=[row["initial"] for row in changeable],
+        )
+        for row, form in zip(changeable, formset.forms, strict=True):
             form.fields["certificate_date"].widget.format = "%d/%m/%Y"
-            rows.append({"number": number, "enrollment": enrollment, "form": form, "editable": editable})
+            row["form"] = form
         return rows
 
     def render_page(self, rows, errors=(), status=200):
