@@ -18,10 +18,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from reports.layout import BOX, FONT, NUMBER_FORMAT, Column, Issuer, ReportSheet, ReportWorkbook
+from tienlang.lib.document import BOX, FONT, NUMBER_FORMAT, Column, Issuer, ReportSheet, ReportWorkbook
 from tienlang.lib.money import amount_in_words, format_vnd
 from tienlang.lib.xlsx import set_text
-from unions.models import Federation, PartyOrganization, Sex
+from unions.models import Federation, GrassrootsUnion, PartyOrganization, Sex
 from unions.permissions import is_chair, user_federation, user_union_id
 
 from . import services
@@ -70,12 +70,11 @@ SIGNERS = ["Người lập biểu", "Kế toán", "Thủ trưởng đơn vị"]
 # ---------------------------------------------------------------------------------------
 
 
-def _scoped(queryset, federation_lookup: str, user, federation):
+def _visible(manager, user, federation):
+    """The rows `user` may see (`for_user`); without a user (an operator's run), `federation`'s rows."""
     if user is not None:
-        return queryset.for_user(user)
-    if federation is not None:
-        return queryset.filter(**{federation_lookup: federation})
-    return queryset
+        return manager.for_user(user)
+    return manager.all().for_federation(federation)
 
 
 def _issuing_federation(user, federation, class_federation_ids):
@@ -110,8 +109,6 @@ def _issuer(federation) -> Issuer:
 def _period(year: int, user) -> str:
     text = f"Năm {year}"
     if user is not None and is_chair(user):
-        from unions.models import GrassrootsUnion
-
         union = GrassrootsUnion.objects.filter(pk=user_union_id(user)).first()
         if union is not None:
             text += f" — {union.name}"
@@ -129,7 +126,7 @@ def _sex(value: str) -> str:
 
 def roster_rows(year: int, *, user=None, federation=None):
     """The learners of a year's classes, in the order the roster lists them."""
-    queryset = _scoped(Enrollment.objects.all(), "training_class__federation", user, federation)
+    queryset = _visible(Enrollment.objects, user, federation)
     return (
         queryset.filter(training_class__year=year)
         .select_related("nomination__person", "nomination__union", "training_class")
@@ -205,7 +202,7 @@ def build_roster_workbook(year: int, *, user=None, federation=None) -> Workbook:
 
 def stipend_payments(year: int, *, user=None, federation=None):
     """The live (committed or paid) stipends of a year's classes, scoped."""
-    queryset = _scoped(StipendPayment.objects.all(), "enrollment__training_class__federation", user, federation)
+    queryset = _visible(StipendPayment.objects, user, federation)
     return queryset.filter(enrollment__training_class__year=year)
 
 

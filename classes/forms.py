@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tienlang.lib.formsets import keyed_formset
 from tienlang.lib.text import clean_text
 from tienlang.lib.versioning import VersionedFormMixin
 from unions.models import Federation, GrassrootsUnion
@@ -257,6 +258,11 @@ class ResultRowForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=500)
 
 
+# The grids: one row per learner (attendance, results) or per enterprise (commitments).
+AttendanceFormSet = keyed_formset(AttendanceRowForm)
+ResultFormSet = keyed_formset(ResultRowForm)
+
+
 class EnrolFilterForm(forms.Form):
     """Which approved nominations the enrolment page lists."""
 
@@ -331,6 +337,9 @@ class CommitmentRowForm(forms.Form):
     gives_time_off = forms.BooleanField(required=False)
     confirmed_on = forms.DateField(required=False, input_formats=DATE_FORMATS, error_messages=DATE_ERRORS)
     note = forms.CharField(required=False, max_length=255)
+
+
+CommitmentFormSet = keyed_formset(CommitmentRowForm)
 
 
 class BudgetFilterForm(forms.Form):

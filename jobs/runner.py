@@ -53,16 +53,53 @@ class Abandoned(Exception):
 RUNNERS: dict[str, Callable[[Job], Outcome | tuple[bytes, str]]] = {}
 # kind -> function(job params) giving the page where the user starts the work again
 AGAIN_URLS: dict[str, Callable[[dict], str]] = {}
+# kind -> function(user, what, year text) giving a new job's (label, params, estimated rows), or raising
+# Http404, PermissionDenied or ValueError (its message shown): how a view queues a job of that kind
+STARTERS: dict[str, Callable[[object, str, str], tuple[str, dict, int | None]]] = {}
+# kind -> function(user, job params): may the job's owner still download its file?
+DOWNLOAD_CHECKS: dict[str, Callable[[object, dict], bool]] = {}
+# kind -> function(job params): does the job's file list people? (its download is then access-logged)
+LISTS_PEOPLE: dict[str, Callable[[dict], bool]] = {}
 
 
-def register(kind: str, again: Callable[[dict], str] | None = None):
-    def decorator(function):
-        RUNNERS[kind] = function
-        if again is not None:
-            AGAIN_URLS[kind] = again
-        return function
+def register(
+    kind: str,
+    function: Callable | None = None,
+    *,
+    again: Callable[[dict], str] | None = None,
+    start: Callable[[object, str, str], tuple[str, dict, int | None]] | None = None,
+    may_download: Callable[[object, dict], bool] | None = None,
+    lists_people: Callable[[dict], bool] | None = None,
+):
+    """Register the runner of job `kind`: `register(kind, run, ...)`, or as `@register(kind, ...)`.
 
-    return decorator
+    The app that owns the work says, with it, where to start it again, how a view starts
+    it, who may download its file and whether that file lists people.
+    """
+
+    def decorator(run):
+        RUNNERS[kind] = run
+        for registry, value in (
+            (AGAIN_URLS, again),
+            (STARTERS, start),
+            (DOWNLOAD_CHECKS, may_download),
+            (LISTS_PEOPLE, lists_people),
+        ):
+            if value is not None:
+                registry[kind] = value
+        return run
+
+    return decorator(function) if function is not None else decorator
+
+
+def may_download(job: Job, user) -> bool:
+    check = DOWNLOAD_CHECKS.get(job.kind)
+    return check is None or check(user, job.params)
+
+
+def lists_people(job: Job) -> bool:
+    check = LISTS_PEOPLE.get(job.kind)
+    return check is not None and check(job.params)
 
 
 def mode() -> str:

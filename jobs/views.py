@@ -13,14 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from tienlang.lib.audit import record_access
 from tienlang.lib.xlsx import xlsx_response
 
 from .models import Job, JobState
-from .reports import estimate_rows
-from .runner import enqueue, fail_if_dead
+from .runner import STARTERS, enqueue, fail_if_dead, lists_people, may_download
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PERSONAL_REPORTS = {"roster", "stipends", "introductions"}
+# The access log's action for a file exported (unions.models.AccessLog.Action.EXPORT).
+EXPORTED = "export"
 
 
 def _own_job(request, pk: int) -> Job:
@@ -33,20 +33,19 @@ def _own_job(request, pk: int) -> Job:
 @require_POST
 def start_report(request, kind: str):
     """Queue the Excel file of report `kind` for `?year=` and show its progress page."""
-    from reports.exports import KINDS, TITLES
-    from reports.queries import Scope
-    from reports.views import _allowed
+    return _start(request, "report", kind)
 
-    if kind not in KINDS:
+
+def _start(request, job_kind: str, what: str):
+    starter = STARTERS.get(job_kind)
+    if starter is None:
         raise Http404
-    if not _allowed(request.user, kind):
-        raise PermissionDenied
     year = request.POST.get("year") or request.GET.get("year") or ""
-    if not year.isdigit() or not 2000 <= int(year) <= 2100:
-        return HttpResponseBadRequest(_("Năm không hợp lệ."), content_type="text/plain; charset=utf-8")
-    year = int(year)
-    total = estimate_rows(kind, Scope(user=request.user), year)
-    job = enqueue("report", request.user, f"{TITLES[kind]} — {year}", {"kind": kind, "year": year}, total=total)
+    try:
+        label, params, total = starter(request.user, what, year)
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    job = enqueue(job_kind, request.user, label, params, total=total)
     return redirect(job)
 
 
@@ -86,13 +85,12 @@ def job_status(request, pk: int):
 @require_GET
 def job_download(request, pk: int):
     job = get_object_or_404(Job.objects.filter(user=request.user, state=JobState.DONE).exclude(result_name=""), pk=pk)
-    if job.kind == "report" and job.params.get("kind") in PERSONAL_REPORTS:
-        from tienlang.lib.audit import record_access
-        from unions.models import AccessLog
-
+    if not may_download(job, request.user):
+        raise PermissionDenied
+    if lists_people(job):
         record_access(
             request,
-            AccessLog.Action.EXPORT,
+            EXPORTED,
             job.label,
             job.params.get("person_ids", []),
             fields=job.params.get("fields", []),

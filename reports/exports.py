@@ -7,8 +7,11 @@ import datetime
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.series import SeriesLabel
 
-from .layout import Column, Issuer, ReportSheet, ReportWorkbook, workbook_bytes
+from classes import exports
+from tienlang.lib.document import Column, Issuer, ReportSheet, ReportWorkbook, workbook_bytes
+
 from .queries import Scope, coverage, history, introductions, quota_report
 
 KINDS = ["quota", "roster", "stipends", "introductions", "coverage", "history"]
@@ -117,8 +120,6 @@ def _quota_chart(workbook: Workbook, sheet: ReportSheet, rows: int) -> None:
     chart.add_data(data, titles_from_data=False)
     chart.add_data(done, titles_from_data=False)
     chart.set_categories(Reference(sheet.sheet, min_col=2, min_row=first, max_row=last))
-    from openpyxl.chart.series import SeriesLabel
-
     chart.series[0].tx = SeriesLabel(v="Chỉ tiêu")
     chart.series[1].tx = SeriesLabel(v="Đã giới thiệu cho Đảng")
     chart.height = max(8, rows * 0.6)
@@ -274,8 +275,6 @@ def build_history(scope: Scope, year: int) -> bytes:
 
 def _from_classes(name: str):
     def build(scope: Scope, year: int) -> bytes:
-        from classes import exports
-
         builder = getattr(exports, name)
         workbook = builder(year, user=scope.user, federation=scope.federation if scope.user is None else None)
         return workbook_bytes(workbook)

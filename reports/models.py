@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tienlang.lib.audit import HISTORY_EXCLUDED
-from unions.models import Federation, GrassrootsUnion
+from unions.models import Federation, GrassrootsUnion, Role
 from unions.querysets import ScopedQuerySet
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
@@ -26,8 +26,6 @@ class FederationScopedQuerySet(ScopedQuerySet):
     union_lookup = None
 
     def for_user(self, user):
-        from unions.models import Role
-
         profile = getattr(user, "profile", None) if user is not None and user.is_authenticated else None
         if profile is not None and user.is_active and profile.role in (Role.CHAIR, Role.PARTY_VIEWER):
             return self.filter(federation=profile.federation_id)

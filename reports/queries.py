@@ -1,8 +1,9 @@
 """One query layer for every figure on screen and in Excel.
 
-Functions take a user (scoped through `for_user`, or `for_aggregates` for Party committee
-readers, who read federation totals but no one's personal data) or, for the management
-command, a federation. Counts follow the "ever reached" rule: a status column counts the
+Functions take a `Scope`: a user, or, for the management command, a federation. What a
+report lists is reached through the model's `for_user` (`Scope.rows`); what it only counts
+through `Scope.totals`, where Party committee readers count their federation's rows (totals,
+no one's personal data). Counts follow the "ever reached" rule: a status column counts the
 year's nominations whose `stage` reached that step, whatever happened after.
 """
 
@@ -11,11 +12,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, Manager, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from candidates.models import STAGE, DataSubjectRequest, Nomination, Status
-from unions.models import Enterprise, Federation, GrassrootsUnion, Role, WorkforceFigure
+from classes.models import ClassStatus, StipendPayment, TrainingClass
+from classes.services import budget_totals
+from tienlang.lib.money import format_vnd
+from tienlang.lib.text import fold
+from unions.models import Enterprise, Federation, GrassrootsUnion, Role, UserProfile, WorkforceFigure
 
 from .models import FederationTarget, UnionQuota, YearlyAggregate
 
@@ -45,7 +52,7 @@ class Scope:
     federation: Federation | None = None
 
     @property
-    def profile(self):
+    def profile(self) -> UserProfile | None:
         return getattr(self.user, "profile", None) if self.user is not None else None
 
     @property
@@ -59,29 +66,36 @@ class Scope:
             return self.profile.federation
         return default_federation()
 
-    def _scoped(self, manager):
+    def rows(self, manager: Manager) -> QuerySet:
+        """Rows a report lists: the user's (`for_user`), or the federation's for an operator's run."""
         if self.user is None:
-            queryset = manager.all()
-            if self.federation is not None:
-                queryset = queryset.filter(**{manager.model.objects.none().federation_lookup: self.federation.pk})
-            return queryset
-        if self.is_party_viewer:
-            # Reports addressed to the Party committee: federation totals, never a person's data.
-            lookup = manager.model.objects.none().federation_lookup
-            return manager.filter(**{lookup: self.profile.federation_id})
+            return manager.all().for_federation(self.federation)
         return manager.for_user(self.user)
 
-    def nominations(self):
-        return self._scoped(Nomination.objects)
+    def totals(self, manager: Manager) -> QuerySet:
+        """Rows a report only counts, never lists.
 
-    def unions(self):
-        return self._scoped(GrassrootsUnion.objects)
+        A Party committee viewer's reports are federation totals: they count their federation's
+        rows (`for_federation`) and name no one; what they list goes through `rows`, so through
+        the model's `party_viewer_filter`. Anyone else counts the rows they may list.
+        """
+        if self.user is not None and self.is_party_viewer:
+            federation_id = self.profile.federation_id
+            queryset = manager.all()
+            return queryset.for_federation(federation_id) if federation_id is not None else queryset.none()
+        return self.rows(manager)
 
-    def enterprises(self):
-        return self._scoped(Enterprise.objects)
+    def nominations(self) -> QuerySet[Nomination]:
+        return self.totals(Nomination.objects)
 
-    def quotas(self):
-        return self._scoped(UnionQuota.objects)
+    def unions(self) -> QuerySet[GrassrootsUnion]:
+        return self.totals(GrassrootsUnion.objects)
+
+    def enterprises(self) -> QuerySet[Enterprise]:
+        return self.totals(Enterprise.objects)
+
+    def quotas(self) -> QuerySet[UnionQuota]:
+        return self.totals(UnionQuota.objects)
 
 
 def default_federation() -> Federation | None:
@@ -99,7 +113,7 @@ def latest_year(scope: Scope) -> int:
 # ---------------------------------------------------------------------------------------
 
 
-def _stage_counts(year) -> dict:
+def _stage_counts(year: int) -> dict:
     """Aggregates keyed "c_<field>" (a prefix, so no name clashes with the model's own fields)."""
     counts = {name: Count("pk", filter=Q(stage__gte=STAGE[status])) for name, status in STAGE_FIELDS}
     counts["in_district"] = Count("pk", filter=Q(in_district=True))
@@ -185,7 +199,7 @@ def funnel(report: QuotaReport) -> list[tuple[str, str, int]]:
     return [(name, str(status.label), getattr(report.totals, name)) for name, status in STAGE_FIELDS]
 
 
-def federation_target(scope: Scope, year: int):
+def federation_target(scope: Scope, year: int) -> FederationTarget | None:
     federation = scope.issuing_federation()
     if federation is None:
         return None
@@ -257,12 +271,12 @@ def history(scope: Scope, until: int | None = None) -> list[YearRow]:
 # ---------------------------------------------------------------------------------------
 
 
-def introductions(scope: Scope, year: int):
+def introductions(scope: Scope, year: int) -> QuerySet[Nomination]:
     """Nominations introduced to the Party in `year`, grouped by the receiving organisation.
 
     People whose personal data is restricted are left out of this list of names.
     """
-    queryset = Nomination.objects.for_user(scope.user) if scope.user is not None else scope.nominations()
+    queryset = scope.rows(Nomination.objects)
     return (
         queryset.filter(year=year, stage__gte=STAGE[Status.INTRODUCED], introduction__isnull=False)
         .exclude(person__processing_restricted=True)
@@ -276,7 +290,7 @@ def introductions(scope: Scope, year: int):
 # ---------------------------------------------------------------------------------------
 
 
-def _coverage_queryset(scope: Scope, year: int):
+def _coverage_queryset(scope: Scope, year: int) -> QuerySet[Enterprise]:
     figures = WorkforceFigure.objects.filter(enterprise=OuterRef("pk"), year=year)
     union_members = GrassrootsUnion.objects.filter(enterprise=OuterRef("pk")).values("members")[:1]
     return scope.enterprises().annotate(
@@ -316,8 +330,6 @@ def coverage(scope: Scope, year: int, group: str) -> list[dict]:
         row["without_party"] = row["enterprises"] - row["with_party"]
         result.append(row)
     if group == "commune":
-        from tienlang.lib.text import fold
-
         result.sort(key=lambda r: fold(r["label"]))
     return result
 
@@ -329,25 +341,25 @@ def coverage(scope: Scope, year: int, group: str) -> list[dict]:
 
 def needs_action(scope: Scope) -> list[tuple[str, int, str]]:
     """(label, count, url) of what waits for this user."""
-    from django.urls import reverse
-
     user = scope.user
     role = getattr(scope.profile, "role", None)
     items = []
     nominations = scope.nominations()
     if user is not None and (user.is_superuser or role == Role.STAFF):
         waiting = nominations.filter(status=Status.NOMINATED).count()
-        items.append(("Hồ sơ chờ duyệt", waiting, reverse("candidates:review_queue")))
+        items.append((_("Hồ sơ chờ duyệt"), waiting, reverse("candidates:review_queue")))
         warned = nominations.filter(status=Status.NOMINATED, warnings_accepted=False).exclude(warnings=[]).count()
-        items.append(("Hồ sơ có cảnh báo cần xem xét", warned, reverse("candidates:nomination_list") + "?warnings=1"))
+        items.append(
+            (_("Hồ sơ có cảnh báo cần xem xét"), warned, reverse("candidates:nomination_list") + "?warnings=1")
+        )
         approved = nominations.filter(status=Status.APPROVED).count()
         items.append(
-            ("Đủ điều kiện, chờ xếp lớp", approved, reverse("candidates:nomination_list") + "?status=approved")
+            (_("Đủ điều kiện, chờ xếp lớp"), approved, reverse("candidates:nomination_list") + "?status=approved")
         )
         requests = DataSubjectRequest.objects.for_user(user).open().count()
         items.append(
             (
-                "Yêu cầu về dữ liệu cá nhân chưa giải quyết",
+                _("Yêu cầu về dữ liệu cá nhân chưa giải quyết"),
                 requests,
                 reverse("candidates:request_list") + "?status=open",
             )
@@ -356,34 +368,36 @@ def needs_action(scope: Scope) -> list[tuple[str, int, str]]:
         completed = nominations.filter(status=Status.COMPLETED).count()
         items.append(
             (
-                "Đã hoàn thành lớp học, chờ giới thiệu cho Đảng",
+                _("Đã hoàn thành lớp học, chờ giới thiệu cho Đảng"),
                 completed,
                 reverse("candidates:nomination_list") + "?status=completed",
             )
         )
         waiting = nominations.filter(status=Status.NOMINATED).count()
         items.append(
-            ("Hồ sơ đang chờ LĐLĐ duyệt", waiting, reverse("candidates:nomination_list") + "?status=nominated")
+            (_("Hồ sơ đang chờ LĐLĐ duyệt"), waiting, reverse("candidates:nomination_list") + "?status=nominated")
         )
     elif role == Role.LEADERSHIP:
         year = datetime.date.today().year
         missing = scope.unions().exclude(quotas__year=year).count()
-        items.append((f"Công đoàn cơ sở chưa có chỉ tiêu năm {year}", missing, reverse("reports:quota_list")))
+        items.append(
+            (
+                _("Công đoàn cơ sở chưa có chỉ tiêu năm %(year)s") % {"year": year},
+                missing,
+                reverse("reports:quota_list"),
+            )
+        )
     elif role == Role.PARTY_VIEWER and scope.user is not None:
-        introduced = Nomination.objects.for_user(scope.user).filter(status=Status.INTRODUCED).count()
-        items.append(("Người được giới thiệu chờ chi bộ xem xét", introduced, reverse("candidates:nomination_list")))
+        introduced = scope.rows(Nomination.objects).filter(status=Status.INTRODUCED).count()
+        items.append((_("Người được giới thiệu chờ chi bộ xem xét"), introduced, reverse("candidates:nomination_list")))
     return items
 
 
 def classes_summary(scope: Scope, year: int) -> dict:
     """Classes of the year (running first) and stipends committed vs paid, for the dashboard."""
-    from classes.models import ClassStatus, StipendPayment, TrainingClass
-    from classes.services import budget_totals
-    from tienlang.lib.money import format_vnd
-
-    classes = scope._scoped(TrainingClass.objects).filter(year=year).distinct()
+    classes = scope.totals(TrainingClass.objects).filter(year=year).distinct()
     counts = dict(classes.order_by().values_list("status").annotate(n=Count("pk", distinct=True)))
-    payments = scope._scoped(StipendPayment.objects).filter(enrollment__training_class__year=year)
+    payments = scope.totals(StipendPayment.objects).filter(enrollment__training_class__year=year)
     money = budget_totals(payments)
     target = federation_target(scope, year)
     lines = [

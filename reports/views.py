@@ -4,23 +4,26 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from candidates.sensitivity import personal_fields
+from tienlang.lib import disclosure
+from tienlang.lib.audit import record_access
 from tienlang.lib.xlsx import xlsx_response
-from unions.models import Role
+from unions.models import AccessLog, Role
 from unions.permissions import ADMIN, is_district_staff, user_role
 
 from . import charts, queries
 from .exports import KINDS, TITLES, build_report
 from .forms import AggregateFormSet, FederationTargetForm, QuotaFormSet
+from .jobs import is_large
 from .models import FederationTarget, UnionQuota, YearlyAggregate
+from .permissions import lists_people, may_see_report
 from .queries import Scope
-
-PERSONAL_LISTS = {"roster", "stipends"}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(request, scope: Scope) -> int:
@@ -30,13 +33,6 @@ def _year(request, scope: Scope) -> int:
     if not value.isdigit() or not 2000 <= int(value) <= 2100:
         raise ValueError(value)
     return int(value)
-
-
-def _allowed(user, kind: str) -> bool:
-    role = user_role(user)
-    if role is None:
-        return False
-    return not (kind in PERSONAL_LISTS and role == Role.PARTY_VIEWER)
 
 
 def dashboard(request):
@@ -106,13 +102,11 @@ def report_centre(request):
         year = _year(request, scope)
     except ValueError:
         return HttpResponseBadRequest(_("Năm không hợp lệ."), content_type="text/plain; charset=utf-8")
-    from jobs.reports import is_large
-
     # Reports of many rows are made in the background, with a progress bar (jobs app).
     kinds = [
         (kind, TITLES[kind], allowed, allowed and is_large(kind, scope, year))
         for kind in KINDS
-        for allowed in [_allowed(request.user, kind)]
+        for allowed in [may_see_report(request.user, kind)]
     ]
     context = {
         "year": year,
@@ -127,7 +121,7 @@ def report_screen(request, kind: str):
     """The report's figures on screen: the same query layer as the Excel file."""
     if kind not in KINDS:
         raise Http404
-    if not _allowed(request.user, kind):
+    if not may_see_report(request.user, kind):
         raise PermissionDenied
     scope = Scope(user=request.user)
     try:
@@ -156,7 +150,7 @@ def report_screen(request, kind: str):
 def report_download(request, kind: str):
     if kind not in KINDS:
         raise Http404
-    if not _allowed(request.user, kind):
+    if not may_see_report(request.user, kind):
         raise PermissionDenied
     scope = Scope(user=request.user)
     try:
@@ -166,11 +160,7 @@ def report_download(request, kind: str):
             _("Năm không hợp lệ: dùng ?year=YYYY (2000–2100)."), content_type="text/plain; charset=utf-8"
         )
     data = build_report(kind, scope, year)
-    if kind in PERSONAL_LISTS or kind == "introductions":
-        from tienlang.lib import disclosure
-        from tienlang.lib.audit import record_access
-        from unions.models import AccessLog
-
+    if lists_people(kind):
         # The people the workbook lists: every row of them the builder read.
         seen = disclosure.collected()
         record_access(
@@ -273,10 +263,6 @@ def access_log(request):
     """Who viewed or exported whose personal data (leadership and administrators)."""
     if user_role(request.user) not in (ADMIN, Role.LEADERSHIP):
         raise PermissionDenied
-    from django.core.paginator import Paginator
-
-    from unions.models import AccessLog
-
     entries = AccessLog.objects.for_user(request.user).select_related("user")
     action = request.GET.get("action")
     if action in AccessLog.Action.values:
@@ -285,8 +271,6 @@ def access_log(request):
     if username:
         entries = entries.filter(username__iexact=username)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    from candidates.sensitivity import personal_fields
-
     labels = {name: label for name, label, _level in personal_fields()}
     page.object_list = list(page.object_list)
     for entry in page.object_list:

@@ -135,6 +135,17 @@ class ScopedQuerySet(models.QuerySet):
             condition &= word_condition
         return self.filter(condition) if words else self
 
+    def for_federation(self, federation):
+        """Every row of `federation` (a row or its id), for work done for a federation rather than a user.
+
+        The explicit path of an operator's run without a user (`manage.py export_report`) and of
+        the federation totals a report counts; never a way to list a user's rows (`for_user`).
+        `None` means every federation.
+        """
+        if federation is None or self.federation_lookup is None:
+            return self
+        return self.filter(**{self.federation_lookup: getattr(federation, "pk", federation)})
+
 
 class ReferenceQuerySet(ScopedQuerySet):
     """Reference data shared across federations (administrative units, Party organisations).

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from jobs import reports as job_reports
 from jobs.models import Job, JobState
 from jobs.runner import enqueue
+from reports import jobs as job_reports
 from tests import factories
 from unions.models import AccessLog, Role
 

@@ -7,7 +7,7 @@ import io
 
 import openpyxl
 
-from reports.layout import Column, Issuer, ReportSheet, ReportWorkbook, workbook_bytes
+from tienlang.lib.document import Column, Issuer, ReportSheet, ReportWorkbook, workbook_bytes
 
 COLUMNS = [
     Column("STT", 6, "int"),

@@ -15,7 +15,6 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
-from jobs import reports  # noqa: F401 - registers the report runner
 from jobs.runner import fail_dead_jobs, purge_finished, run_one
 
 

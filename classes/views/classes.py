@@ -1,0 +1,364 @@
+"""The class list, one class (read, create, edit), its sessions, enrolment and one learner."""
+
+from __future__ import annotations
+
+import django_filters
+import django_tables2 as tables
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy
+from django.views.generic import CreateView, DetailView, UpdateView
+
+from candidates.models import Nomination, Status
+from candidates.tables import status_badge
+from tienlang.lib.versioning import RefuseStaleSaveMixin
+from unions.permissions import (
+    StaffRequiredMixin,
+    is_chair,
+    is_district_staff,
+)
+from unions.views import Breadcrumbs, ScopedFilteredListView
+
+from .. import services
+from ..forms import (
+    ClassSessionForm,
+    EnrolFilterForm,
+    EnrolForm,
+    TrainingClassForm,
+)
+from ..models import (
+    Attendance,
+    ClassSession,
+    ClassStatus,
+    EmployerCommitment,
+    Enrollment,
+    LearnerSupport,
+    Result,
+    StipendPayment,
+    StipendPolicy,
+    SupportKind,
+    TrainingClass,
+)
+from ..templatetags.classes_extras import class_badge
+from .common import (
+    CLASSES,
+    ClassActionView,
+    ClassReaderMixin,
+    _class_crumbs,
+    _learners,
+    _messages_from,
+    _scoped_class,
+)
+
+# ---------------------------------------------------------------------------------------
+# Class list
+# ---------------------------------------------------------------------------------------
+
+
+class TrainingClassFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=gettext_lazy("Năm"))
+    status = django_filters.ChoiceFilter(label=gettext_lazy("Tình trạng"), choices=ClassStatus.choices)
+
+    class Meta:
+        model = TrainingClass
+        fields = ["year", "status"]
+
+
+class TrainingClassTable(tables.Table):
+    name = tables.Column(verbose_name=gettext_lazy("Tên lớp"), linkify=True)
+    year = tables.Column(verbose_name=gettext_lazy("Năm"))
+    opens_on = tables.DateColumn(verbose_name=gettext_lazy("Khai giảng"), format="d/m/Y")
+    closes_on = tables.DateColumn(verbose_name=gettext_lazy("Bế giảng"), format="d/m/Y")
+    venue = tables.Column(verbose_name=gettext_lazy("Địa điểm"))
+    learners = tables.Column(verbose_name=gettext_lazy("Học viên / chỗ"), orderable=True, order_by=("learners",))
+    status = tables.Column(verbose_name=gettext_lazy("Tình trạng"))
+
+    class Meta:
+        model = TrainingClass
+        fields = ["name", "year", "opens_on", "closes_on", "venue", "learners", "status"]
+        attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "class-table"}
+        order_by = ("-year", "opens_on")
+
+    def render_learners(self, value, record):
+        return f"{value} / {record.capacity}"
+
+    def render_status(self, value, record):
+        return class_badge(record)
+
+
+class TrainingClassListView(ClassReaderMixin, ScopedFilteredListView):
+    model = TrainingClass
+    filterset_class = TrainingClassFilter
+    table_class = TrainingClassTable
+    template_name = "classes/trainingclass_list.html"
+    title = gettext_lazy("Lớp bồi dưỡng nhận thức về Đảng")
+    breadcrumbs = [(CLASSES, None)]
+
+    def get_queryset(self):
+        # The chair's scope filters on the same relation first, so the count is of their own learners.
+        return (
+            super()
+            .get_queryset()
+            .annotate(learners=Count("enrollments", distinct=True))
+            .order_by("-year", "opens_on", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["is_district_staff"] = is_district_staff(user)
+        context["is_chair"] = is_chair(user)
+        context["years"] = (
+            TrainingClass.objects.for_user(user).order_by("-year").values_list("year", flat=True).distinct()[:10]
+        )
+        return context
+
+
+# ---------------------------------------------------------------------------------------
+# One class
+# ---------------------------------------------------------------------------------------
+
+
+class TrainingClassDetailView(ClassReaderMixin, Breadcrumbs, DetailView):
+    model = TrainingClass
+    template_name = "classes/trainingclass_detail.html"
+
+    def get_queryset(self):
+        return TrainingClass.objects.for_user(self.request.user).select_related("federation")
+
+    def get_breadcrumbs(self):
+        return [(CLASSES, "classes:class_list"), (self.object.name, None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        klass = self.object
+        visible = Enrollment.objects.for_user(user).filter(training_class=klass)
+        sessions = list(
+            klass.sessions.annotate(
+                present=Count(
+                    "attendances",
+                    filter=Q(attendances__present=True, attendances__enrollment__in=visible.values("pk")),
+                ),
+                marked=Count("attendances", filter=Q(attendances__enrollment__in=visible.values("pk"))),
+            ).order_by("date", "pk")
+        )
+        learners = list(
+            _learners(klass, user)
+            .annotate(present=Count("attendances", filter=Q(attendances__present=True)))
+            .prefetch_related(
+                Prefetch("payments", queryset=StipendPayment.objects.live().order_by("pk")),
+                Prefetch("supports", queryset=LearnerSupport.objects.filter(kind=SupportKind.SHIRT)),
+            )
+        )
+        payments = StipendPayment.objects.for_user(user).filter(enrollment__training_class=klass)
+        counts = {value: 0 for value in Result.values}
+        withdrawn = 0
+        for enrollment in learners:
+            counts[enrollment.result] += 1
+            withdrawn += enrollment.nomination.status == Status.WITHDRAWN
+        context.update(
+            {
+                "sessions": sessions,
+                "learners": learners,
+                "total_learners": klass.enrollments.count(),
+                "counts": counts,
+                "withdrawn": withdrawn,
+                "budget": services.budget_totals(payments),
+                "commitments": list(
+                    EmployerCommitment.objects.for_user(user).filter(training_class=klass).select_related("enterprise")
+                ),
+                "is_district_staff": is_district_staff(user),
+                "is_chair": is_chair(user),
+            }
+        )
+        return context
+
+
+class TrainingClassCreateView(StaffRequiredMixin, Breadcrumbs, CreateView):
+    model = TrainingClass
+    form_class = TrainingClassForm
+    template_name = "classes/form_page.html"
+    breadcrumbs = [(CLASSES, "classes:class_list"), (gettext_lazy("Mở lớp mới"), None)]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": _("Mở lớp mới")}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Đã tạo lớp “%(n)s”.") % {"n": self.object.name})
+        return response
+
+
+class TrainingClassUpdateView(StaffRequiredMixin, Breadcrumbs, RefuseStaleSaveMixin, UpdateView):
+    model = TrainingClass
+    form_class = TrainingClassForm
+    template_name = "classes/form_page.html"
+
+    def get_queryset(self):
+        return TrainingClass.objects.for_user(self.request.user)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_breadcrumbs(self):
+        return _class_crumbs(self.object, (_("Sửa thông tin lớp"), None))
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": _("Sửa thông tin lớp")}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if not form.errors:
+            messages.success(self.request, _("Đã lưu lớp “%(n)s”.") % {"n": self.object.name})
+        return response
+
+
+class SessionCreateView(StaffRequiredMixin, Breadcrumbs, CreateView):
+    model = ClassSession
+    form_class = ClassSessionForm
+    template_name = "classes/form_page.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and is_district_staff(request.user):
+            self.training_class = _scoped_class(request, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "training_class": self.training_class}
+
+    def get_breadcrumbs(self):
+        return _class_crumbs(self.training_class, (_("Thêm buổi học"), None))
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": _("Thêm buổi học — %(c)s") % {"c": self.training_class}}
+
+    def form_valid(self, form):
+        form.save()
+        messages.success(
+            self.request, _("Đã thêm buổi học ngày %(d)s.") % {"d": form.instance.date.strftime("%d/%m/%Y")}
+        )
+        return redirect(self.training_class.get_absolute_url())
+
+
+# ---------------------------------------------------------------------------------------
+# Staff pages on one class (403 for everyone else, before any lookup)
+# ---------------------------------------------------------------------------------------
+
+
+class EnrolView(ClassActionView):
+    template_name = "classes/enrol.html"
+
+    def candidates(self, filters):
+        queryset = (
+            Nomination.objects.for_user(self.request.user)
+            .filter(status=Status.APPROVED, federation=self.klass.federation_id, enrollments__isnull=True)
+            .select_related("person", "union")
+            .order_by("union__code", "search_folded", "pk")
+        )
+        data = filters.cleaned_data if filters.is_valid() else {}
+        year = data.get("year") or self.klass.year
+        queryset = queryset.filter(year=year)
+        if data.get("union"):
+            queryset = queryset.filter(union=data["union"])
+        if data.get("q"):
+            queryset = queryset.search(data["q"])
+        return queryset
+
+    def policies(self):
+        return (
+            StipendPolicy.objects.for_user(self.request.user)
+            .filter(federation=self.klass.federation_id)
+            .for_year(self.klass.year)
+        )
+
+    def render_page(self, filters, form, status=200):
+        filters.fields["year"].widget.attrs["placeholder"] = str(self.klass.year)
+        rows = list(self.candidates(filters)[:1000])
+        taken = self.klass.enrollments.count()
+        context = {
+            "klass": self.klass,
+            "rows": rows,
+            "filters": filters,
+            "form": form,
+            "taken": taken,
+            "free": max(self.klass.capacity - taken, 0),
+            "breadcrumbs": _class_crumbs(self.klass, (_("Ghi danh học viên"), None)),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        filters = EnrolFilterForm(request.GET or None, user=request.user)
+        policies = self.policies()
+        form = EnrolForm(
+            policies=policies,
+            initial={"on": timezone.localdate(), "policy": policies.first()},
+        )
+        return self.render_page(filters, form)
+
+    def post(self, request, pk):
+        filters = EnrolFilterForm(request.GET or None, user=request.user)
+        form = EnrolForm(request.POST, policies=self.policies())
+        ids = [int(i) for i in request.POST.getlist("selected") if i.isdigit()]
+        if not form.is_valid():
+            return self.render_page(filters, form, status=400)
+        if not ids:
+            messages.warning(request, _("Chưa chọn hồ sơ nào để ghi danh."))
+            return self.render_page(filters, form, status=400)
+        chosen = Nomination.objects.for_user(request.user).filter(pk__in=ids)
+        try:
+            created = services.enrol(
+                self.klass, chosen, request.user, on=form.cleaned_data["on"], policy=form.cleaned_data["policy"]
+            )
+        except ValidationError as exc:
+            _messages_from(request, exc)
+            return self.render_page(filters, form, status=400)
+        messages.success(
+            request, _("Đã ghi danh %(n)s học viên vào lớp “%(c)s”.") % {"n": len(created), "c": self.klass.name}
+        )
+        return redirect(self.klass.get_absolute_url())
+
+
+# ---------------------------------------------------------------------------------------
+# One learner
+# ---------------------------------------------------------------------------------------
+
+
+class EnrollmentDetailView(ClassReaderMixin, Breadcrumbs, DetailView):
+    model = Enrollment
+    template_name = "classes/enrollment_detail.html"
+    context_object_name = "enrollment"
+
+    def get_queryset(self):
+        return (
+            Enrollment.objects.for_user(self.request.user)
+            .select_related("nomination__person", "nomination__union__enterprise", "training_class")
+            .prefetch_related(
+                Prefetch("attendances", queryset=Attendance.objects.select_related("session")),
+                Prefetch("payments", queryset=StipendPayment.objects.select_related("policy", "paid_by")),
+                "supports",
+            )
+        )
+
+    def get_breadcrumbs(self):
+        return _class_crumbs(self.object.training_class, (self.object.nomination.person.full_name, None))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        enrollment = self.object
+        marks = {a.session_id: a for a in enrollment.attendances.all()}
+        sessions = list(enrollment.training_class.sessions.order_by("date", "pk"))
+        context.update(
+            {
+                "attendance": [(s, marks.get(s.pk)) for s in sessions],
+                "status_badge": status_badge(enrollment.nomination),
+                "is_district_staff": is_district_staff(self.request.user),
+            }
+        )
+        return context
