@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Self
+
 from django.db import models
 from django.db.models import Q
 
 from tienlang.lib.text import fold
+from tienlang.lib.versioning import FIELD, is_versioned
+
+from .roles import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from .models import UserProfile
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -24,17 +34,13 @@ class ScopedQuerySet(models.QuerySet):
     federation_lookup: str | None = "federation"
     union_lookup: str | None = "union"
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: object) -> int:
         """A bulk change is a change too: an edit form opened before it must be refused."""
-        from tienlang.lib.versioning import FIELD, is_versioned
-
         if is_versioned(self.model) and FIELD not in kwargs:
             kwargs[FIELD] = models.F(FIELD) + 1
         return super().update(**kwargs)
 
-    def for_user(self, user):
-        from unions.models import Role
-
+    def for_user(self, user: AbstractBaseUser | AnonymousUser | None) -> Self:
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
@@ -57,7 +63,7 @@ class ScopedQuerySet(models.QuerySet):
             return self.party_viewer_filter(profile)
         return self.none()
 
-    def party_viewer_filter(self, profile):
+    def party_viewer_filter(self, profile: UserProfile) -> Self:
         return self.none()
 
     def _lookup_is_multi(self, lookup: str) -> bool:
@@ -74,7 +80,7 @@ class ScopedQuerySet(models.QuerySet):
             model = field.related_model
         return False
 
-    def search(self, text: str, field: str = "name_folded", also: tuple[str, ...] = ()):
+    def search(self, text: str, field: str = "name_folded", also: tuple[str, ...] = ()) -> Self:
         """Accent- and case-insensitive search on a stored folded column.
 
         Every word must appear in `field` or in one of the `also` folded columns
@@ -97,7 +103,7 @@ class ReferenceQuerySet(ScopedQuerySet):
     (checked by the views, not here).
     """
 
-    def for_user(self, user):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser | None) -> Self:
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser or getattr(user, "profile", None) is not None:
