@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from candidates.models import Nomination
 from unions.querysets import ReferenceQuerySet, ScopedQuerySet
 
 
@@ -108,8 +109,6 @@ class DossierItemQuerySet(ScopedQuerySet):
     union_lookup = "nomination__union"
 
     def party_viewer_filter(self, profile):
-        from candidates.models import Nomination
-
         return self.filter(nomination__in=Nomination.objects.party_viewer_filter(profile))
 
 

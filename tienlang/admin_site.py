@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.urls import URLPattern
+from django.urls import URLPattern, reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,8 +22,6 @@ class TienLangAdminSite(admin.AdminSite):
         return redirect_to_login(request.GET.get("next") or self.index_url())
 
     def index_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("admin:index", current_app=self.name)
 
     def admin_view(self, view, cacheable=False):

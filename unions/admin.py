@@ -26,6 +26,7 @@ from .models import (
     UserProfile,
     WorkforceFigure,
 )
+from .twofactor import issue_enrolment_code
 
 
 class ScopedAdmin(VersionedAdminMixin, admin.ModelAdmin):
@@ -179,8 +180,6 @@ class TienLangUserAdmin(UserAdmin):
     @admin.action(description=_("Cấp mã đăng ký xác thực hai bước"), permissions=["change"])
     def issue_enrolment_codes(self, request, queryset):
         """New enrolment codes for the chosen active users, shown once on the answer page."""
-        from .twofactor import issue_enrolment_code
-
         issued = [
             (user, issue_enrolment_code(user, issued_by=request.user, request=request))
             for user in queryset.filter(is_active=True).order_by("username")

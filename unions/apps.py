@@ -8,8 +8,9 @@ class UnionsConfig(AppConfig):
     verbose_name = _("Tổ chức, doanh nghiệp và công đoàn")
 
     def ready(self):
-        from tienlang.lib import checks, tables  # noqa: F401  (registers the start-up checks)
+        from tienlang.lib import audit, checks  # noqa: F401  (registers the start-up checks)
 
         from . import signals  # noqa: F401  (sign-in events go to the access log)
+        from .audit import write_access
 
-        tables.install()  # django-tables2 without a signature computed per cell (docs/performance.md)
+        audit.register_writer(write_access)  # record_access writes AccessLog rows

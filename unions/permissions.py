@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 
-from .models import Role
+from .models import Federation, Role, UserProfile
 
 # The administrator (a superuser) is not a profile role; `user_role` names it with this constant.
 ADMIN = "admin"
@@ -21,7 +21,7 @@ REGISTER_ROLES = READER_ROLES | {Role.CHAIR}
 ALL_ROLES = REGISTER_ROLES | {Role.PARTY_VIEWER}
 
 
-def get_profile(user):
+def get_profile(user) -> UserProfile | None:
     if user is None or not user.is_authenticated:
         return None
     return getattr(user, "profile", None)
@@ -55,7 +55,7 @@ def user_union_id(user) -> int | None:
     return profile.union_id if profile and profile.role == Role.CHAIR else None
 
 
-def user_federation(user):
+def user_federation(user) -> Federation | None:
     profile = get_profile(user)
     return profile.federation if profile else None
 

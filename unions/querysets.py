@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Self
+
+from django.apps import apps
 from django.db import connection, models
 from django.db.models import Q
 
 from tienlang.lib.text import fold
+from tienlang.lib.versioning import FIELD, is_versioned
+
+from .roles import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from .models import UserProfile
 
 
 def _subtree(table: str, root_id: int) -> list[int]:
@@ -30,9 +41,8 @@ def federation_ids(profile) -> list[int]:
         return []
     cached = getattr(profile, "_federation_ids", None)
     if cached is None or cached[0] != profile.federation_id:
-        from unions.models import Federation
-
-        cached = (profile.federation_id, _subtree(Federation._meta.db_table, profile.federation_id))
+        table = apps.get_model("unions", "Federation")._meta.db_table  # models import this module
+        cached = (profile.federation_id, _subtree(table, profile.federation_id))
         profile._federation_ids = cached
     return cached[1]
 
@@ -43,12 +53,8 @@ def party_organization_ids(profile) -> list[int]:
         return []
     cached = getattr(profile, "_party_organization_ids", None)
     if cached is None or cached[0] != profile.party_organization_id:
-        from unions.models import PartyOrganization
-
-        cached = (
-            profile.party_organization_id,
-            _subtree(PartyOrganization._meta.db_table, profile.party_organization_id),
-        )
+        table = apps.get_model("unions", "PartyOrganization")._meta.db_table
+        cached = (profile.party_organization_id, _subtree(table, profile.party_organization_id))
         profile._party_organization_ids = cached
     return cached[1]
 
@@ -70,17 +76,13 @@ class ScopedQuerySet(models.QuerySet):
     federation_lookup: str | None = "federation"
     union_lookup: str | None = "union"
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: object) -> int:
         """A bulk change is a change too: an edit form opened before it must be refused."""
-        from tienlang.lib.versioning import FIELD, is_versioned
-
         if is_versioned(self.model) and FIELD not in kwargs:
             kwargs[FIELD] = models.F(FIELD) + 1
         return super().update(**kwargs)
 
-    def for_user(self, user):
-        from unions.models import Role
-
+    def for_user(self, user: AbstractBaseUser | AnonymousUser | None) -> Self:
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
@@ -103,7 +105,7 @@ class ScopedQuerySet(models.QuerySet):
             return self.party_viewer_filter(profile)
         return self.none()
 
-    def party_viewer_filter(self, profile):
+    def party_viewer_filter(self, profile: UserProfile) -> Self:
         return self.none()
 
     def _lookup_is_multi(self, lookup: str) -> bool:
@@ -120,7 +122,7 @@ class ScopedQuerySet(models.QuerySet):
             model = field.related_model
         return False
 
-    def search(self, text: str, field: str = "name_folded", also: tuple[str, ...] = ()):
+    def search(self, text: str, field: str = "name_folded", also: tuple[str, ...] = ()) -> Self:
         """Accent- and case-insensitive search on a stored folded column.
 
         Every word must appear in `field` or in one of the `also` folded columns
@@ -154,7 +156,7 @@ class ReferenceQuerySet(ScopedQuerySet):
     (checked by the views, not here).
     """
 
-    def for_user(self, user):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser | None) -> Self:
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser or getattr(user, "profile", None) is not None:

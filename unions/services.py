@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,13 +11,16 @@ from django.utils.translation import gettext as _
 
 from .models import AdministrativeUnit, AreaMerge, PartyOrganization
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
 
 @transaction.atomic
 def merge_area(
     old: AdministrativeUnit,
     new: AdministrativeUnit,
     effective_on: datetime.date,
-    user=None,
+    user: AbstractBaseUser | None = None,
     legal_basis: str = "",
 ) -> AreaMerge:
     """Merge `old` into `new`: move what lives in `old`, retire it, keep the mapping.

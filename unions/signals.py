@@ -7,13 +7,13 @@ import logging
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
+from .models import AccessLog
+
 logger = logging.getLogger("tienlang.auth")
 
 
 @receiver(user_logged_in)
 def note_login(sender, request, user, **kwargs):
-    from .models import AccessLog
-
     profile = getattr(user, "profile", None)
     AccessLog.objects.create(
         user=user,
@@ -28,8 +28,6 @@ def note_login(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def note_failed_login(sender, credentials, request=None, **kwargs):
-    from .models import AccessLog
-
     username = str(credentials.get("username", ""))[:150]
     AccessLog.objects.create(
         username=username,

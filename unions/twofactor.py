@@ -20,7 +20,9 @@ import logging
 import re
 import secrets
 import time
+from base64 import b32encode
 
+import segno
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -216,8 +218,6 @@ class EnrolmentCodeForm(forms.Form):
 
 
 def _qr_svg(device: TOTPDevice) -> str:
-    import segno
-
     buffer = io.BytesIO()
     segno.make(device.config_url, error="m").save(buffer, kind="svg", scale=4, xmldecl=False, svgns=True)
     return mark_safe(buffer.getvalue().decode("utf-8"))
@@ -340,7 +340,5 @@ def otp_enrol(request):
 
 
 def device_secret(device: TOTPDevice) -> str:
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode("ascii").rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))

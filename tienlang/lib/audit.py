@@ -8,6 +8,9 @@ Bulk writes skip model `save()`, so code that writes in bulk records the history
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
 from tienlang.lib import disclosure
@@ -63,21 +66,32 @@ def _display(value, field=None) -> str:
 
 MAX_LOGGED_IDS = 1000
 
+# Writes one access-log row (keyword arguments: the row's fields). The app that owns the access
+# log registers it at start-up (`unions.apps.UnionsConfig.ready`): this module knows no app.
+AccessWriter = Callable[..., None]
+_writer: AccessWriter | None = None
+
+
+def register_writer(writer: AccessWriter) -> None:
+    """Make `writer(**row)` the one that stores the rows `record_access` makes."""
+    global _writer
+    _writer = writer
+
 
 def record_access(request, action: str, what: str, person_ids=(), fields=()) -> None:
     """Note that the signed-in user viewed/exported/imported these people's data (IDs only).
 
     `fields` names the personal-data fields shown in full (see `candidates.sensitivity.disclosed`).
     """
-    from unions.models import AccessLog
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return
+    if _writer is None:
+        raise ImproperlyConfigured("No access-log writer registered (audit.register_writer).")
     disclosure.mark_logged()
     ids = list(person_ids)
     profile = getattr(user, "profile", None)
-    AccessLog.objects.create(
+    _writer(
         user=user,
         username=user.get_username(),
         federation_id=getattr(profile, "federation_id", None),

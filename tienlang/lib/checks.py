@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import openpyxl.xml
 from django.core import checks
 
 
 @checks.register(checks.Tags.security)
 def defusedxml_installed(app_configs=None, **kwargs):
     """Uploaded workbooks are parsed by openpyxl, which is safe from XML attacks only with defusedxml."""
-    import openpyxl.xml
-
     if not openpyxl.xml.DEFUSEDXML:
         return [
             checks.Error(

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from tienlang.lib import audit  # audit imports this module too: only its functions are used here
+
 
 @dataclass
 class Disclosure:
@@ -89,10 +91,8 @@ class DisclosureMiddleware:
                 and user is not None
                 and user.is_authenticated
             ):
-                from tienlang.lib.audit import record_access
-
                 action = "export" if response.get("Content-Disposition", "").startswith("attachment") else "view"
-                record_access(
+                audit.record_access(
                     request,
                     action,
                     _("Trang %(path)s") % {"path": request.path},

@@ -133,20 +133,11 @@ def copy_sheet(reader, writer, patterns, raw) -> None:
         text = pending + chunk
         pending = b""
         if state == "before":
-            at = text.find(start)
-            if at != -1:
-                emit(text[:at])
-                raw.file.seek(0)
-                while block := raw.file.read(CHUNK):
-                    writer.write(block)
-                text, state = text[at:], "inside"
+            rest = _insert_raw_rows(text, start, raw, writer, emit)
+            if rest is not None:
+                text, state = rest, "inside"
         if state == "inside":
-            # The last placeholder is written `<row r="N"/>` or `<row r="N"></row>`.
-            at = text.find(end)
-            closing = text.find(b">", at) if at != -1 else -1
-            if closing != -1 and text[closing - 1 : closing] != b"/":
-                closing = text.find(b"</row>", closing)
-                closing = closing + len(b"</row>") - 1 if closing != -1 else -1
+            closing = _end_of_last_placeholder(text, end)
             if closing != -1:
                 text, state = text[closing + 1 :], "after"
             else:
@@ -163,6 +154,32 @@ def copy_sheet(reader, writer, patterns, raw) -> None:
             cut = max(0, len(text) - CARRY)
         emit(text[:cut])
         pending = text[cut:]
+
+
+def _insert_raw_rows(text: bytes, start: bytes, raw, writer, emit) -> bytes | None:
+    """Once the first placeholder row is in `text`: write what precedes it, then the data rows,
+    and return the rest (from the placeholder on); None while it has not come yet."""
+    at = text.find(start)
+    if at == -1:
+        return None
+    emit(text[:at])
+    raw.file.seek(0)
+    while block := raw.file.read(CHUNK):
+        writer.write(block)
+    return text[at:]
+
+
+def _end_of_last_placeholder(text: bytes, end: bytes) -> int:
+    """Where the last placeholder row ends in `text` (its last byte), or -1 if not in it yet.
+
+    The last placeholder is written `<row r="N"/>` or `<row r="N"></row>`.
+    """
+    at = text.find(end)
+    closing = text.find(b">", at) if at != -1 else -1
+    if closing != -1 and text[closing - 1 : closing] != b"/":
+        closing = text.find(b"</row>", closing)
+        closing = closing + len(b"</row>") - 1 if closing != -1 else -1
+    return closing
 
 
 def number(value) -> str:

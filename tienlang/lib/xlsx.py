@@ -24,12 +24,17 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+import openpyxl
+from defusedxml import DefusedXmlException
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._reader import DATA_TAG, ROW_TAG, WorkSheetParser
+from openpyxl.xml.functions import iterparse  # defusedxml's (the start-up check tienlang.lib.checks insists on it)
 
 from tienlang.lib.text import clean_text, strip_invisible
 
@@ -128,6 +133,24 @@ def _too_big() -> str:
 
 def check_container(data: bytes, max_rows: int = MAX_DATA_ROWS) -> None:
     """Refuse anything that is not a plain .xlsx workbook, before any XML is parsed."""
+    _check_signature(data)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise UploadError(_("Tệp Excel bị hỏng hoặc không đọc được.")) from exc
+    with archive:
+        infos = archive.infolist()
+        _check_parts(infos)
+        _count_tags(archive, infos, max_rows)
+        content_types = archive.read("[Content_Types].xml")
+        if XLSM_MAIN_TYPE.encode() in content_types:
+            raise UploadError(_("Tệp là Excel có macro (.xlsm); hãy lưu lại dạng .xlsx."))
+        if XLSX_MAIN_TYPE.encode() not in content_types:
+            raise UploadError(_("Tệp không phải bảng tính Excel .xlsx thông thường."))
+
+
+def _check_signature(data: bytes) -> None:
+    """The first bytes: a zip archive, not an old .xls, a web page, a PDF or a CSV."""
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UploadError(
             _(
@@ -135,51 +158,44 @@ def check_container(data: bytes, max_rows: int = MAX_DATA_ROWS) -> None:
                 "Hãy mở tệp, bỏ mật khẩu (nếu có) và lưu lại dạng .xlsx."
             )
         )
-    if not data.startswith(b"PK\x03\x04"):
-        head = data[:512].lstrip()
-        if head[:5].lower() in (b"<html", b"<!doc") or head[:5] == b"<?xml":
-            kind = "HTML/XML"
-        elif head.startswith(b"%PDF"):
-            kind = "PDF"
-        elif b"," in head or b";" in head or b"\t" in head:
-            kind = "CSV"
-        else:
-            kind = None
-        if kind:
-            raise UploadError(
-                _("Tệp là %(kind)s, không phải Excel .xlsx. Hãy dùng tệp mẫu và lưu dạng .xlsx.") % {"kind": kind}
-            )
-        raise UploadError(_("Tệp không phải Excel .xlsx. Hãy dùng tệp mẫu và lưu dạng .xlsx."))
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise UploadError(_("Tệp Excel bị hỏng hoặc không đọc được.")) from exc
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > MAX_PARTS:
-            raise UploadError(_("Tệp có quá nhiều thành phần bên trong; không thể là bảng tính thông thường."))
-        total = 0
-        names = set()
-        for info in infos:
-            total += info.file_size
-            names.add(info.filename)
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > 1024 * 1024 and ratio > MAX_RATIO:
-                raise UploadError(_("Tệp bị nén bất thường (nghi ngờ “bom nén”); đã từ chối."))
-        if total > MAX_UNPACKED_BYTES:
-            raise UploadError(_("Tệp khi giải nén quá lớn; hãy chia nhỏ danh sách."))
-        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            raise UploadError(_("Tệp không phải Excel .xlsx (có thể là tài liệu Word hoặc tệp nén khác)."))
-        if any(name.lower().endswith("vbaproject.bin") for name in names):
-            raise UploadError(_("Tệp có chứa macro (VBA); hãy lưu lại dạng .xlsx không có macro."))
-        if any(name.startswith("xl/externalLinks/") for name in names):
-            raise UploadError(_("Tệp có liên kết tới tệp khác (external links); hãy sao chép giá trị rồi lưu lại."))
-        _count_tags(archive, infos, max_rows)
-        content_types = archive.read("[Content_Types].xml")
-        if XLSM_MAIN_TYPE.encode() in content_types:
-            raise UploadError(_("Tệp là Excel có macro (.xlsm); hãy lưu lại dạng .xlsx."))
-        if XLSX_MAIN_TYPE.encode() not in content_types:
-            raise UploadError(_("Tệp không phải bảng tính Excel .xlsx thông thường."))
+    if data.startswith(b"PK\x03\x04"):
+        return
+    head = data[:512].lstrip()
+    if head[:5].lower() in (b"<html", b"<!doc") or head[:5] == b"<?xml":
+        kind = "HTML/XML"
+    elif head.startswith(b"%PDF"):
+        kind = "PDF"
+    elif b"," in head or b";" in head or b"\t" in head:
+        kind = "CSV"
+    else:
+        kind = None
+    if kind:
+        raise UploadError(
+            _("Tệp là %(kind)s, không phải Excel .xlsx. Hãy dùng tệp mẫu và lưu dạng .xlsx.") % {"kind": kind}
+        )
+    raise UploadError(_("Tệp không phải Excel .xlsx. Hãy dùng tệp mẫu và lưu dạng .xlsx."))
+
+
+def _check_parts(infos: list[zipfile.ZipInfo]) -> None:
+    """The archive's table of contents: sizes, compression, and the parts a plain workbook has."""
+    if len(infos) > MAX_PARTS:
+        raise UploadError(_("Tệp có quá nhiều thành phần bên trong; không thể là bảng tính thông thường."))
+    total = 0
+    names = set()
+    for info in infos:
+        total += info.file_size
+        names.add(info.filename)
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > 1024 * 1024 and ratio > MAX_RATIO:
+            raise UploadError(_("Tệp bị nén bất thường (nghi ngờ “bom nén”); đã từ chối."))
+    if total > MAX_UNPACKED_BYTES:
+        raise UploadError(_("Tệp khi giải nén quá lớn; hãy chia nhỏ danh sách."))
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise UploadError(_("Tệp không phải Excel .xlsx (có thể là tài liệu Word hoặc tệp nén khác)."))
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise UploadError(_("Tệp có chứa macro (VBA); hãy lưu lại dạng .xlsx không có macro."))
+    if any(name.startswith("xl/externalLinks/") for name in names):
+        raise UploadError(_("Tệp có liên kết tới tệp khác (external links); hãy sao chép giá trị rồi lưu lại."))
 
 
 def _count_tags(archive: zipfile.ZipFile, infos, max_rows: int) -> None:
@@ -220,7 +236,6 @@ def read_upload(upload, columns: Sequence[Column], max_rows: int = MAX_DATA_ROWS
     order. Blank rows are skipped. A cell holding a formula is refused. Anything that goes
     wrong while reading the file is an `UploadError` with a message for the user.
     """
-    import openpyxl  # imported late: the system check below guarantees defusedxml
 
     data = _read_bytes(upload)
     check_container(data, max_rows)
@@ -240,7 +255,6 @@ def read_upload(upload, columns: Sequence[Column], max_rows: int = MAX_DATA_ROWS
 
 
 def _unreadable(exc: Exception) -> UploadError:
-    from defusedxml import DefusedXmlException
 
     cause, seen = exc, 0
     while cause is not None and seen < 10:  # openpyxl wraps what the XML parser raised
@@ -264,8 +278,6 @@ def _sheet_rows(workbook, worksheet) -> Iterator[tuple[int, list[dict]]]:
     the cells of one row at a time: dicts with "row", "column", "value" and "data_type"
     ("f" for a formula, since formulas are read, not their cached values).
     """
-    from openpyxl.worksheet._reader import DATA_TAG, ROW_TAG, WorkSheetParser
-    from openpyxl.xml.functions import iterparse  # defusedxml's (see tienlang.lib.checks)
 
     source = worksheet._get_source()
     try:
@@ -303,13 +315,26 @@ def _read_sheet(workbook, columns: Sequence[Column], max_rows: int, digest: str)
     if not workbook.worksheets:
         raise UploadError(_("Tệp không có trang tính nào."))
     rows = _sheet_rows(workbook, workbook.worksheets[0])
+    header_row, positions, found = _find_header(rows, columns)
+    sheet = Sheet(sha256=digest, header_row=header_row, headers=found)
+    for number, cells in rows:  # the rows after the header (the same iterator)
+        values = _row_values(number, cells, positions, found)
+        if not values:
+            continue
+        if len(sheet.rows) >= max_rows:
+            message = _("Tệp có quá nhiều dòng: tối đa %(n)s dòng dữ liệu mỗi lần tải lên.")
+            raise UploadError(message % {"n": max_rows})
+        sheet.rows.append(SheetRow(number=number, values=values))
+    return sheet
+
+
+def _find_header(rows: Iterator[tuple[int, list[dict]]], columns: Sequence[Column]) -> tuple[int, dict, dict]:
+    """(header row number, column number -> key, key -> header text), read off the first rows."""
     wanted = {}
     for column in columns:
         for name in (column.header, *column.aliases):
             wanted[header_key(name)] = column
     required = {c.key for c in columns if c.required}
-
-    header_row, positions, found = None, {}, {}
     early: list[dict[int, object]] = []  # the rows searched, for the "missing column" message
     for number, cells in rows:
         if number > HEADER_SEARCH_ROWS:
@@ -323,47 +348,38 @@ def _read_sheet(workbook, columns: Sequence[Column], max_rows: int, digest: str)
                 matches[col] = column.key
                 texts[column.key] = clean_text(value)
         if texts and required <= set(texts):
-            header_row, positions, found = number, matches, texts
-            break
-    if header_row is None:
-        missing = _best_missing(early, columns, wanted)
-        raise UploadError(
-            _("Không tìm thấy dòng tiêu đề trong %(n)s dòng đầu. Thiếu cột bắt buộc: %(cols)s.")
-            % {"n": HEADER_SEARCH_ROWS, "cols": ", ".join(f"“{h}”" for h in missing)}
-        )
+            return number, matches, texts
+    missing = _best_missing(early, columns, wanted)
+    raise UploadError(
+        _("Không tìm thấy dòng tiêu đề trong %(n)s dòng đầu. Thiếu cột bắt buộc: %(cols)s.")
+        % {"n": HEADER_SEARCH_ROWS, "cols": ", ".join(f"“{h}”" for h in missing)}
+    )
 
-    sheet = Sheet(sha256=digest, header_row=header_row, headers=found)
-    for number, cells in rows:
-        values = {}
-        for cell in cells:
-            value = cell["value"]
-            if value is None:
-                continue
-            key = positions.get(cell["column"])
-            if key is None:
-                continue
-            if cell["data_type"] == "f" or (isinstance(value, str) and value.startswith("=")):
-                header = found.get(key, key)
-                reason = _("ô chứa công thức; hãy dán giá trị (Paste Values) rồi tải lại.")
-                raise CellError(
-                    _("Dòng %(row)s, cột “%(col)s”: %(reason)s") % {"row": number, "col": header, "reason": reason},
-                    row=number,
-                    key=key,
-                    header=header,
-                    reason=reason,
-                )
-            if isinstance(value, str):
-                value = clean_text(value)
-                if value == "":
-                    continue
-            values[key] = value
-        if not values:
+
+def _row_values(number: int, cells: list[dict], positions: dict, found: dict) -> dict:
+    """key -> cleaned value for the cells of one data row under a known header; formulas refused."""
+    values = {}
+    for cell in cells:
+        value = cell["value"]
+        key = positions.get(cell["column"])
+        if value is None or key is None:
             continue
-        if len(sheet.rows) >= max_rows:
-            message = _("Tệp có quá nhiều dòng: tối đa %(n)s dòng dữ liệu mỗi lần tải lên.")
-            raise UploadError(message % {"n": max_rows})
-        sheet.rows.append(SheetRow(number=number, values=values))
-    return sheet
+        if cell["data_type"] == "f" or (isinstance(value, str) and value.startswith("=")):
+            header = found.get(key, key)
+            reason = _("ô chứa công thức; hãy dán giá trị (Paste Values) rồi tải lại.")
+            raise CellError(
+                _("Dòng %(row)s, cột “%(col)s”: %(reason)s") % {"row": number, "col": header, "reason": reason},
+                row=number,
+                key=key,
+                header=header,
+                reason=reason,
+            )
+        if isinstance(value, str):
+            value = clean_text(value)
+            if value == "":
+                continue
+        values[key] = value
+    return values
 
 
 def _best_missing(early: list[dict[int, object]], columns, wanted) -> list[str]:
@@ -435,7 +451,6 @@ def cell_value(value: object) -> object:
 
 def text_cell(worksheet, value: object):
     """A cell whose value can never execute: strings are typed as text with a quote prefix."""
-    from openpyxl.cell import WriteOnlyCell
 
     value = cell_value(value)
     cell = WriteOnlyCell(worksheet, value=value)
@@ -454,11 +469,6 @@ def set_text(cell, value: object) -> None:
         cell.data_type = "s"
         if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
             cell.quotePrefix = True
-
-
-def append_row(worksheet, values: Iterable[object]) -> None:
-    """Append safely to a write-only or normal worksheet."""
-    worksheet.append([text_cell(worksheet, v) for v in values])
 
 
 def xlsx_response(workbook, filename: str) -> HttpResponse:

@@ -15,7 +15,6 @@ from .common import (
     ScopedFilteredListView,
     ScopedSaveMixin,
     healthz,
-    union_counts_for,
 )
 from .imports import ImportConfirmView, ImportView, import_template
 from .register import (
@@ -65,5 +64,4 @@ __all__ = [
     "UnionUpdateView",
     "healthz",
     "import_template",
-    "union_counts_for",
 ]

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Count
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
@@ -22,7 +21,6 @@ from tienlang.lib.versioning import StaleVersion
 from tienlang.lib.xlsx import xlsx_response
 
 from ..filters import bootstrap_filter_form, compact_union_choices
-from ..models import Enterprise, GrassrootsUnion
 from ..permissions import (
     REGISTER_ROLES,
     RoleRequiredMixin,
@@ -203,15 +201,3 @@ class ScopedSaveMixin:
         if self.success_message:
             messages.success(self.request, self.success_message % {"name": str(self.object)})
         return HttpResponseRedirect(self.get_success_url())
-
-
-def union_counts_for(user):
-    """Small figures for the dashboard, within `user`'s scope."""
-    enterprises = Enterprise.objects.for_user(user)
-    return {
-        "enterprises": enterprises.count(),
-        "with_party": enterprises.with_party_organization().count(),
-        "unions": GrassrootsUnion.objects.for_user(user).count(),
-        "pilot": enterprises.filter(is_pilot=True).count(),
-        "by_commune": enterprises.values("commune__name").annotate(n=Count("pk")).order_by("-n", "commune__name")[:8],
-    }

@@ -13,6 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from unions.models import EnrolmentCode
+from unions.twofactor import issue_enrolment_code
+
 
 class Command(BaseCommand):
     help = "Cấp mã đăng ký (dùng một lần) để người dùng cài ứng dụng xác thực hai bước."
@@ -27,9 +30,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, username, hours, **options):
-        from unions.models import EnrolmentCode
-        from unions.twofactor import issue_enrolment_code
-
         if hours is not None and hours < 1:
             raise CommandError(_("Số giờ phải từ 1 trở lên."))
         user = get_user_model().objects.filter(username=username).first()
