@@ -149,11 +149,15 @@ def copy_sheet(reader, writer, patterns, raw) -> None:
         if not chunk:
             emit(text)
             return
-        cut = text.rfind(b"<c ", max(0, len(text) - CARRY))
-        if cut == -1:
-            cut = max(0, len(text) - CARRY)
+        cut = _carry_from(text)
         emit(text[:cut])
         pending = text[cut:]
+
+
+def _carry_from(text: bytes) -> int:
+    """Where the tail carried to the next chunk starts: the last cell that starts near the end."""
+    cut = text.rfind(b"<c ", max(0, len(text) - CARRY))
+    return cut if cut != -1 else max(0, len(text) - CARRY)
 
 
 def _insert_raw_rows(text: bytes, start: bytes, raw, writer, emit) -> bytes | None:
