@@ -21,7 +21,7 @@ from unions.querysets import ScopedQuerySet
 
 ROOT = Path(__file__).resolve().parent.parent
 
-LAYERS = {"unions": 1, "candidates": 2, "classes": 3, "reports": 4}
+LAYERS = {"unions": 1, "candidates": 2, "classes": 3, "admission": 4, "reports": 5}
 APPS = set(LAYERS) | {"jobs", "scale"}
 # What of `jobs` an app may use: the runner that starts and reports a background job.
 JOBS_API = {"jobs", "jobs.runner"}
@@ -96,7 +96,8 @@ def layer_violations(package: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "package", ["tienlang.lib", *[_checked(name) for name in ["unions", "candidates", "classes", "reports", "jobs"]]]
+    "package",
+    ["tienlang.lib", *[_checked(name) for name in ["unions", "candidates", "classes", "admission", "reports", "jobs"]]],
 )
 def test_no_import_reaches_up_a_layer(package):
     assert layer_violations(package) == []
@@ -176,7 +177,9 @@ def unscoped_uses(module: str, path: Path, scoped: set[str]) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("app", [_checked(name) for name in ["unions", "candidates", "classes", "reports", "jobs"]])
+@pytest.mark.parametrize(
+    "app", [_checked(name) for name in ["unions", "candidates", "classes", "admission", "reports", "jobs"]]
+)
 def test_views_exports_and_jobs_reach_scoped_models_through_for_user(app):
     scoped = scoped_models()
     found = [
