@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ QUOTA_COLUMNS = [
     Column("Chỉ tiêu", 9, "int", "sum"),
     Column("Được giới thiệu học", 11, "int", "sum"),
     Column("Đủ điều kiện", 10, "int", "sum"),
-    Column("Đang học", 9, "int", "sum"),
+    Column("Đã vào học", 9, "int", "sum"),  # everyone who ever enrolled (CONTRACTS.md)
     Column("Hoàn thành lớp học", 11, "int", "sum"),
     Column("Đã giới thiệu cho Đảng", 12, "int", "sum"),
     Column("Đã kết nạp", 9, "int", "sum"),
@@ -73,6 +74,14 @@ def _issuer(scope: Scope) -> Issuer:
     return Issuer.for_federation(scope.issuing_federation(), RECIPIENTS)
 
 
+def area_labels(federation) -> tuple[str, str]:
+    """The in/out-of-area column titles: "huyện" for a district federation, "địa bàn" otherwise."""
+    area = getattr(federation, "area", None)
+    if area is not None and area.level == "district":
+        return "Trong huyện", "Ngoài huyện"
+    return "Trong địa bàn", "Ngoài địa bàn"
+
+
 def _period(year: int) -> str:
     return f"Năm {year} (số liệu đến ngày {datetime.date.today():%d/%m/%Y})"
 
@@ -80,7 +89,12 @@ def _period(year: int) -> str:
 def build_quota(scope: Scope, year: int) -> bytes:
     report = quota_report(scope, year)
     workbook = ReportWorkbook()
-    sheet = ReportSheet(workbook, TITLES["quota"], QUOTA_COLUMNS, _issuer(scope), sheet_title=f"Chỉ tiêu {year}")
+    inside, outside = area_labels(scope.issuing_federation())
+    columns = [
+        dataclasses.replace(c, title={"Trong huyện": inside, "Ngoài huyện": outside}.get(c.title, c.title))
+        for c in QUOTA_COLUMNS
+    ]
+    sheet = ReportSheet(workbook, TITLES["quota"], columns, _issuer(scope), sheet_title=f"Chỉ tiêu {year}")
     sheet.header()
     sheet.titles(TITLES["quota"], _period(year))
     sheet.table_header()
@@ -89,8 +103,9 @@ def build_quota(scope: Scope, year: int) -> bytes:
     totals = report.totals
     sheet.totals_row(label="Tổng cộng", label_column=2, cached={10: totals.percent})
     sheet.note(
-        "Mỗi cột trạng thái đếm số hồ sơ của năm đã từng đạt tới bước đó; “Trong huyện”, “Ngoài huyện” chia cột "
-        "“Được giới thiệu học” theo nơi thường trú. Tỷ lệ = Đã giới thiệu cho Đảng / Chỉ tiêu."
+        f"Mỗi cột trạng thái đếm số hồ sơ của năm đã từng đạt tới bước đó (“Đã vào học”: mọi người đã vào lớp); "
+        f"“{inside}”, “{outside}” chia cột “Được giới thiệu học” theo nơi thường trú. "
+        "Tỷ lệ = Đã giới thiệu cho Đảng / Chỉ tiêu."
     )
     sheet.footer()
     sheet.finish()
@@ -222,7 +237,7 @@ HISTORY_COLUMNS = [
     Column("Năm", 8),
     Column("Được giới thiệu học", 11, "int", "sum"),
     Column("Đủ điều kiện", 10, "int", "sum"),
-    Column("Đang học", 9, "int", "sum"),
+    Column("Đã vào học", 9, "int", "sum"),  # everyone who ever enrolled (CONTRACTS.md)
     Column("Hoàn thành lớp học", 11, "int", "sum"),
     Column("Đã giới thiệu cho Đảng", 12, "int", "sum"),
     Column("Đã kết nạp", 9, "int", "sum"),

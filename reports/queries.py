@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, IntegerField, Manager, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
 from candidates.models import STAGE, DataSubjectRequest, Nomination, Status
 from classes.models import ClassStatus, StipendPayment, TrainingClass
@@ -195,8 +195,15 @@ def quota_report(scope: Scope, year: int) -> QuotaReport:
     return QuotaReport(year=year, rows=rows, totals=totals)
 
 
+# The funnel counts who ever reached each step: "Đang học" (a status) would read as "studying now".
+REACHED_LABELS = {"enrolled": gettext_lazy("Đã vào học")}
+
+
 def funnel(report: QuotaReport) -> list[tuple[str, str, int]]:
-    return [(name, str(status.label), getattr(report.totals, name)) for name, status in STAGE_FIELDS]
+    return [
+        (name, str(REACHED_LABELS.get(name, status.label)), getattr(report.totals, name))
+        for name, status in STAGE_FIELDS
+    ]
 
 
 def federation_target(scope: Scope, year: int) -> FederationTarget | None:

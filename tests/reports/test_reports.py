@@ -26,7 +26,7 @@ QUOTA_HEADERS = [
     "Chỉ tiêu",
     "Được giới thiệu học",
     "Đủ điều kiện",
-    "Đang học",
+    "Đã vào học",
     "Hoàn thành lớp học",
     "Đã giới thiệu cho Đảng",
     "Đã kết nạp",
@@ -70,7 +70,7 @@ def test_demo_quota_report_totals(client, demo):
         "Chỉ tiêu": 100,
         "Được giới thiệu học": 63,
         "Đủ điều kiện": 60,
-        "Đang học": 47,
+        "Đã vào học": 47,
         "Trong huyện": 30,
         "Ngoài huyện": 33,
     }
@@ -316,3 +316,14 @@ def test_every_report_opens_and_converts_to_pdf(tmp_path, demo):
             check=True,
             timeout=120,
         )
+
+
+def test_ever_enrolled_is_called_da_vao_hoc_on_the_dashboard_and_in_the_report(client, demo):
+    from tests.factories import get_user
+
+    client.force_login(get_user("lanhdao"))
+    page = client.get("/?year=2022").content.decode()
+    card = page.split('data-testid="funnel-enrolled"')[0].rsplit("stat-card", 1)[-1]
+    assert "Đã vào học" in card and "Đang học" not in card
+    headers, _, _ = table(client.get("/reports/quota.xlsx?year=2022").content)
+    assert "Đã vào học" in headers and "Đang học" not in headers
