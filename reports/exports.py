@@ -100,6 +100,11 @@ def build_quota(scope: Scope, year: int) -> bytes:
     sheet.table_header()
     for number, row in enumerate(report.rows, start=1):
         sheet.data_row([number, row.name] + [getattr(row, name) for name in QUOTA_FIELDS])
+    # A report for a federation with federations below it: a subtotal per federation directly
+    # below, after the unions, outside the range the grand total sums.
+    for subtotal in report.subtotals:
+        values = [getattr(subtotal, name) for name in QUOTA_FIELDS]
+        sheet.summary_row([None, subtotal.name] + ["" if value is None else value for value in values])
     totals = report.totals
     sheet.totals_row(label="Tổng cộng", label_column=2, cached={10: totals.percent})
     sheet.note(

@@ -23,6 +23,7 @@ from classes.services import budget_totals
 from tienlang.lib.money import format_vnd
 from tienlang.lib.text import fold
 from unions.models import Enterprise, Federation, GrassrootsUnion, Role, UserProfile, WorkforceFigure
+from unions.querysets import federation_subtree
 
 from .models import FederationTarget, UnionQuota, YearlyAggregate
 
@@ -174,6 +175,8 @@ class QuotaReport:
     year: int
     rows: list[QuotaRow]
     totals: QuotaRow = field(default_factory=lambda: QuotaRow(None, "", "Tổng cộng"))
+    # One row per federation directly below the issuer (for an issuer with federations below it).
+    subtotals: list[QuotaRow] = field(default_factory=list)
 
 
 def quota_report(scope: Scope, year: int) -> QuotaReport:
@@ -183,16 +186,38 @@ def quota_report(scope: Scope, year: int) -> QuotaReport:
         for row in scope.nominations().filter(year=year).values("union_id").annotate(**_stage_counts(year)).order_by()
     }
     quotas = dict(scope.quotas().filter(year=year).values_list("union_id", "introduce"))
-    rows = []
-    for union in scope.unions().order_by("name_folded", "pk").values("pk", "code", "name"):
+    rows, federation_of = [], {}
+    for union in scope.unions().order_by("name_folded", "pk").values("pk", "code", "name", "federation_id"):
         row = QuotaRow(union["pk"], union["code"], union["name"], quota=quotas.get(union["pk"], 0))
         for name, value in per_union.get(union["pk"], {}).items():
             setattr(row, name, value)
         rows.append(row)
-    totals = QuotaRow(None, "", "Tổng cộng", quota=sum(r.quota for r in rows))
-    for name in COUNT_FIELDS:
-        setattr(totals, name, sum(getattr(r, name) for r in rows))
-    return QuotaReport(year=year, rows=rows, totals=totals)
+        federation_of[union["pk"]] = union["federation_id"]
+    return QuotaReport(
+        year=year,
+        rows=rows,
+        totals=_summed(rows, "Tổng cộng"),
+        subtotals=_subtotals(scope.issuing_federation(), rows, federation_of),
+    )
+
+
+def _summed(rows: list[QuotaRow], name: str) -> QuotaRow:
+    total = QuotaRow(None, "", name, quota=sum(r.quota for r in rows))
+    for field_name in COUNT_FIELDS:
+        setattr(total, field_name, sum(getattr(r, field_name) for r in rows))
+    return total
+
+
+def _subtotals(issuer: Federation | None, rows: list[QuotaRow], federation_of: dict[int, int]) -> list[QuotaRow]:
+    """A row per federation directly below `issuer`, summing the unions of it and of those below it."""
+    if issuer is None:
+        return []
+    below = list(Federation.objects.filter(parent=issuer).order_by("name", "pk"))
+    subtotals = []
+    for child in below:
+        members = set(federation_subtree(child.pk))
+        subtotals.append(_summed([r for r in rows if federation_of.get(r.union_id) in members], child.name))
+    return subtotals
 
 
 # The funnel counts who ever reached each step: "Đang học" (a status) would read as "studying now".

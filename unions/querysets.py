@@ -35,6 +35,11 @@ def _subtree(table: str, root_id: int) -> list[int]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
+def federation_subtree(federation_id: int) -> list[int]:
+    """`federation_id` and every federation below it."""
+    return _subtree(apps.get_model("unions", "Federation")._meta.db_table, federation_id)
+
+
 def federation_ids(profile) -> list[int]:
     """The user's federation and every federation below it (cached on the profile for the request)."""
     if profile is None or profile.federation_id is None:

@@ -327,3 +327,24 @@ def test_ever_enrolled_is_called_da_vao_hoc_on_the_dashboard_and_in_the_report(c
     assert "Đã vào học" in card and "Đang học" not in card
     headers, _, _ = table(client.get("/reports/quota.xlsx?year=2022").content)
     assert "Đã vào học" in headers and "Đang học" not in headers
+
+
+def test_the_city_quota_report_has_a_subtotal_per_federation_below_it_that_adds_up(client, demo):
+    from tests.factories import get_user
+
+    client.force_login(get_user("canbo.thanhpho"))
+    city_bytes = client.get("/reports/quota.xlsx?year=2022").content
+    headers, body, totals = table(city_bytes)
+    assert "Trong địa bàn" in headers and "Ngoài địa bàn" in headers, "the city is not a district"
+    names = [row[column(headers, "Công đoàn cơ sở")] for row in body]
+    subtotal = body[names.index("Liên đoàn Lao động huyện Tiên Lãng")]
+    unions = [row for row in body if row[0] is not None]
+    assert len(unions) == 34
+    for title in ("Chỉ tiêu", "Được giới thiệu học", "Đã vào học", "Trong địa bàn"):
+        index = column(headers, title)
+        assert subtotal[index] == sum(row[index] for row in unions) == totals[index], title
+    # Tiên Lãng's rows in the city's report equal the district's own report.
+    client.force_login(get_user("canbo"))
+    d_headers, d_body, d_totals = table(client.get("/reports/quota.xlsx?year=2022").content)
+    assert [r[1:10] for r in d_body] == [r[1:10] for r in unions]
+    assert d_totals[column(d_headers, "Được giới thiệu học")] == 63

@@ -358,6 +358,22 @@ class ReportSheet:
         self.row += 1
         return row
 
+    def summary_row(self, values: Sequence[object], label_column: int = 2) -> int:
+        """A bold row after the data rows (a subtotal), outside the range the totals row sums."""
+        row = self.row
+        for index, (column, value) in enumerate(zip(self.columns, values, strict=False), start=1):
+            cell = self.cell(row, index)
+            cell.border = BOX
+            cell.font = _font(12, bold=True)
+            set_text(cell, value)
+            if index == label_column:
+                cell.alignment = Alignment(horizontal="left", wrap_text=True)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                cell.number_format = PERCENT_FORMAT if column.kind == "percent" else NUMBER_FORMAT
+                cell.alignment = Alignment(horizontal="right")
+        self.row += 1
+        return row
+
     def note(self, text: str, italic: bool = True) -> None:
         self._merged(self.row, 1, self.n, text, _font(12, italic=italic), align="left")
         self.row += 1
