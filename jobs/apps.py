@@ -10,4 +10,4 @@ class JobsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import imports, reports  # noqa: F401 - registers the jobs
+        from . import reports  # noqa: F401 - registers the jobs
