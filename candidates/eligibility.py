@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .models import Education, EligibilityRule, Nomination, Person
+from tienlang.lib.text import fold
+
+from .models import OPEN_STATUSES, Education, EligibilityRule, Nomination, Person, Status
 
 BLOCK = "block"
 WARNING = "warning"
@@ -124,6 +126,112 @@ def rules_in_force(on: datetime.date) -> dict[str, EligibilityRule]:
     return {**earliest, **rules}
 
 
+C = EligibilityRule.Code
+
+
+@dataclass
+class _Judge:
+    """The findings of one check, each naming the person and the rule's legal basis."""
+
+    rules: dict[str, EligibilityRule]
+    name: str
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, code, level, message) -> None:
+        rule = self.rules.get(code)
+        self.findings.append(Finding(code, level, f"{self.name}: {message}", rule.legal_basis if rule else ""))
+
+    def param(self, code, key, default):
+        rule = self.rules.get(code)
+        return (rule.params or {}).get(key, default) if rule else default
+
+
+def _union_member(judge: _Judge, facts: Facts, on: datetime.date) -> None:
+    if C.UNION_MEMBER in judge.rules:
+        union = facts.union
+        if union is None or (facts.federation is not None and union.federation_id != facts.federation.pk):
+            judge.add(
+                C.UNION_MEMBER,
+                BLOCK,
+                _("không là đoàn viên công đoàn cơ sở doanh nghiệp ngoài nhà nước thuộc liên đoàn."),
+            )
+
+
+def _membership(judge: _Judge, facts: Facts, on: datetime.date) -> None:
+    if C.MEMBERSHIP in judge.rules and facts.union_joined_on:
+        need = judge.param(C.MEMBERSHIP, "min_months", 12)
+        if facts.union_joined_on > on:
+            judge.add(C.MEMBERSHIP, BLOCK, _("ngày vào Công đoàn ở sau ngày giới thiệu."))
+        else:
+            have = full_months(facts.union_joined_on, on)
+            if have < need:
+                judge.add(
+                    C.MEMBERSHIP,
+                    BLOCK,
+                    _("chưa đủ %(need)s tháng là đoàn viên công đoàn tính đến ngày %(on)s (mới %(have)s tháng).")
+                    % {"need": need, "on": on.strftime("%d/%m/%Y"), "have": have},
+                )
+
+
+def _age(judge: _Judge, facts: Facts, on: datetime.date) -> None:
+    if C.AGE in judge.rules and facts.date_of_birth:
+        months = full_months(facts.date_of_birth, on) if facts.date_of_birth <= on else -1
+        block_under = judge.param(C.AGE, "block_under_months", 210)
+        warn_under = judge.param(C.AGE, "warn_under_months", 216)
+        max_months = judge.param(C.AGE, "max_months", 720)
+        if months < block_under:
+            judge.add(
+                C.AGE,
+                BLOCK,
+                _("chưa đủ %(min)s tuổi (%(age)s) vào ngày %(on)s; phải đủ 18 tuổi khi chi bộ xét kết nạp.")
+                % {"min": format_age(block_under), "age": format_age(max(months, 0)), "on": on.strftime("%d/%m/%Y")},
+            )
+        elif months < warn_under:
+            judge.add(
+                C.AGE,
+                WARNING,
+                _("mới %(age)s vào ngày %(on)s; phải đủ 18 tuổi (tính theo tháng) khi chi bộ xét kết nạp.")
+                % {"age": format_age(months), "on": on.strftime("%d/%m/%Y")},
+            )
+        elif months > max_months:
+            judge.add(
+                C.AGE,
+                BLOCK,
+                _("đã quá %(max)s (%(age)s) vào ngày %(on)s; kết nạp người trên 60 tuổi do cấp ủy cấp tỉnh quyết định.")
+                % {"max": format_age(max_months), "age": format_age(months), "on": on.strftime("%d/%m/%Y")},
+            )
+
+
+def _education(judge: _Judge, facts: Facts, on: datetime.date) -> None:
+    if C.EDUCATION in judge.rules and facts.education:
+        min_rank = judge.param(C.EDUCATION, "min_rank", 9)
+        if Education.rank(facts.education) < min_rank:
+            judge.add(
+                C.EDUCATION,
+                WARNING,
+                _("trình độ học vấn %(edu)s thấp hơn tốt nghiệp THCS; cần được chấp nhận ngoại lệ có lý do.")
+                % {"edu": facts.education},
+            )
+
+
+def _party_member(judge: _Judge, facts: Facts, on: datetime.date) -> None:
+    if C.PARTY_MEMBER in judge.rules and facts.is_party_member:
+        judge.add(C.PARTY_MEMBER, BLOCK, _("đã là đảng viên."))
+
+
+def _discipline(judge: _Judge, facts: Facts, on: datetime.date) -> None:
+    if C.DISCIPLINE in judge.rules and facts.discipline_until and facts.discipline_until >= on:
+        judge.add(
+            C.DISCIPLINE,
+            BLOCK,
+            _("đang trong thời hạn kỷ luật (đến ngày %(d)s).") % {"d": facts.discipline_until.strftime("%d/%m/%Y")},
+        )
+
+
+# The rules on the person's own facts, in the order their findings are listed.
+RULES = (_union_member, _membership, _age, _education, _party_member, _discipline)
+
+
 def check(
     facts: Facts,
     on: datetime.date,
@@ -141,88 +249,10 @@ def check(
     Without one (the system judging at a step), every record counts.
     """
     rules = rules if rules is not None else rules_in_force(on)
-    name = facts.full_name or _("(chưa có tên)")
-    findings: list[Finding] = []
-    C = EligibilityRule.Code
-
-    def add(code, level, message):
-        rule = rules.get(code)
-        findings.append(Finding(code, level, f"{name}: {message}", rule.legal_basis if rule else ""))
-
-    def param(code, key, default):
-        rule = rules.get(code)
-        return (rule.params or {}).get(key, default) if rule else default
-
-    if C.UNION_MEMBER in rules:
-        union = facts.union
-        if union is None or (facts.federation is not None and union.federation_id != facts.federation.pk):
-            add(
-                C.UNION_MEMBER,
-                BLOCK,
-                _("không là đoàn viên công đoàn cơ sở doanh nghiệp ngoài nhà nước thuộc liên đoàn."),
-            )
-
-    if C.MEMBERSHIP in rules and facts.union_joined_on:
-        need = param(C.MEMBERSHIP, "min_months", 12)
-        if facts.union_joined_on > on:
-            add(C.MEMBERSHIP, BLOCK, _("ngày vào Công đoàn ở sau ngày giới thiệu."))
-        else:
-            have = full_months(facts.union_joined_on, on)
-            if have < need:
-                add(
-                    C.MEMBERSHIP,
-                    BLOCK,
-                    _("chưa đủ %(need)s tháng là đoàn viên công đoàn tính đến ngày %(on)s (mới %(have)s tháng).")
-                    % {"need": need, "on": on.strftime("%d/%m/%Y"), "have": have},
-                )
-
-    if C.AGE in rules and facts.date_of_birth:
-        months = full_months(facts.date_of_birth, on) if facts.date_of_birth <= on else -1
-        block_under = param(C.AGE, "block_under_months", 210)
-        warn_under = param(C.AGE, "warn_under_months", 216)
-        max_months = param(C.AGE, "max_months", 720)
-        if months < block_under:
-            add(
-                C.AGE,
-                BLOCK,
-                _("chưa đủ %(min)s tuổi (%(age)s) vào ngày %(on)s; phải đủ 18 tuổi khi chi bộ xét kết nạp.")
-                % {"min": format_age(block_under), "age": format_age(max(months, 0)), "on": on.strftime("%d/%m/%Y")},
-            )
-        elif months < warn_under:
-            add(
-                C.AGE,
-                WARNING,
-                _("mới %(age)s vào ngày %(on)s; phải đủ 18 tuổi (tính theo tháng) khi chi bộ xét kết nạp.")
-                % {"age": format_age(months), "on": on.strftime("%d/%m/%Y")},
-            )
-        elif months > max_months:
-            add(
-                C.AGE,
-                BLOCK,
-                _("đã quá %(max)s (%(age)s) vào ngày %(on)s; kết nạp người trên 60 tuổi do cấp ủy cấp tỉnh quyết định.")
-                % {"max": format_age(max_months), "age": format_age(months), "on": on.strftime("%d/%m/%Y")},
-            )
-
-    if C.EDUCATION in rules and facts.education:
-        min_rank = param(C.EDUCATION, "min_rank", 9)
-        if Education.rank(facts.education) < min_rank:
-            add(
-                C.EDUCATION,
-                WARNING,
-                _("trình độ học vấn %(edu)s thấp hơn tốt nghiệp THCS; cần được chấp nhận ngoại lệ có lý do.")
-                % {"edu": facts.education},
-            )
-
-    if C.PARTY_MEMBER in rules and facts.is_party_member:
-        add(C.PARTY_MEMBER, BLOCK, _("đã là đảng viên."))
-
-    if C.DISCIPLINE in rules and facts.discipline_until and facts.discipline_until >= on:
-        add(
-            C.DISCIPLINE,
-            BLOCK,
-            _("đang trong thời hạn kỷ luật (đến ngày %(d)s).") % {"d": facts.discipline_until.strftime("%d/%m/%Y")},
-        )
-
+    judge = _Judge(rules, facts.full_name or _("(chưa có tên)"))
+    for rule in RULES:
+        rule(judge, facts, on)
+    findings = judge.findings
     if check_database and facts.citizen_id:
         findings.extend(database_findings(facts, on, year or on.year, exclude_nomination_id, rules, viewer))
     return findings
@@ -241,61 +271,58 @@ def held_elsewhere_finding(name: str, person_id: int | None = None) -> Finding:
 
 
 def database_findings(facts: Facts, on, year, exclude_nomination_id, rules, viewer=None) -> list[Finding]:
-    """Rules that look at other records: open nominations, same year, likely duplicates, Party membership."""
-    C = EligibilityRule.Code
-    name = facts.full_name
-    findings = []
+    """Rules that look at other records: open nominations, same year, likely duplicates, Party membership.
+
+    Fetches this one citizen ID's records then judges them with `judge_records`, as the import
+    does for a whole file at once.
+    """
     if viewer is not None:
         holder = Person.objects.filter(citizen_id=facts.citizen_id).only("pk").first()
         if holder is not None and not Person.objects.for_user(viewer).filter(pk=holder.pk).exists():
-            return [held_elsewhere_finding(name, holder.pk)]
-    rule = rules.get(C.OPEN_NOMINATION)
-    basis = rule.legal_basis if rule else ""
+            return [held_elsewhere_finding(facts.full_name, holder.pk)]
     others = Nomination.objects.filter(person__citizen_id=facts.citizen_id)
     if exclude_nomination_id:
         others = others.exclude(pk=exclude_nomination_id)
-    others = list(others.values("status", "year", "union_id"))
-    if any(o["status"] in ("admitted", "official") for o in others):
-        findings.append(Finding(C.PARTY_MEMBER, BLOCK, _("%(n)s: đã được kết nạp Đảng.") % {"n": name}, basis))
-    if any(o["status"] in ("nominated", "approved", "enrolled", "completed", "introduced") for o in others):
-        same_union = any(o["union_id"] == getattr(facts.union, "pk", None) for o in others)
-        where = _("tại công đoàn cơ sở này") if same_union else _("tại một công đoàn cơ sở khác")
-        findings.append(
-            Finding(
-                C.OPEN_NOMINATION,
-                BLOCK,
-                _("%(n)s: số CCCD đang có hồ sơ chưa kết thúc %(where)s.") % {"n": name, "where": where},
-                basis,
-            )
-        )
-    elif any(o["year"] == year for o in others):
-        findings.append(
-            Finding(
-                C.OPEN_NOMINATION,
-                BLOCK,
-                _("%(n)s: đã được giới thiệu trong năm %(y)s.") % {"n": name, "y": year},
-                basis,
-            )
-        )
-    if facts.date_of_birth and name:
-        from tienlang.lib.text import fold
-
+    lookalike_ids: set[str] = set()
+    if facts.date_of_birth and facts.full_name:
         nominations = Nomination.objects.for_user(viewer) if viewer is not None else Nomination.objects
         lookalikes = (
             nominations.open()
-            .filter(person__name_folded=fold(name), person__date_of_birth=facts.date_of_birth)
+            .filter(person__name_folded=fold(facts.full_name), person__date_of_birth=facts.date_of_birth)
             .exclude(person__citizen_id=facts.citizen_id)
         )
-        if lookalikes.exists():
-            findings.append(
-                Finding(
-                    "possible_duplicate",
-                    WARNING,
-                    _("%(n)s: trùng họ tên, ngày sinh %(d)s với người khác số CCCD đang có hồ sơ.")
-                    % {"n": name, "d": facts.date_of_birth.strftime("%d/%m/%Y")},
-                    basis,
-                )
-            )
+        lookalike_ids = set(lookalikes.values_list("person__citizen_id", flat=True)[:1])
+    return judge_records(facts, year, list(others.values("status", "year", "union_id")), lookalike_ids, rules)
+
+
+def judge_records(facts: Facts, year: int, others: list[dict], lookalike_ids: set[str], rules) -> list[Finding]:
+    """The database rules, on records already fetched.
+
+    `others`: this citizen ID's other nominations (dicts of status, year, union_id);
+    `lookalike_ids`: other citizen IDs with an open nomination under the same name and birth date.
+    """
+    C = EligibilityRule.Code
+    rule = rules.get(C.OPEN_NOMINATION)
+    basis = rule.legal_basis if rule else ""
+    name = facts.full_name
+    findings = []
+    if any(o["status"] in (Status.ADMITTED, Status.OFFICIAL) for o in others):
+        findings.append(Finding(C.PARTY_MEMBER, BLOCK, _("%(n)s: đã được kết nạp Đảng.") % {"n": name}, basis))
+    open_others = [o for o in others if o["status"] in OPEN_STATUSES]
+    if open_others:
+        same_union = any(o["union_id"] == getattr(facts.union, "pk", None) for o in open_others)
+        where = _("tại công đoàn cơ sở này") if same_union else _("tại một công đoàn cơ sở khác")
+        message = _("%(n)s: số CCCD đang có hồ sơ chưa kết thúc %(where)s.") % {"n": name, "where": where}
+        findings.append(Finding(C.OPEN_NOMINATION, BLOCK, message, basis))
+    elif any(o["year"] == year for o in others):
+        message = _("%(n)s: đã được giới thiệu trong năm %(y)s.") % {"n": name, "y": year}
+        findings.append(Finding(C.OPEN_NOMINATION, BLOCK, message, basis))
+    if lookalike_ids and facts.date_of_birth and name:
+        message = _("%(n)s: trùng họ tên, ngày sinh %(d)s với người khác số CCCD đang có hồ sơ.") % {
+            "n": name,
+            "d": facts.date_of_birth.strftime("%d/%m/%Y"),
+        }
+        findings.append(Finding("possible_duplicate", WARNING, message, basis))
     return findings
 
 

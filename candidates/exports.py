@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.db import connection
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
+from tienlang.lib.audit import change_history
 from tienlang.lib.xlsx import text_cell
+from unions.models import AccessLog
+
+from . import providers, sensitivity
+from .models import Nomination
 
 HEADERS = [
     "STT",
@@ -88,18 +98,12 @@ def build_nominations_workbook(queryset, omitted: int = 0) -> Workbook:
 
 def _local(value):
     """openpyxl refuses time-zone-aware datetimes: write local wall-clock time."""
-    import datetime
-
-    from django.utils import timezone
-
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     return value
 
 
 def _sheet(workbook, title: str, headers: list[str], widths: list[int] | None = None):
-    from openpyxl.utils import get_column_letter
-
     sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"
     for index, width in enumerate(widths or [18] * len(headers), start=1):
@@ -114,8 +118,6 @@ def _sheet(workbook, title: str, headers: list[str], widths: list[int] | None = 
 
 
 def _row(sheet, values) -> None:
-    import datetime
-
     cells = []
     for value in values:
         value = _local(value)
@@ -136,10 +138,6 @@ def _user(user) -> str:
 
 def person_access_log(person):
     """Access-log entries that name `person` (each entry keeps up to 1,000 person IDs)."""
-    from django.db import connection
-
-    from unions.models import AccessLog
-
     entries = AccessLog.objects.filter(person_count__gt=0).order_by("at", "pk")
     if connection.features.supports_json_field_contains:
         return list(entries.filter(person_ids__contains=[person.pk]))
@@ -153,16 +151,17 @@ def build_person_workbook(person, exported_by=None) -> Workbook:
     masked here. Only rows about this person are read; other people appear only as the
     users who recorded or viewed something.
     """
-    from django.apps import apps
-    from django.utils import timezone
-
-    from tienlang.lib.audit import change_history
-
-    from . import sensitivity
-    from .models import Nomination
-
     workbook = Workbook(write_only=True)
+    _personal_sheet(workbook, person, exported_by)
+    _nomination_sheets(workbook, person)
+    for add_sheets in providers.PERSON_SHEETS:
+        add_sheets(workbook, person, _sheet, _row)
+    _consent_and_request_sheets(workbook, person)
+    _history_sheets(workbook, person)
+    return workbook
 
+
+def _personal_sheet(workbook, person, exported_by) -> None:
     sheet = _sheet(workbook, "Thông tin cá nhân", ["Trường dữ liệu", "Giá trị", "Loại dữ liệu"], [34, 48, 28])
     _row(sheet, ["Mã đoàn viên trong hệ thống", person.pk, ""])
     _row(sheet, ["Liên đoàn lao động", person.federation.name, ""])
@@ -182,6 +181,9 @@ def build_person_workbook(person, exported_by=None) -> Workbook:
     _row(sheet, ["Xuất tệp lúc", timezone.now(), ""])
     _row(sheet, ["Người xuất tệp", _user(exported_by), ""])
 
+
+def _nomination_sheets(workbook, person) -> None:
+    """The person's nominations, every step of them and their introductions to the Party."""
     nominations = list(
         Nomination.objects.filter(person=person)
         .select_related("union", "created_by", "introduction__receiving_organization")
@@ -288,9 +290,8 @@ def build_person_workbook(person, exported_by=None) -> Workbook:
             ],
         )
 
-    if apps.is_installed("classes"):
-        _class_sheets(workbook, person)
 
+def _consent_and_request_sheets(workbook, person) -> None:
     sheet = _sheet(
         workbook,
         "Đồng ý xử lý dữ liệu",
@@ -336,6 +337,9 @@ def build_person_workbook(person, exported_by=None) -> Workbook:
             ],
         )
 
+
+def _history_sheets(workbook, person) -> None:
+    """The record's change history, who viewed the person's data, and any anonymisation."""
     sheet = _sheet(
         workbook,
         "Lịch sử thay đổi",
@@ -364,65 +368,3 @@ def build_person_workbook(person, exported_by=None) -> Workbook:
     sheet = _sheet(workbook, "Ẩn danh hóa", ["Thời điểm", "Người thực hiện", "Căn cứ", "Các trường"], [18, 16, 60, 60])
     for log in person.anonymisations.select_related("by").order_by("at", "pk"):
         _row(sheet, [log.at, _user(log.by) or "Lệnh định kỳ", log.rule, ", ".join(log.fields)])
-    return workbook
-
-
-def _class_sheets(workbook, person) -> None:
-    from classes.models import Attendance, Enrollment, LearnerSupport, StipendPayment
-
-    enrollments = Enrollment.objects.filter(nomination__person=person).select_related("training_class")
-    sheet = _sheet(
-        workbook,
-        "Lớp học",
-        ["Lớp", "Năm", "Ngày ghi danh", "Kết quả", "Số giấy chứng nhận", "Ngày cấp", "Ghi chú kết quả"],
-        [44, 7, 13, 18, 18, 12, 40],
-    )
-    for e in enrollments.order_by("training_class__opens_on", "pk"):
-        _row(
-            sheet,
-            [
-                e.training_class.name,
-                e.training_class.year,
-                e.enrolled_on,
-                e.get_result_display(),
-                e.certificate_number,
-                e.certificate_date,
-                e.result_note,
-            ],
-        )
-    sheet = _sheet(workbook, "Điểm danh", ["Lớp", "Ngày học", "Chuyên đề", "Có mặt", "Lý do vắng"], [44, 12, 40, 8, 36])
-    attendance = Attendance.objects.filter(enrollment__nomination__person=person).select_related(
-        "session__training_class"
-    )
-    for a in attendance.order_by("session__date", "pk"):
-        _row(sheet, [a.session.training_class.name, a.session.date, a.session.topic, a.present, a.absence_reason])
-    sheet = _sheet(
-        workbook,
-        "Hỗ trợ học viên",
-        ["Lớp", "Khoản hỗ trợ", "Số tiền (đồng)", "Tình trạng", "Ngày cam kết", "Ngày chi", "Số phiếu chi"]
-        + ["Lý do hủy"],
-        [40, 30, 14, 12, 12, 12, 14, 30],
-    )
-    payments = StipendPayment.objects.filter(enrollment__nomination__person=person).select_related(
-        "policy", "enrollment__training_class"
-    )
-    for p in payments.order_by("committed_on", "pk"):
-        _row(
-            sheet,
-            [
-                p.enrollment.training_class.name,
-                p.policy.name,
-                p.amount,
-                p.get_status_display(),
-                p.committed_on,
-                p.paid_on,
-                p.voucher_number,
-                p.cancel_reason,
-            ],
-        )
-    supports = LearnerSupport.objects.filter(enrollment__nomination__person=person).select_related(
-        "enrollment__training_class"
-    )
-    sheet = _sheet(workbook, "Hỗ trợ khác", ["Lớp", "Loại hỗ trợ", "Ngày trao", "Ghi chú"], [40, 30, 12, 40])
-    for s in supports.order_by("given_on", "pk"):
-        _row(sheet, [s.enrollment.training_class.name, s.get_kind_display(), s.given_on, s.note])

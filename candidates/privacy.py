@@ -20,6 +20,7 @@ import math
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
@@ -28,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from unions.permissions import is_district_staff
 
-from . import sensitivity
+from . import eligibility, providers, sensitivity
 from .models import (
     ENDED_STATUSES,
     AnonymisationLog,
@@ -68,8 +69,6 @@ def refuse_if_restricted(person: Person) -> None:
 
 def privacy_findings(person: Person | None):
     """Blocks for opening a nomination of an existing person (form and upload alike)."""
-    from . import eligibility
-
     if person is None:
         return []
     if person.anonymised_at is not None:
@@ -317,13 +316,9 @@ def expired_people(today: datetime.date | None = None):
         .exclude(Exists(NominationEvent.objects.filter(nomination__person=OuterRef("pk"), happened_on__gte=cutoff)))
         .exclude(Exists(DataSubjectRequest.objects.open().filter(person=OuterRef("pk"))))
     )
-    try:
-        StipendPayment = apps.get_model("classes", "StipendPayment")
-    except LookupError:
-        return people
-    paid_cutoff = years_before(today, settings.RETENTION_YEARS_AFTER_PAYMENT)
-    payments = StipendPayment.objects.filter(enrollment__nomination__person=OuterRef("pk"))
-    return people.exclude(Exists(payments.filter(Q(status="committed") | Q(paid_on__gte=paid_cutoff))))
+    for hold in providers.RETENTION_HOLDS:
+        people = hold(people, today)
+    return people
 
 
 def retention_rule(today: datetime.date | None = None) -> str:
@@ -419,8 +414,7 @@ def _scrub_admin_log(model, label: str, person: Person) -> None:
     """Django admin's own log keeps each object's name as it was ("Nguyễn Văn …")."""
     if not apps.is_installed("django.contrib.admin"):
         return
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.admin.models import LogEntry  # noqa: PLC0415 (the admin is optional; loaded only if installed)
 
     ids = [
         str(pk)

@@ -112,11 +112,6 @@ def refold_nomination_search(value, row, person):
     return fold(f"{person.anonymised['full_name']} {row.union.code} {row.union.name}")
 
 
-def certificate_placeholder(value, row, person):
-    # A passed learner must keep a unique certificate number (database constraints).
-    return f"AN-{row.pk}" if value else value
-
-
 @dataclass(frozen=True)
 class Tag:
     level: str
@@ -127,17 +122,19 @@ class Tag:
     derived: bool = False  # a search column computed from the fields above, never shown
 
 
-def _mask_citizen_id(value):
-    from .models import mask_citizen_id
+def mask_citizen_id(value: str) -> str:
+    """First 3 and last 3 digits only: 031******123."""
+    if not value:
+        return ""
+    return f"{value[:3]}{'*' * max(len(value) - 6, 0)}{value[-3:]}"
 
-    return mask_citizen_id(value)
 
-
-# Model label -> field -> tag. Only fields holding personal data appear here.
+# Model label -> field -> tag. Only fields holding personal data appear here; the apps built on
+# candidates add their own models from their ready() (candidates.providers.register_sensitive_model).
 REGISTRY: dict[str, dict[str, Tag]] = {
     "candidates.Person": {
         "full_name": Tag(BASIC, identifying=True, anonymise=placeholder_name),
-        "citizen_id": Tag(BASIC, identifying=True, mask=_mask_citizen_id, anonymise=placeholder_citizen_id),
+        "citizen_id": Tag(BASIC, identifying=True, mask=mask_citizen_id, anonymise=placeholder_citizen_id),
         "date_of_birth": Tag(BASIC, anonymise=first_of_year, kept_for="nhóm tuổi (theo năm sinh)"),
         "sex": Tag(BASIC, anonymise=KEEP, kept_for="số nữ"),
         "ethnicity": Tag(SENSITIVE, anonymise=ethnicity_as_counted, kept_for="số người dân tộc thiểu số"),
@@ -182,19 +179,6 @@ REGISTRY: dict[str, dict[str, Tag]] = {
         "details": Tag(BASIC),
         "response": Tag(BASIC),
     },
-    "classes.Enrollment": {
-        "certificate_number": Tag(BASIC, identifying=True, anonymise=certificate_placeholder),
-        "result_note": Tag(BASIC),
-    },
-    "classes.Attendance": {
-        "absence_reason": Tag(SENSITIVE),  # may say why: illness, family
-    },
-    "classes.StipendPayment": {
-        "cancel_reason": Tag(BASIC),
-    },
-    "classes.LearnerSupport": {
-        "note": Tag(BASIC),
-    },
 }
 
 # How each model reaches the person its rows are about.
@@ -205,10 +189,6 @@ PERSON_PATH = {
     "candidates.Introduction": "nomination__person",
     "candidates.Consent": "person",
     "candidates.DataSubjectRequest": "person",
-    "classes.Enrollment": "nomination__person",
-    "classes.Attendance": "enrollment__nomination__person",
-    "classes.StipendPayment": "enrollment__nomination__person",
-    "classes.LearnerSupport": "enrollment__nomination__person",
 }
 
 
@@ -217,7 +197,7 @@ def installed_models() -> Iterable[tuple[str, type, dict[str, Tag]]]:
     for label, tags in REGISTRY.items():
         try:
             model = apps.get_model(label)
-        except LookupError:  # the classes app is optional
+        except LookupError:  # a model registered by an app that is not installed
             continue
         yield label, model, tags
 

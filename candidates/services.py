@@ -12,7 +12,9 @@ new nomination and none of theirs moves, is corrected or has warnings accepted.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -23,7 +25,12 @@ from unions.models import GrassrootsUnion
 from unions.permissions import is_chair, is_district_staff, user_union_id
 
 from . import eligibility, privacy, transfers
-from .models import STAGE, Nomination, NominationEvent, Person, Status
+from .models import STAGE, Nomination, NominationEvent, Person, Status, TransferRequest
+
+if TYPE_CHECKING:
+    from django.db.models import Field
+
+    from .transfers import Actor
 
 # Forward moves allowed from each status, and who may make them.
 TRANSITIONS: dict[str, set[str]] = {
@@ -62,7 +69,7 @@ PERSON_FIELDS = [
 class EligibilityBlocked(ValidationError):
     """The person cannot be nominated: `findings` holds every block and warning."""
 
-    def __init__(self, findings):
+    def __init__(self, findings: list[eligibility.Finding]) -> None:
         self.findings = findings
         super().__init__([f.message for f in eligibility.blocks(findings)])
 
@@ -98,7 +105,7 @@ def person_changes(person: Person, data: dict) -> list[dict]:
     return changes
 
 
-def _shown(field, value) -> str:
+def _shown(field: Field, value: object) -> str:
     if value is None or value == "":
         return "—"
     if hasattr(value, "strftime"):
@@ -109,7 +116,7 @@ def _shown(field, value) -> str:
     return str(choices.get(value, value))
 
 
-def can_nominate_for(user, union: GrassrootsUnion) -> bool:
+def can_nominate_for(user: Actor, union: GrassrootsUnion) -> bool:
     if is_district_staff(user):
         return GrassrootsUnion.objects.for_user(user).filter(pk=union.pk).exists()
     return is_chair(user) and user_union_id(user) == union.pk
@@ -127,7 +134,7 @@ class NominationRequest:
     source_import: object = None
 
 
-def create_nomination(request: NominationRequest, user):
+def create_nomination(request: NominationRequest, user: Actor) -> Nomination | TransferRequest:
     """Open the person's nomination (creating or updating the person), or raise EligibilityBlocked.
 
     A citizen ID held outside `user`'s scope is never reused, moved or overwritten: the request
@@ -143,7 +150,9 @@ def create_nomination(request: NominationRequest, user):
         return open_nomination(person, request, user)
 
 
-def open_nomination(person: Person | None, request: NominationRequest, user, *, approved_by=None) -> Nomination:
+def open_nomination(
+    person: Person | None, request: NominationRequest, user: Actor, *, approved_by: Actor = None
+) -> Nomination:
     """Judge, then write the person (new, or one in scope) and their new nomination.
 
     `approved_by` is the member of staff who approved a transfer request, when this nomination
@@ -215,11 +224,11 @@ def open_nomination(person: Person | None, request: NominationRequest, user, *, 
     return nomination
 
 
-def _real_user(user):
+def _real_user(user: Actor) -> Actor:
     return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
-def allowed_moves(nomination: Nomination, user) -> list[str]:
+def allowed_moves(nomination: Nomination, user: Actor) -> list[str]:
     """Statuses `user` may move `nomination` to now (for buttons; `move` checks again)."""
     targets = TRANSITIONS.get(nomination.status, set())
     if nomination.person.processing_restricted:
@@ -231,7 +240,7 @@ def allowed_moves(nomination: Nomination, user) -> list[str]:
     return []
 
 
-def _locked(nomination: Nomination, user) -> Nomination:
+def _locked(nomination: Nomination, user: Actor) -> Nomination:
     # Lock the row: two staff clicking at once must not both move it.
     locked = Nomination.objects.for_user(user).select_for_update().filter(pk=nomination.pk).first()
     if locked is None:
@@ -242,7 +251,7 @@ def _locked(nomination: Nomination, user) -> Nomination:
 def move(
     nomination: Nomination,
     to_status: str,
-    user,
+    user: Actor,
     *,
     reason: str = "",
     on: datetime.date | None = None,
@@ -273,7 +282,16 @@ def move(
         return _apply(current, to_status, user, reason=reason, on=on, details=details)
 
 
-def _apply(current: Nomination, to_status: str, user, *, reason="", on=None, details=None, correction=False):
+def _apply(
+    current: Nomination,
+    to_status: str,
+    user: Actor,
+    *,
+    reason: str = "",
+    on: datetime.date | None = None,
+    details: dict | None = None,
+    correction: bool = False,
+) -> Nomination:
     from_status = current.status
     current.status = to_status
     if to_status in STAGE:
@@ -312,7 +330,7 @@ def _check_before_approval(nomination: Nomination) -> None:
         )
 
 
-def accept_warnings(nomination: Nomination, user, reason: str) -> Nomination:
+def accept_warnings(nomination: Nomination, user: Actor, reason: str) -> Nomination:
     """Staff accept a nomination's warnings (e.g. an education exception) with a reason."""
     if not is_district_staff(user):
         raise PermissionDenied
@@ -340,7 +358,7 @@ def accept_warnings(nomination: Nomination, user, reason: str) -> Nomination:
         return current
 
 
-def bulk_approve(nominations, user) -> tuple[list[Nomination], list[str]]:
+def bulk_approve(nominations: Iterable[Nomination], user: Actor) -> tuple[list[Nomination], list[str]]:
     """Approve each nomination that can be approved; say why each other one was not."""
     approved, problems = [], []
     for nomination in nominations:
@@ -354,7 +372,7 @@ def bulk_approve(nominations, user) -> tuple[list[Nomination], list[str]]:
     return approved, problems
 
 
-def correct(nomination: Nomination, to_status: str, user, reason: str) -> Nomination:
+def correct(nomination: Nomination, to_status: str, user: Actor, reason: str) -> Nomination:
     """Put a wrong step right (any status to any status), recorded as a correction. Staff only."""
     if not is_district_staff(user):
         raise PermissionDenied

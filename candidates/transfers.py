@@ -14,6 +14,7 @@ Each such lookup is written in the access log and limited per user and minute
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +26,16 @@ from unions.models import AccessLog
 from unions.permissions import is_district_staff
 
 from . import eligibility
-from .models import Person, TransferRequest, TransferStatus, mask_citizen_id
+from .models import Nomination, Person, TransferRequest, TransferStatus, mask_citizen_id
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    from .services import NominationRequest
+
+    # Who acts: a signed-in user, an anonymous one, or None (the system itself).
+    Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
 
 HELD_ELSEWHERE = eligibility.HELD_ELSEWHERE
 PERSON_DATES = ("date_of_birth", "union_joined_on", "discipline_until")
@@ -47,14 +57,14 @@ def holder(citizen_id: str, *, lock: bool = False) -> Person | None:
     return people.filter(citizen_id=citizen_id).first()
 
 
-def outside_scope(user, person: Person | None) -> bool:
+def outside_scope(user: Actor, person: Person | None) -> bool:
     """True when `person` exists and `user` may not see them."""
     if person is None:
         return False
     return not Person.objects.for_user(user).filter(pk=person.pk).exists()
 
 
-def people_outside_scope(user, people: dict[str, Person]) -> set[str]:
+def people_outside_scope(user: Actor, people: dict[str, Person]) -> set[str]:
     """The citizen IDs among `people` (citizen ID → person) that `user` may not see."""
     if not people:
         return set()
@@ -62,7 +72,7 @@ def people_outside_scope(user, people: dict[str, Person]) -> set[str]:
     return {cid for cid, person in people.items() if (person.pk,) not in visible}
 
 
-def note_lookups(user, person_ids: list[int], path: str = "") -> None:
+def note_lookups(user: Actor, person_ids: list[int], path: str = "") -> None:
     """Log the user's lookup of people outside their scope; refuse past the per-minute limit."""
     if not person_ids or user is None or not getattr(user, "is_authenticated", False):
         return
@@ -104,7 +114,9 @@ def _from_json(person_data: dict) -> dict:
     return data
 
 
-def request_transfer(person: Person, request, user, *, row: int | None = None) -> TransferRequest:
+def request_transfer(
+    person: Person, request: NominationRequest, user: Actor, *, row: int | None = None
+) -> TransferRequest:
     """Keep what `user` typed for `person` (held elsewhere) as a request for the holder's staff."""
     union = request.union
     existing = TransferRequest.objects.pending().filter(person=person, to_union=union).first()
@@ -146,7 +158,7 @@ def submitted_person(transfer: TransferRequest) -> dict:
 
 def submitted_for_display(transfer: TransferRequest) -> list[tuple[str, str]]:
     """What the asking user typed, as (label, value) pairs: their own input, nothing on record."""
-    from . import services
+    from . import services  # noqa: PLC0415 (services hands a person held elsewhere to transfers)
 
     data = submitted_person(transfer)
     shown = []
@@ -160,7 +172,7 @@ def submitted_for_display(transfer: TransferRequest) -> list[tuple[str, str]]:
     return shown
 
 
-def may_decide(user, transfer: TransferRequest) -> bool:
+def may_decide(user: Actor, transfer: TransferRequest) -> bool:
     """Staff of the federation holding the person, or the administrator."""
     if user is None or not user.is_authenticated:
         return False
@@ -169,7 +181,7 @@ def may_decide(user, transfer: TransferRequest) -> bool:
     return is_district_staff(user) and Person.objects.for_user(user).filter(pk=transfer.person_id).exists()
 
 
-def _locked(transfer: TransferRequest, user, expected_version: int | None) -> TransferRequest:
+def _locked(transfer: TransferRequest, user: Actor, expected_version: int | None) -> TransferRequest:
     current = TransferRequest.objects.for_user(user).select_for_update().filter(pk=transfer.pk).first()
     if current is None or not may_decide(user, current):
         raise PermissionDenied
@@ -183,9 +195,9 @@ def _locked(transfer: TransferRequest, user, expected_version: int | None) -> Tr
     return current
 
 
-def approve(transfer: TransferRequest, user, *, expected_version: int | None = None):
+def approve(transfer: TransferRequest, user: Actor, *, expected_version: int | None = None) -> Nomination:
     """Move the person to the asking union and open their nomination there, judged again today."""
-    from . import services
+    from . import services  # noqa: PLC0415 (services hands a person held elsewhere to transfers)
 
     with transaction.atomic():
         current = _locked(transfer, user, expected_version)
@@ -222,7 +234,9 @@ def approve(transfer: TransferRequest, user, *, expected_version: int | None = N
         return nomination
 
 
-def refuse(transfer: TransferRequest, user, reason: str, *, expected_version: int | None = None) -> TransferRequest:
+def refuse(
+    transfer: TransferRequest, user: Actor, reason: str, *, expected_version: int | None = None
+) -> TransferRequest:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Cần ghi lý do từ chối."))
@@ -239,7 +253,7 @@ def refuse(transfer: TransferRequest, user, reason: str, *, expected_version: in
 
 def findings_for_approver(transfer: TransferRequest) -> list[eligibility.Finding]:
     """What the rules say about the request, every record counted (for the deciding staff)."""
-    from . import services
+    from . import services  # noqa: PLC0415 (services hands a person held elsewhere to transfers)
 
     data = _from_json(transfer.submitted.get("person", {}))
     if transfer.person.is_party_member:

@@ -8,6 +8,3 @@ class JobsConfig(AppConfig):
     name = "jobs"
     verbose_name = _("Tác vụ nền")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from . import imports  # noqa: F401, PLC0415 (registers the jobs once the app registry is ready)

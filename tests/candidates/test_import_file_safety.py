@@ -233,7 +233,7 @@ def test_formula_in_a_column_the_import_ignores_is_harmless():
 
 @pytest.mark.django_db
 def test_row_cap_refuses_the_whole_file(union_a, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_IMPORT_ROWS", 10)
+    monkeypatch.setattr(imports.reading, "MAX_IMPORT_ROWS", 10)
     with pytest.raises(UploadError) as caught:
         imports.analyse(make_xlsx([row() for _ in range(11)]), union_a, 2022)
     assert "tối đa 10 dòng" in str(caught.value)

@@ -305,7 +305,7 @@ def test_batched_database_rules_say_what_the_one_by_one_rules_say(union_a, union
 def test_a_conflict_at_save_time_rolls_everything_back(union_a, union_b, staff, monkeypatch):
     """If another upload takes a person between the checks and the insert, the constraint wins."""
     taken = factories.make_nomination(union_b, year=2021, citizen_id=citizen_id())
-    monkeypatch.setattr(imports, "database_findings", lambda *args: [])  # as if checked a moment earlier
+    monkeypatch.setattr(imports.judging, "database_findings", lambda *args: [])  # as if checked a moment earlier
     result = run(make_xlsx([row(), row(citizen_id=taken.person.citizen_id)]), union_a, user=staff)
     assert not result.ok and result.file_problems
     assert Nomination.objects.count() == 1

@@ -16,9 +16,9 @@ from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
-from candidates import imports as candidate_imports
+from candidates import imports as candidate_imports, jobs as job_imports
 from candidates.models import Nomination, NominationImport, Person
-from jobs import imports as job_imports, runner
+from jobs import runner
 from jobs.models import Job, JobState
 from jobs.runner import enqueue, fail_dead_jobs, purge_finished
 from tests.candidates.test_import_support import make_xlsx, row

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from candidates import jobs as job_imports
 from candidates.models import Nomination, NominationImport
-from jobs import imports as job_imports
 from jobs.models import Job, JobState
 from tests.candidates.test_import_support import make_xlsx, row
 from tests.candidates.test_import_views import _pk_from, preview_url, upload

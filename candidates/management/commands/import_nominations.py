@@ -38,17 +38,8 @@ class Command(BaseCommand):
         year = year or this_year
         if not 2000 <= year <= this_year + 1:
             raise CommandError(_("Năm %(y)s không hợp lệ (từ 2000 đến %(max)s).") % {"y": year, "max": this_year + 1})
-        target = GrassrootsUnion.objects.select_related("federation").filter(code=union.strip()).first()
-        if target is None:
-            target = GrassrootsUnion.objects.select_related("federation").filter(code__iexact=union.strip()).first()
-        if target is None:
-            raise CommandError(_("Không có công đoàn cơ sở mã “%(code)s”.") % {"code": union})
-        try:
-            with open(file, "rb") as handle:
-                data = handle.read(MAX_UPLOAD_BYTES + 1)
-        except OSError as exc:
-            message = _("Không mở được tệp “%(f)s”: %(e)s.") % {"f": file, "e": exc.strerror or exc}
-            raise CommandError(message) from exc
+        target = self.find_union(union)
+        data = self.read_file(file)
 
         try:
             result = imports.import_file(
@@ -60,6 +51,36 @@ class Command(BaseCommand):
         except UploadError as exc:
             raise CommandError(_("Tệp “%(f)s”: %(e)s") % {"f": os.path.basename(file), "e": exc}) from exc
 
+        self.report(result)
+        warned = result.rows_with_warnings
+        note = _(" %(n)s hồ sơ có cảnh báo, đã đánh dấu để cán bộ xem xét.") % {"n": warned} if warned else ""
+        if dry_run:
+            message = _("Kiểm tra xong: %(n)s hồ sơ hợp lệ, chưa lưu (--dry-run).%(note)s")
+            self.stdout.write(self.style.SUCCESS(message % {"n": len(result.rows), "note": note}))
+            return
+        self.stdout.write(self.style.SUCCESS(_("Đã lưu %(n)s hồ sơ.") % {"n": len(result.saved)}))
+        details = _("Công đoàn cơ sở %(code)s, năm %(y)s, tệp SHA-256 %(sha)s.")
+        self.stdout.write(details % {"code": target.code, "y": year, "sha": result.sha256} + note)
+
+    @staticmethod
+    def find_union(code: str) -> GrassrootsUnion:
+        unions = GrassrootsUnion.objects.select_related("federation")
+        target = unions.filter(code=code.strip()).first() or unions.filter(code__iexact=code.strip()).first()
+        if target is None:
+            raise CommandError(_("Không có công đoàn cơ sở mã “%(code)s”.") % {"code": code})
+        return target
+
+    @staticmethod
+    def read_file(file: str) -> bytes:
+        try:
+            with open(file, "rb") as handle:
+                return handle.read(MAX_UPLOAD_BYTES + 1)
+        except OSError as exc:
+            message = _("Không mở được tệp “%(f)s”: %(e)s.") % {"f": file, "e": exc.strerror or exc}
+            raise CommandError(message) from exc
+
+    def report(self, result) -> None:
+        """Every problem, one a line; a file with errors saves nothing."""
         for problem in result.errors:
             self.stdout.write(str(problem))
         for message in result.file_problems:
@@ -75,12 +96,3 @@ class Command(BaseCommand):
             else:
                 message = _("Không lưu hồ sơ nào.")
             raise CommandError(message)
-        warned = result.rows_with_warnings
-        note = _(" %(n)s hồ sơ có cảnh báo, đã đánh dấu để cán bộ xem xét.") % {"n": warned} if warned else ""
-        if dry_run:
-            message = _("Kiểm tra xong: %(n)s hồ sơ hợp lệ, chưa lưu (--dry-run).%(note)s")
-            self.stdout.write(self.style.SUCCESS(message % {"n": len(result.rows), "note": note}))
-            return
-        self.stdout.write(self.style.SUCCESS(_("Đã lưu %(n)s hồ sơ.") % {"n": len(result.saved)}))
-        details = _("Công đoàn cơ sở %(code)s, năm %(y)s, tệp SHA-256 %(sha)s.")
-        self.stdout.write(details % {"code": target.code, "y": year, "sha": result.sha256} + note)

@@ -22,12 +22,13 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
 from django.views.generic import FormView
 
+from jobs.runner import enqueue
 from tienlang.lib.xlsx import MAX_UPLOAD_BYTES, UploadError, xlsx_response
 from unions.models import GrassrootsUnion
 from unions.permissions import RoleRequiredMixin, is_chair, is_district_staff, user_union_id
 
-from . import imports, services
-from .models import NominationImport
+from .. import imports, jobs, services
+from ..models import NominationImport
 
 # A preview nobody confirmed is dropped after this long: the stored file holds personal data.
 PREVIEW_LIFETIME = datetime.timedelta(days=1)
@@ -224,11 +225,8 @@ class ImportPreviewView(ImporterMixin, View):
 
     def start_background_save(self):
         """A file of thousands of rows is saved by a background job whose page shows its progress."""
-        from jobs.imports import BACKGROUND_IMPORT_ROWS
-        from jobs.runner import enqueue
-
         record = self.get_record()
-        if record.rows_total <= BACKGROUND_IMPORT_ROWS or record.state != NominationImport.State.PREVIEW:
+        if record.rows_total <= jobs.BACKGROUND_IMPORT_ROWS or record.state != NominationImport.State.PREVIEW:
             return None
         if not services.can_nominate_for(self.request.user, record.union):
             raise PermissionDenied

@@ -12,8 +12,8 @@ from tienlang.lib.audit import record_access
 from unions.models import AccessLog
 from unions.permissions import is_chair, is_district_staff, is_federation_reader
 
-from . import sensitivity, services, transfers
-from .models import Person, TransferRequest
+from .. import sensitivity, services, transfers
+from ..models import Person, TransferRequest
 
 BREADCRUMBS = [(_("Hồ sơ nguồn"), "candidates:nomination_list")]
 

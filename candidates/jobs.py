@@ -7,7 +7,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .runner import Outcome, confirm_alive, register
+from jobs.runner import Outcome, confirm_alive, register
+
+from . import imports, services
+from .models import NominationImport
 
 # Uploads of more rows than this are saved in the background, with a progress bar.
 BACKGROUND_IMPORT_ROWS = 1_000
@@ -20,9 +23,6 @@ def _preview(params: dict) -> str:
 
 @register("nomination_import", again=_preview)
 def run_import(job) -> Outcome:
-    from candidates import imports, services
-    from candidates.models import NominationImport
-
     with transaction.atomic():
         # Locked, as the preview page's own save does: a file is never saved twice.
         record = (

@@ -21,10 +21,9 @@ from tienlang.lib.xlsx import xlsx_response
 from unions.models import AccessLog
 from unions.permissions import is_district_staff, is_federation_reader
 
-from . import privacy, sensitivity
-from .exports import build_person_workbook
-from .models import ENDED_STATUSES, Consent, DataSubjectRequest, Person, RequestKind, RequestStatus
-from .privacy_forms import (
+from .. import privacy, sensitivity
+from ..exports import build_person_workbook
+from ..forms import (
     ConsentForm,
     LegalBasisForm,
     PrivacyReasonForm,
@@ -33,6 +32,7 @@ from .privacy_forms import (
     RequestUpdateForm,
     WithdrawConsentForm,
 )
+from ..models import ENDED_STATUSES, Consent, DataSubjectRequest, Person, RequestKind, RequestStatus
 
 ANCHOR = "#du-lieu-ca-nhan"
 

@@ -1,7 +1,10 @@
+"""Nominations: the list, the review queue, the form and the eligibility check, one nomination's page and its moves."""
+
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -15,24 +18,22 @@ from tienlang.lib.xlsx import xlsx_response
 from unions.models import AccessLog, Role
 from unions.permissions import (
     ALL_ROLES,
-    REGISTER_ROLES,
     RoleRequiredMixin,
     StaffRequiredMixin,
     is_chair,
     is_district_staff,
     user_role,
-    user_union_id,
 )
 from unions.views import Breadcrumbs, ScopedFilteredListView
 from unions.views.common import ObjectActionView
 
-from . import eligibility, sensitivity, services, transfers
-from .exports import EXPORTED_PERSON_FIELDS, build_nominations_workbook
-from .filters import NominationFilter, PersonFilter
-from .forms import CorrectionForm, IntroductionForm, MoveForm, NominationForm, ReasonForm
-from .models import Nomination, NominationEvent, Person, Status, TransferRequest
-from .privacy_views import privacy_context
-from .tables import NominationTable, PersonTable
+from .. import eligibility, sensitivity, services, transfers
+from ..exports import EXPORTED_PERSON_FIELDS, build_nominations_workbook
+from ..filters import NominationFilter
+from ..forms import CorrectionForm, IntroductionForm, MoveForm, NominationForm, ReasonForm
+from ..models import Nomination, NominationEvent, Person, Status, TransferRequest
+from ..tables import NominationTable
+from .people import may_see_full_citizen_id
 
 # Moves that belong to a class (enrolment, results): made from the class pages only.
 CLASS_MOVES = {Status.ENROLLED, Status.COMPLETED, Status.NOT_COMPLETED}
@@ -42,41 +43,14 @@ class NominationReaderMixin(RoleRequiredMixin):
     roles = ALL_ROLES
 
 
-class PersonReaderMixin(RoleRequiredMixin):
-    roles = REGISTER_ROLES
-
-
 class NominatorMixin(RoleRequiredMixin):
     def test_role(self, user) -> bool:
         return is_district_staff(user) or is_chair(user)
 
 
-# Personal-data fields each page shows (the access log records them, see sensitivity.disclosed).
-PERSON_PAGE_FIELDS = [
-    "full_name",
-    "citizen_id",
-    "date_of_birth",
-    "sex",
-    "ethnicity",
-    "religion",
-    "education",
-    "job_title",
-    "profession",
-    "union_joined_on",
-    "residence_commune",
-    "residence_district",
-    "residence_province",
-    "lives_in_district",
-    "current_address",
-    "phone",
-]
+# Personal-data fields the page shows (the access log records them, see sensitivity.disclosed).
 NOMINATION_PAGE_FIELDS = ["full_name", "citizen_id", "date_of_birth", "sex", "residence_commune"]
 NOMINATION_PAGE_FIELDS += ["residence_district", "residence_province"]
-
-
-def may_see_full_citizen_id(user, person: Person) -> bool:
-    """Staff and the person's own union chair see the whole number; others see it masked."""
-    return is_district_staff(user) or (is_chair(user) and user_union_id(user) == person.union_id)
 
 
 # ---------------------------------------------------------------------------------------
@@ -121,23 +95,6 @@ class NominationListView(NominationReaderMixin, ScopedFilteredListView):
             )
             return xlsx_response(build_nominations_workbook(rows, omitted=omitted), "ho-so-nguon.xlsx")
         return super().get(request, *args, **kwargs)
-
-
-class PersonListView(PersonReaderMixin, ScopedFilteredListView):
-    model = Person
-    filterset_class = PersonFilter
-    table_class = PersonTable
-    title = gettext_lazy("Đoàn viên")
-    breadcrumbs = [(gettext_lazy("Đoàn viên"), None)]
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("union")
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        if is_chair(self.request.user):
-            filterset.form.fields.pop("union", None)
-        return filterset
 
 
 class ReviewQueueView(StaffRequiredMixin, Breadcrumbs, View):
@@ -418,8 +375,6 @@ class NominationMoveView(NominationActionView):
         return self.done()
 
     def introduce(self):
-        from django.db import transaction
-
         form = IntroductionForm(self.request.POST, user=self.request.user)
         if not form.is_valid():
             return self.fail(form_error_messages(form))
@@ -475,45 +430,3 @@ class NominationCorrectView(NominationActionView):
 # ---------------------------------------------------------------------------------------
 # One person
 # ---------------------------------------------------------------------------------------
-
-
-class PersonDetailView(PersonReaderMixin, Breadcrumbs, DetailView):
-    model = Person
-    template_name = "candidates/person_detail.html"
-
-    def get_queryset(self):
-        return (
-            Person.objects.for_user(self.request.user)
-            .select_related("union__enterprise", "federation")
-            .prefetch_related(
-                Prefetch(
-                    # Only the nominations the user may see: a person who moved between unions keeps
-                    # their earlier nominations under the union they belonged to.
-                    "nominations",
-                    queryset=Nomination.objects.for_user(self.request.user)
-                    .select_related("union", "introduction__receiving_organization")
-                    .prefetch_related(
-                        Prefetch("events", queryset=NominationEvent.objects.select_related("recorded_by"))
-                    )
-                    .order_by("-year", "-pk"),
-                )
-            )
-        )
-
-    def get_breadcrumbs(self):
-        return [(_("Đoàn viên"), "candidates:person_list"), (self.object.full_name, None)]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        show_full_id = may_see_full_citizen_id(self.request.user, self.object)
-        context["show_full_id"] = show_full_id
-        context["change_history"] = change_history(self.object)
-        context.update(privacy_context(self.request.user, self.object))
-        record_access(
-            self.request,
-            AccessLog.Action.VIEW,
-            _("Trang đoàn viên"),
-            [self.object.pk],
-            fields=sensitivity.disclosed(PERSON_PAGE_FIELDS, masked_fields=[] if show_full_id else ["citizen_id"]),
-        )
-        return context
