@@ -109,7 +109,7 @@ def _issuer(federation) -> Issuer:
 def _period(year: int, user) -> str:
     text = f"Năm {year}"
     if user is not None and is_chair(user):
-        union = GrassrootsUnion.objects.filter(pk=user_union_id(user)).first()
+        union = GrassrootsUnion.objects.for_user(user).filter(pk=user_union_id(user)).first()
         if union is not None:
             text += f" — {union.name}"
     return text

@@ -15,8 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from classes.models import Enrollment, StipendPayment
-from jobs.models import Job
-from jobs.runner import register
+from jobs.runner import Job, register  # the runner is the one part of jobs an app uses
 from tienlang.lib import disclosure
 
 from . import exports

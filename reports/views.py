@@ -198,7 +198,7 @@ def quota_list(request):
         }
         for u in unions
     ]
-    target = FederationTarget.objects.filter(federation=federation, year=year).first()
+    target = FederationTarget.objects.for_user(request.user).filter(federation=federation, year=year).first()
     if request.method == "POST":
         formset = QuotaFormSet(request.POST, initial=initial, prefix="q")
         target_form = FederationTargetForm(request.POST, instance=target, prefix="t", user=request.user)

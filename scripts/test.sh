@@ -59,6 +59,8 @@ export REQUIRE_2FA_ROLES=""
 if [ "${SKIP_LINT:-0}" != 1 ]; then
   .venv/bin/ruff check --quiet .
   .venv/bin/ruff format --check --quiet .
+  # The layers (docs/architecture.md); tests/test_architecture.py checks the same, imports in functions too.
+  DEBUG=1 .venv/bin/lint-imports --no-cache >/dev/null
 fi
 
 # Two workers (pytest-xdist), each with its own test database: the machine has two cores.

@@ -30,7 +30,7 @@ RESTRUCTURING = pytest.mark.xfail(strict=False, reason="being restructured")
 
 
 def _checked(name: str):
-    return pytest.param(name, marks=RESTRUCTURING) if name in {"candidates", "classes", "reports", "jobs"} else name
+    return name
 
 
 def module_name(path: Path) -> str:
@@ -116,6 +116,22 @@ def test_the_layer_check_sees_imports_inside_functions(tmp_path):
 # module -> why its unscoped `.objects.` is right there.
 SCOPE_ALLOWED = {
     "unions.views.areas": "an area's merge history (AreaMerge) is reference data, shown with the area read",
+    "candidates.exports": "the personal-data export hands a person everything held about them (their own "
+    "nominations and every access-log entry naming them); the view checked the person is in scope first",
+}
+# One expression in a module: "module:line-text" → why it is right there.
+SCOPE_ALLOWED_LINES = {
+    "candidates.views.imports": {
+        "NominationImport.objects.filter(": "expiring stale previews drops personal data of everyone's "
+        "unconfirmed uploads: maintenance, nothing is read or shown",
+    },
+    "classes.exports": {
+        "Federation.objects.filter(": "the issuer named in the document's header: the organisation tree",
+        "PartyOrganization.objects.filter(": "the recipient named in the document's header: the organisation tree",
+    },
+    "reports.views": {
+        "UnionQuota.objects.update_or_create(": "a quota of a union taken from the user's scoped unions",
+    },
 }
 
 
@@ -146,9 +162,28 @@ def _is_prefetch_queryset(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> boo
     )
 
 
+# Methods that write or return nothing: no row is read on the way.
+NOT_READS = {"none", "create", "bulk_create"}
+# Helpers that take a model's manager and scope it (`reports.queries.Scope.rows/totals`, the
+# classes exports' `_visible`): the manager is handed to them, then read through for_user.
+SCOPING_HELPERS = {"rows", "totals", "_visible"}
+
+
+def _handed_to_scoping_helper(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    call = parents.get(node)
+    if not isinstance(call, ast.Call) or node not in call.args:
+        return False
+    return getattr(call.func, "id", getattr(call.func, "attr", None)) in SCOPING_HELPERS
+
+
 def _scoped_expression(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
     """Does the expression built on `node` (calls and attributes on it) go through for_user,
-    or only prefetch the children of a scoped queryset?"""
+    write without reading, or only prefetch the children of a scoped queryset?"""
+    if _handed_to_scoping_helper(node, parents):
+        return True
+    parent = parents.get(node)
+    if isinstance(parent, ast.Attribute) and parent.value is node and parent.attr in NOT_READS:
+        return True
     while True:
         if isinstance(node, ast.Attribute) and node.attr == "for_user":
             return True
@@ -159,6 +194,11 @@ def _scoped_expression(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
             node = parent
         else:
             return _is_prefetch_queryset(node, parents)
+
+
+def _allowed_line(module: str, path: Path, node: ast.AST) -> bool:
+    line = path.read_text(encoding="utf-8").splitlines()[node.lineno - 1]
+    return any(text in line for text in SCOPE_ALLOWED_LINES.get(module, {}))
 
 
 def unscoped_uses(module: str, path: Path, scoped: set[str]) -> list[str]:
@@ -172,6 +212,7 @@ def unscoped_uses(module: str, path: Path, scoped: set[str]) -> list[str]:
             and isinstance(node.value, ast.Name)
             and node.value.id in scoped
             and not _scoped_expression(node, parents)
+            and not _allowed_line(module, path, node)
         ):
             found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value.id}.objects without for_user")
     return found

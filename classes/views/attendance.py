@@ -42,7 +42,9 @@ class AttendanceView(ClassActionView):
 
     def rows(self, data=None):
         learners = list(_learners(self.klass, self.request.user))
-        marks = {a.enrollment_id: a for a in Attendance.objects.filter(session=self.session)}
+        marks = {
+            a.enrollment_id: a for a in Attendance.objects.for_user(self.request.user).filter(session=self.session)
+        }
         initial = [
             {"present": mark.present, "reason": mark.absence_reason} if mark else {"present": True, "reason": ""}
             for mark in (marks.get(e.pk) for e in learners)

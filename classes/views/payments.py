@@ -121,11 +121,15 @@ class EmployerCommitmentsView(ClassActionView):
 
     def rows(self, data=None):
         enterprises = list(
-            Enterprise.objects.filter(unions__nominations__enrollments__training_class=self.klass)
+            Enterprise.objects.for_user(self.request.user)
+            .filter(unions__nominations__enrollments__training_class=self.klass)
             .annotate(learners=Count("unions__nominations__enrollments", distinct=True))
             .order_by("name_folded")
         )
-        existing = {c.enterprise_id: c for c in EmployerCommitment.objects.filter(training_class=self.klass)}
+        existing = {
+            c.enterprise_id: c
+            for c in EmployerCommitment.objects.for_user(self.request.user).filter(training_class=self.klass)
+        }
         initial = [
             {
                 "keeps_full_salary": current.keeps_full_salary,
