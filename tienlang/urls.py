@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path
+from django.views import defaults
 
 from reports.views import dashboard
 from unions.twofactor import TwoStepLoginView, otp_enrol, otp_verify
@@ -33,3 +35,14 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]
+
+
+def page_not_found(request, exception=None):
+    """A visitor who is not signed in goes to the login page, whatever the address (as for every
+    page); a signed-in user gets the product's Vietnamese 404 page."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return defaults.page_not_found(request, exception)
+
+
+handler404 = page_not_found
