@@ -9,3 +9,12 @@ class AdmissionConfig(AppConfig):
     name = "admission"
     verbose_name = _("Kết nạp Đảng")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from candidates import providers
+        from candidates.models import Status
+
+        from . import judges
+
+        providers.register_step_judge(Status.ADMITTED, judges.judge_admitted)
+        providers.register_step_judge(Status.OFFICIAL, judges.judge_official)

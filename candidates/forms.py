@@ -176,8 +176,15 @@ class MoveForm(forms.Form):
     happened_on = forms.DateField(label=_("Ngày"), widget=DATE_WIDGET, initial=timezone.localdate)
     reason = forms.CharField(label=_("Lý do, ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=40, required=False)
+    decision_date = forms.DateField(label=_("Ngày quyết định"), widget=DATE_WIDGET, required=False)
     organization = forms.ModelChoiceField(
         label=_("Tổ chức Đảng"), queryset=PartyOrganization.objects.none(), required=False
+    )
+    # Admission: the rules are judged on the day the Party cell considered the person.
+    cell_considered_on = forms.DateField(label=_("Ngày chi bộ xét kết nạp"), widget=DATE_WIDGET, required=False)
+    ceremony_on = forms.DateField(label=_("Ngày lễ kết nạp (ngày vào Đảng)"), widget=DATE_WIDGET, required=False)
+    over_age_decision = forms.CharField(
+        label=_("Quyết định của cấp ủy cấp tỉnh (kết nạp người trên 60 tuổi)"), max_length=120, required=False
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -191,6 +198,13 @@ class MoveForm(forms.Form):
                 self.add_error("decision_number", _("Cần số quyết định kết nạp."))
             if not data.get("organization"):
                 self.add_error("organization", _("Cần tổ chức Đảng kết nạp."))
+            if not data.get("cell_considered_on"):
+                self.add_error("cell_considered_on", _("Cần ngày chi bộ xét kết nạp."))
+        if data.get("to_status") == Status.OFFICIAL:
+            if not data.get("decision_number"):
+                self.add_error("decision_number", _("Cần số quyết định công nhận đảng viên chính thức."))
+            if not data.get("decision_date"):
+                self.add_error("decision_date", _("Cần ngày quyết định công nhận đảng viên chính thức."))
         return data
 
     def details(self) -> dict:
@@ -200,6 +214,11 @@ class MoveForm(forms.Form):
         if self.cleaned_data.get("organization"):
             details["organization_id"] = self.cleaned_data["organization"].pk
             details["organization"] = self.cleaned_data["organization"].name
+        for name in ("decision_date", "cell_considered_on", "ceremony_on"):
+            if self.cleaned_data.get(name):
+                details[name] = self.cleaned_data[name].isoformat()
+        if self.cleaned_data.get("over_age_decision"):
+            details["over_age_decision"] = self.cleaned_data["over_age_decision"]
         return details
 
 

@@ -23,7 +23,12 @@ PersonSheets = Callable[..., None]
 # function(people, today) -> the people left after the app's holds are excluded.
 RetentionHold = Callable[[QuerySet, datetime.date], QuerySet]
 
+# function(nomination, on, details) -> findings: the rules of a step the app knows (admission:
+# age on the cell's date, the dossier, probation), judged before the step is recorded.
+StepJudge = Callable[..., list]
+
 PERSON_SHEETS: list[PersonSheets] = []
+STEP_JUDGES: dict[str, list[StepJudge]] = {}
 RETENTION_HOLDS: list[RetentionHold] = []
 
 
@@ -31,6 +36,18 @@ def register_person_sheets(function: PersonSheets) -> PersonSheets:
     if function not in PERSON_SHEETS:
         PERSON_SHEETS.append(function)
     return function
+
+
+def register_step_judge(to_status: str, function: StepJudge) -> StepJudge:
+    judges = STEP_JUDGES.setdefault(str(to_status), [])
+    if function not in judges:
+        judges.append(function)
+    return function
+
+
+def judge_step(nomination, to_status: str, on: datetime.date, details: dict) -> list:
+    """Every registered rule's findings for moving `nomination` to `to_status` on `on`."""
+    return [finding for judge in STEP_JUDGES.get(str(to_status), []) for finding in judge(nomination, on, details)]
 
 
 def register_retention_hold(function: RetentionHold) -> RetentionHold:

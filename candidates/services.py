@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from unions.models import GrassrootsUnion
 from unions.permissions import is_chair, is_district_staff, user_union_id
 
-from . import eligibility, privacy, transfers
+from . import eligibility, privacy, providers, transfers
 from .models import STAGE, Nomination, NominationEvent, Person, Status, TransferRequest
 
 if TYPE_CHECKING:
@@ -279,7 +279,16 @@ def move(
             raise ValidationError(_("Cần ghi lý do khi chuyển sang “%(s)s”.") % {"s": Status(to_status).label})
         if to_status == Status.APPROVED:
             _check_before_approval(current)
+        _check_step(current, to_status, on or timezone.localdate(), details or {})
         return _apply(current, to_status, user, reason=reason, on=on, details=details)
+
+
+def _check_step(nomination: Nomination, to_status: str, on: datetime.date, details: dict) -> None:
+    """The rules the apps above register for this step (admission: age on the cell's date,
+    the dossier, probation), each judged on the step's own date; a block stops the move."""
+    blocked = [f for f in providers.judge_step(nomination, to_status, on, details) if f.is_block]
+    if blocked:
+        raise ValidationError([f.message for f in blocked])
 
 
 def _apply(
