@@ -332,11 +332,56 @@ def _check_before_approval(nomination: Nomination) -> None:
     blocked = eligibility.blocks(findings)
     if blocked:
         raise ValidationError([f.message for f in blocked])
+    if nomination.is_incomplete:
+        raise ValidationError(
+            _(
+                "Hồ sơ của %(n)s chưa đủ: chưa có đơn tự nguyện hoặc nhận xét của Chủ tịch CĐCS; "
+                "Chủ tịch CĐCS cần bổ sung trước khi duyệt."
+            )
+            % {"n": nomination.person.full_name}
+        )
     if nomination.has_open_warnings:
         raise ValidationError(
             _("Hồ sơ của %(n)s còn cảnh báo chưa được chấp nhận; hãy ghi lý do chấp nhận trước khi duyệt.")
             % {"n": nomination.person.full_name}
         )
+
+
+def complete(
+    nomination: Nomination,
+    user: Actor,
+    *,
+    voluntary_application: bool,
+    chair_assessment: str,
+    expected_version: int | None = None,
+) -> Nomination:
+    """The chair (or staff) add the voluntary application and the assessment a nomination lacks."""
+    if not (is_district_staff(user) or (is_chair(user) and user_union_id(user) == nomination.union_id)):
+        raise PermissionDenied
+    assessment = (chair_assessment or "").strip()
+    if not voluntary_application or not assessment:
+        raise ValidationError(_("Cần có đơn tự nguyện của đoàn viên và nhận xét của Chủ tịch CĐCS."))
+    with transaction.atomic():
+        current = _locked(nomination, user)
+        if expected_version is not None and current.version != expected_version:
+            raise ValidationError(
+                _("Bản ghi đã được người khác sửa lúc %(t)s; tải lại để xem thay đổi.")
+                % {"t": timezone.localtime(current.updated_at).strftime("%d/%m/%Y %H:%M")}
+            )
+        current.voluntary_application, current.chair_assessment = True, assessment
+        current.version += 1
+        current._history_user = _real_user(user)
+        current.save(update_fields=["voluntary_application", "chair_assessment", "version", "updated_at"])
+        NominationEvent.objects.create(
+            nomination=current,
+            from_status=current.status,
+            to_status=current.status,
+            happened_on=timezone.localdate(),
+            recorded_by=user,
+            reason=_("Bổ sung đơn tự nguyện và nhận xét của Chủ tịch CĐCS."),
+            details={"completed": True},
+        )
+        return current
 
 
 def accept_warnings(nomination: Nomination, user: Actor, reason: str) -> Nomination:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.NominationDetailView.as_view(), name="nomination_detail"),
     path("<int:pk>/move/", views.NominationMoveView.as_view(), name="nomination_move"),
     path("<int:pk>/accept-warnings/", views.AcceptWarningsView.as_view(), name="nomination_accept_warnings"),
+    path("<int:pk>/complete/", views.NominationCompleteView.as_view(), name="nomination_complete"),
     path("<int:pk>/correct/", views.NominationCorrectView.as_view(), name="nomination_correct"),
     path("people/", views.PersonListView.as_view(), name="person_list"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),

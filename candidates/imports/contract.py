@@ -41,7 +41,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("job_title", "Chức vụ, công việc"),
     Column("phone", "Số điện thoại"),
     Column("note", "Ghi chú"),
+    # The chair's duties of the form (optional; blank: saved as incomplete, not approvable yet).
+    Column("voluntary_application", "Đơn tự nguyện"),
+    Column("chair_assessment", "Nhận xét của Chủ tịch CĐCS"),
 )
+# Columns about the nomination, not the person.
+NOMINATION_COLUMNS = ("voluntary_application", "chair_assessment")
 HEADERS = {column.key: column.header for column in COLUMNS}
 REQUIRED = [column.key for column in COLUMNS if column.required]
 TEXT_FIELDS = (
@@ -91,6 +96,8 @@ EXAMPLE_ROW = {
     "job_title": "Tổ trưởng tổ may",
     "phone": "0912345678",
     "note": "Dòng ví dụ — hãy xóa trước khi tải lên",
+    "voluntary_application": "Có",
+    "chair_assessment": "Lập trường vững vàng, gương mẫu trong lao động, nhiệt tình hoạt động công đoàn.",
 }
 
 
@@ -126,6 +133,13 @@ class ImportRow:
     existing: Person | None = None  # the person on record, in the user's scope
     held_elsewhere: Person | None = None  # the holder of this citizen ID, outside the user's scope
     changes: list[dict] = field(default_factory=list)  # what saving would change on `existing`
+    voluntary_application: bool | None = None  # "Đơn tự nguyện": Có / Không / blank (not received yet)
+    chair_assessment: str = ""
+
+    @property
+    def is_incomplete(self) -> bool:
+        """Saved without the application or the chair's assessment: not approvable until completed."""
+        return not self.voluntary_application or not self.chair_assessment.strip()
 
     def add(self, key: str, message: str, level: str = ERROR) -> None:
         self.problems.append(Problem(self.number, HEADERS[key], message, level))
@@ -150,7 +164,10 @@ class ImportRow:
     @cached_property
     def cells(self) -> dict[str, str]:
         """Every column's value for display (the CCCD masked)."""
-        return {column.key: self.display(column.key) for column in COLUMNS}
+        cells = {column.key: self.display(column.key) for column in COLUMNS if column.key not in NOMINATION_COLUMNS}
+        cells["voluntary_application"] = {True: "Có", False: "Không"}.get(self.voluntary_application, "—")
+        cells["chair_assessment"] = self.chair_assessment or "—"
+        return cells
 
     def display(self, key: str) -> str:
         """The value as it will be saved (or as it was typed, when it could not be read)."""

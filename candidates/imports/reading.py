@@ -8,7 +8,7 @@ import re
 from django.utils.translation import gettext as _
 
 from tienlang.lib import progress
-from tienlang.lib.text import fold
+from tienlang.lib.text import fold, strip_invisible
 from tienlang.lib.xlsx import UploadError, parse_date, parse_text, read_upload
 from unions.models import GrassrootsUnion
 
@@ -26,6 +26,7 @@ from .contract import (
     EXAMPLE_CITIZEN_ID,
     REQUIRED,
     TEXT_FIELDS,
+    WARNING,
     ImportResult,
     ImportRow,
     nomination_date,
@@ -82,7 +83,36 @@ def _parse_row(number: int, values: dict) -> ImportRow:
                 row.data[key] = parse(values[key])
             except ValueError as exc:
                 row.add(key, str(exc))
+    _read_duties(row, values)
     return row
+
+
+def _read_duties(row: ImportRow, values: dict) -> None:
+    """The voluntary application (Có/Không) and the chair's assessment: optional, but a row
+    without them is saved as incomplete and cannot be approved until the chair completes it."""
+    if not _blank(values, "voluntary_application"):
+        answer = fold(parse_text(values["voluntary_application"]))
+        if answer in ("co", "x", "1"):
+            row.voluntary_application = True
+        elif answer in ("khong", "0"):
+            row.voluntary_application = False
+        else:
+            row.add("voluntary_application", _("Ghi “Có” hoặc “Không”."))
+    if not _blank(values, "chair_assessment"):
+        text = strip_invisible(str(values["chair_assessment"])).strip()
+        if len(text) > 2000:
+            row.add("chair_assessment", _("Dài quá %(n)s ký tự.") % {"n": 2000})
+        else:
+            row.chair_assessment = text
+    if row.is_incomplete:
+        row.add(
+            "voluntary_application" if not row.voluntary_application else "chair_assessment",
+            _(
+                "Chưa có đơn tự nguyện hoặc nhận xét của Chủ tịch CĐCS: hồ sơ được lưu ở dạng chưa đủ, "
+                "chỉ được duyệt khi Chủ tịch CĐCS bổ sung."
+            ),
+            WARNING,
+        )
 
 
 def _blank(values: dict, key: str) -> bool:

@@ -25,6 +25,7 @@ from ..models import (
 )
 from .contract import (
     COLUMNS,
+    NOMINATION_COLUMNS,
     TEXT_FIELDS,
     ImportResult,
     ImportRow,
@@ -140,7 +141,8 @@ def _save_rows(result: ImportResult, user, record: NominationImport) -> list[Nom
             status=Status.NOMINATED,
             stage=1,
             nominated_on=result.nominated_on,
-            voluntary_application=False,
+            voluntary_application=bool(row.voluntary_application),
+            chair_assessment=row.chair_assessment,
             warnings=[f.as_dict() for f in row.findings if not f.is_block],
             source_import=record,
             created_by=user,
@@ -179,7 +181,7 @@ def _request_transfer(row: ImportRow, result: ImportResult, user, record: Nomina
     transfers.request_transfer(row.held_elsewhere, request, user, row=row.number)
 
 
-PERSON_IMPORT_FIELDS = [column.key for column in COLUMNS if column.key != "number"]
+PERSON_IMPORT_FIELDS = [column.key for column in COLUMNS if column.key not in ("number", *NOMINATION_COLUMNS)]
 
 
 def prepare_person(person: Person) -> None:

@@ -175,6 +175,11 @@ class Nomination(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def is_incomplete(self) -> bool:
+        """Without the voluntary application or the chair's assessment (an upload left them blank)."""
+        return not self.voluntary_application or not (self.chair_assessment or "").strip()
+
+    @property
     def has_open_warnings(self) -> bool:
         return bool(self.warnings) and not self.warnings_accepted
 

@@ -3,6 +3,7 @@
 from .imports import ImportPreviewView, ImportUploadView, TemplateDownloadView
 from .nominations import (
     AcceptWarningsView,
+    NominationCompleteView,
     NominationCorrectView,
     NominationCreateView,
     NominationDetailView,
@@ -29,6 +30,7 @@ from .transfers import transfer_decide, transfer_detail, transfer_list
 
 __all__ = [
     "AcceptWarningsView",
+    "NominationCompleteView",
     "AnonymiseView",
     "ConsentAddView",
     "ConsentWithdrawView",

@@ -23,6 +23,7 @@ from unions.permissions import (
     is_chair,
     is_district_staff,
     user_role,
+    user_union_id,
 )
 from unions.views import Breadcrumbs, ScopedFilteredListView
 from unions.views.common import ObjectActionView
@@ -327,6 +328,8 @@ class NominationDetailView(NominationReaderMixin, Breadcrumbs, DetailView):
                 "correction_form": CorrectionForm(initial={"version": nomination.version}),
                 "show_full_id": show_full_id,
                 "can_see_person": user_role(user) != Role.PARTY_VIEWER and not moved_away,
+                "can_complete": is_district_staff(user)
+                or (is_chair(user) and user_union_id(user) == nomination.union_id),
             }
         )
         return context
@@ -411,6 +414,25 @@ class AcceptWarningsView(NominationActionView):
         except ValidationError as exc:
             return self.fail(exc.messages)
         messages.success(request, _("Đã chấp nhận cảnh báo của hồ sơ %(n)s.") % {"n": self.nomination.person.full_name})
+        return self.done()
+
+
+class NominationCompleteView(NominationActionView):
+    """The chair adds the voluntary application and the assessment an uploaded nomination lacks."""
+
+    def post(self, request, pk):
+        version = request.POST.get("version", "")
+        try:
+            services.complete(
+                self.nomination,
+                request.user,
+                voluntary_application=request.POST.get("voluntary_application") == "on",
+                chair_assessment=request.POST.get("chair_assessment", ""),
+                expected_version=int(version) if version.isdigit() else None,
+            )
+        except ValidationError as exc:
+            return self.fail(exc.messages)
+        messages.success(request, _("Đã bổ sung hồ sơ của %(n)s.") % {"n": self.nomination.person.full_name})
         return self.done()
 
 

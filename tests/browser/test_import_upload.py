@@ -40,6 +40,8 @@ def fill_template(template: Path, target: Path, people) -> None:
             "Xã/Phường thường trú": commune,
             "Ngày vào Công đoàn": joined,
             "Chức vụ, công việc": "Công nhân may",
+            "Đơn tự nguyện": "Có",
+            "Nhận xét của Chủ tịch CĐCS": "Gương mẫu, nhiệt tình trong phong trào công đoàn.",
         }
         for header, value in values.items():
             sheet.cell(row=header_row + offset, column=columns[header], value=value)

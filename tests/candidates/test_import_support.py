@@ -45,6 +45,8 @@ def row(**overrides) -> dict:
         "job_title": "Công nhân may",
         "phone": "0912345678",
         "note": "",
+        "voluntary_application": "Có",
+        "chair_assessment": "Gương mẫu, nhiệt tình.",
     }
     data.update(overrides)
     return data
@@ -110,6 +112,8 @@ def test_template_has_title_block_contract_headers_and_one_example_row():
         "Chức vụ, công việc",
         "Số điện thoại",
         "Ghi chú",
+        "Đơn tự nguyện",
+        "Nhận xét của Chủ tịch CĐCS",
     ]
     example = [sheet.cell(row=header_row + 1, column=c).value for c in range(1, len(COLUMNS) + 1)]
     assert example[1] == EXAMPLE_ROW["full_name"]
