@@ -296,6 +296,8 @@ def upload_workbook(rows: int, seed: int = 5000) -> bytes:
             "job_title": "Công nhân",
             "phone": f"09{rng.randint(0, 99_999_999):08d}",
             "note": "",
+            "voluntary_application": "Có",
+            "chair_assessment": "Gương mẫu, nhiệt tình.",
         }
         sheet.append([values[column.key] for column in COLUMNS])
     buffer = io.BytesIO()

@@ -311,6 +311,13 @@ class NominationDetailView(NominationReaderMixin, Breadcrumbs, DetailView):
             fields=sensitivity.disclosed(NOMINATION_PAGE_FIELDS, masked_fields=[] if show_full_id else ["citizen_id"]),
         )
         person, moved_away = self.shown_person()
+        # A refused step comes back with what was typed (and the introduction form open at its errors).
+        refused = self.request.session.pop(f"refused-move-{nomination.pk}", None) or {}
+        if refused.get("to_status") == Status.INTRODUCED:
+            introduction_form = IntroductionForm({**refused, "version": nomination.version}, user=user)
+            introduction_form.is_valid()
+        else:
+            introduction_form = IntroductionForm(user=user, initial={"version": nomination.version})
         person_history = [] if moved_away else change_history(person)
         context["person"] = person
         context["change_history"] = sorted(
@@ -322,7 +329,8 @@ class NominationDetailView(NominationReaderMixin, Breadcrumbs, DetailView):
                 "moves": [(s, Status(s).label) for s in moves if s not in CLASS_MOVES and s != Status.INTRODUCED],
                 "enrollment": nomination.enrollments.select_related("training_class").first(),
                 "can_introduce": Status.INTRODUCED in moves,
-                "introduction_form": IntroductionForm(user=user, initial={"version": nomination.version}),
+                "introduction_form": introduction_form,
+                "refused_move": refused,
                 "move_form": MoveForm(user=user, initial={"version": nomination.version}),
                 "is_district_staff": is_district_staff(user),
                 "correction_form": CorrectionForm(initial={"version": nomination.version}),
@@ -349,6 +357,12 @@ class NominationActionView(ObjectActionView):
 
 
 class NominationMoveView(NominationActionView):
+    def refuse(self, errors):
+        """Say why, and keep what was typed: the page shows the same form filled in, open."""
+        typed = {k: v for k, v in self.request.POST.items() if k != "csrfmiddlewaretoken"}
+        self.request.session[f"refused-move-{self.nomination.pk}"] = typed
+        return self.fail(errors)
+
     def post(self, request, pk):
         to_status = request.POST.get("to_status")
         if to_status == Status.INTRODUCED:
@@ -357,7 +371,7 @@ class NominationMoveView(NominationActionView):
             return self.fail([_("Xếp lớp và kết quả học tập được ghi ở trang lớp học, cùng với lớp của học viên.")])
         form = MoveForm(request.POST, user=request.user)
         if not form.is_valid():
-            return self.fail(form_error_messages(form))
+            return self.refuse(form_error_messages(form))
         try:
             services.move(
                 self.nomination,
@@ -369,7 +383,7 @@ class NominationMoveView(NominationActionView):
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
-            return self.fail(exc.messages)
+            return self.refuse(exc.messages)
         messages.success(
             request,
             _("Hồ sơ của %(n)s đã chuyển sang “%(s)s”.")
@@ -380,7 +394,7 @@ class NominationMoveView(NominationActionView):
     def introduce(self):
         form = IntroductionForm(self.request.POST, user=self.request.user)
         if not form.is_valid():
-            return self.fail(form_error_messages(form))
+            return self.refuse(form_error_messages(form))
         try:
             with transaction.atomic():
                 nomination = services.move(
@@ -395,7 +409,7 @@ class NominationMoveView(NominationActionView):
                 introduction.nomination = nomination
                 introduction.save()
         except ValidationError as exc:
-            return self.fail(exc.messages)
+            return self.refuse(exc.messages)
         messages.success(
             self.request,
             _("Đã ghi nghị quyết giới thiệu %(n)s cho %(o)s.")

@@ -111,3 +111,40 @@ def test_one_person_from_introduction_to_official_status_every_step_checked_and_
     assert Nomination.objects.get(pk=nomination.pk).status == Status.OFFICIAL
     steps = list(NominationEvent.objects.filter(nomination=nomination).values_list("to_status", "happened_on"))
     assert (Status.OFFICIAL, D(2028, 3, 1)) in steps and (Status.ADMITTED, D(2027, 3, 1)) in steps
+
+
+def test_a_refused_introduction_keeps_every_value_typed_and_stays_open(client, staff, union_a):
+    nomination = factories.make_nomination(union_a, year=2022, user=staff)
+    for status in (Status.APPROVED, Status.ENROLLED, Status.COMPLETED):
+        nomination = services._apply(nomination, status, staff)
+    organization = factories.make_party_organization(name="Đảng ủy xã Giữ Giá Trị")
+    client.force_login(staff)
+    typed = {
+        "to_status": "introduced",
+        "version": nomination.version,
+        "resolution_number": "07/NQ-CĐCS",
+        "resolution_date": "15/06/2022",
+        "meeting_date": "14/06/2022",
+        "committee_total": "9",
+        "committee_present": "7",
+        "votes_for": "3",  # not more than half of 9: refused
+        "votes_against": "0",
+        "receiving_organization": organization.pk,
+        "co_introducer_name": "Đảng Viên Giữ Nguyên",
+        "co_introducer_worked_since": "01/01/2020",
+    }
+    page = client.post(f"/candidates/{nomination.pk}/move/", typed, follow=True).content.decode()
+    assert "trên một nửa tổng số ủy viên" in page
+    assert Nomination.objects.get(pk=nomination.pk).status == Status.COMPLETED
+    assert '<details class="border rounded p-2" open>' in page
+    for value in (
+        "07/NQ-CĐCS",
+        "15/06/2022",
+        "14/06/2022",
+        'value="9"',
+        'value="7"',
+        "Đảng Viên Giữ Nguyên",
+        "01/01/2020",
+    ):
+        assert value in page, value
+    assert f'<option value="{organization.pk}" selected' in page
