@@ -27,7 +27,8 @@ SIGNATURES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89
 
 
 def items(nomination: Nomination, today: datetime.date | None = None) -> list[DossierItem]:
-    """Every document of the dossier, created where missing, stale ones reopened."""
+    """Every document of the dossier (created where missing), as it stands on `today`: a
+    document that went stale by then shows as stale, to be received again."""
     today = today or timezone.localdate()
     existing = {item.item_type_id: item for item in nomination.dossier_items.select_related("item_type")}
     created = []
@@ -48,10 +49,9 @@ def items(nomination: Nomination, today: datetime.date | None = None) -> list[Do
             and item.received_on
             and rules.is_stale(item.received_on, today)
         ):
-            DossierItem.objects.filter(pk=item.pk, version=item.version).update(
-                status=DossierItem.Status.STALE, version=item.version + 1
-            )
-            item.status, item.version = DossierItem.Status.STALE, item.version + 1
+            # Judged on the day asked, not stored: the same letter is valid for a cell that met in
+            # time and stale for one that meets later.
+            item.status = DossierItem.Status.STALE
     return result
 
 
