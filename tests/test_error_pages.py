@@ -34,3 +34,12 @@ def test_500_is_vietnamese_and_says_nothing_was_half_saved(settings):
 def test_404_for_an_anonymous_visitor_goes_to_login_first():
     response = Client().get("/khong-co-trang-nay/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_filter_fields_and_the_dashboards_scroll_box_are_reachable(client, staff):
+    client.force_login(staff)
+    page = client.get("/unions/party-organizations/").content.decode()
+    assert 'for="id_kind"' in page and 'id="id_kind"' in page, "the kind filter has its label bound"
+    dashboard = client.get("/").content.decode()
+    if "scroll-280" in dashboard:
+        assert 'class="table-responsive scroll-280" tabindex="0" role="region"' in dashboard
