@@ -152,3 +152,21 @@ class DossierItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_type} — {self.get_status_display()}"
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail a day per user: `send_reminders` can run twice without sending twice."""
+
+    user = models.ForeignKey("auth.User", verbose_name=_("người nhận"), on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("ngày"))
+    items = models.PositiveIntegerField(_("số việc"), default=0)
+    sent_at = models.DateTimeField(_("lúc gửi"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thư nhắc việc đã gửi")
+        verbose_name_plural = _("thư nhắc việc đã gửi")
+        ordering = ["-day", "user"]
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="admission_remindersent_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.day:%d/%m/%Y}"

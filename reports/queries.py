@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _, gettext_lazy
 
+from admission.due import due_for
 from candidates.models import STAGE, DataSubjectRequest, Nomination, Status
 from classes.models import ClassStatus, StipendPayment, TrainingClass
 from classes.services import budget_totals
@@ -396,7 +397,17 @@ def needs_action(scope: Scope) -> list[tuple[str, int, str]]:
                 reverse("candidates:request_list") + "?status=open",
             )
         )
-    elif role == Role.CHAIR:
+    if user is not None and (user.is_superuser or role in (Role.STAFF, Role.CHAIR)):
+        # After the introduction: dossiers lacking documents, windows closing, probations ending.
+        due = due_for(user, datetime.date.today())
+        items.append(
+            (
+                _("Việc sau khi giới thiệu cho Đảng (hồ sơ kết nạp, thời hạn)"),
+                len(due),
+                reverse("candidates:nomination_list") + "?status=introduced",
+            )
+        )
+    if role == Role.CHAIR:
         completed = nominations.filter(status=Status.COMPLETED).count()
         items.append(
             (
