@@ -14,7 +14,7 @@ class QuotaForm(forms.Form):
         min_value=0,
         max_value=100000,
         error_messages={"min_value": _("Chỉ tiêu không được âm."), "invalid": _("Chỉ tiêu phải là số nguyên.")},
-        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm text-end", "style": "max-width:8rem"}),
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm text-end input-number-narrow"}),
     )
 
 

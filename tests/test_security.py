@@ -145,3 +145,28 @@ def test_chair_profile_role_is_what_the_dashboard_shows(client, union_a):
     chair = factories.make_user(Role.CHAIR, union=union_a, username="chair_x")
     client.force_login(chair)
     assert "Chủ tịch Công đoàn cơ sở" in client.get("/").content.decode()
+
+
+def test_no_inline_styles_on_the_products_pages_and_the_policy_forbids_them(client, demo):
+    client.force_login(factories.get_user("admin"))
+    response = client.get("/")
+    style_src = response.headers["Content-Security-Policy"].split("style-src")[1].split(";")[0]
+    assert "unsafe-inline" not in style_src
+    for path in (
+        "/",
+        "/candidates/",
+        "/candidates/new/",
+        "/unions/",
+        "/unions/enterprises/",
+        "/classes/",
+        "/reports/",
+        "/reports/quota/?year=2022",
+        "/candidates/people/",
+        "/candidates/review/",
+    ):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert 'style="' not in page.content.decode(), path
+    # Django's admin writes a few style attributes of its own: allowed there only.
+    admin = client.get("/admin/")
+    assert "unsafe-inline" in admin.headers["Content-Security-Policy"].split("style-src")[1].split(";")[0]

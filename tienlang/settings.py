@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "unions.middleware.AdminInlineStylesMiddleware",
     # Records the signed-in user as the author of every change (audit history).
     "simple_history.middleware.HistoryRequestMiddleware",
     "unions.middleware.SessionLimitMiddleware",
@@ -246,9 +247,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        # 'unsafe-inline' stays while inline style= attributes remain in the candidates, classes,
-        # reports and jobs templates (`grep -rn 'style=' templates`); drop it when that grep is empty.
-        "style-src": ["'self'", "'unsafe-inline'"],
+        # No inline styles on the product's pages (templates carry CSS classes only); the admin
+        # alone allows them (unions.middleware.AdminInlineStylesMiddleware).
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

@@ -139,5 +139,5 @@ def bootstrap_filter_form(form: forms.Form) -> forms.Form:
         field.widget.attrs.setdefault("class", css)
         if isinstance(field.widget, forms.Select):
             # Long choices (industries) must not stretch the filter bar across the page.
-            field.widget.attrs.setdefault("style", "max-width: 16rem")
+            field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " filter-narrow").strip()
     return form
