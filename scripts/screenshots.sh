@@ -12,7 +12,7 @@ DOCS=docs/screenshots
 
 # picture in test-artifacts  →  picture in docs
 PICTURES=(
-  "test_dashboard_and_quota_report_download-dashboard.png dashboard.png"
+  "test_dashboard_and_quota_report_download-chromium--dashboard.png dashboard.png"
   "report-quota.png quota-report.png"
 )
 
