@@ -16,6 +16,13 @@ def main():
             "available on your PYTHONPATH environment variable? Did you "
             "forget to activate a virtual environment?"
         ) from exc
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (loads the settings: a bad configuration is said plainly)
+    except ImproperlyConfigured as exc:
+        sys.exit(f"Cấu hình chưa đúng: {exc} Xem .env.example (ví dụ DEBUG=1 khi chạy thử trên máy).")
     execute_from_command_line(sys.argv)
 
 
