@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates.models import Nomination
+from tienlang.lib.versioning import StaleVersion
 
 from . import rules
 from .models import DossierItem, DossierItemType
@@ -26,13 +27,23 @@ MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 SIGNATURES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 
 
+def item_types() -> list[DossierItemType]:
+    """The dossier's documents; a wiped database (flush, --reset) gets the guide's list again."""
+    types = list(DossierItemType.objects.all())
+    if not types:
+        for row in rules.default_dossier_rows():
+            DossierItemType.objects.get_or_create(code=row["code"], defaults=row)
+        types = list(DossierItemType.objects.all())
+    return types
+
+
 def items(nomination: Nomination, today: datetime.date | None = None) -> list[DossierItem]:
     """Every document of the dossier (created where missing), as it stands on `today`: a
     document that went stale by then shows as stale, to be received again."""
     today = today or timezone.localdate()
     existing = {item.item_type_id: item for item in nomination.dossier_items.select_related("item_type")}
     created = []
-    for item_type in DossierItemType.objects.all():
+    for item_type in item_types():
         if item_type.pk not in existing:
             status = DossierItem.Status.MISSING
             if item_type.residence_only and nomination.person.lives_in_district:
@@ -91,10 +102,7 @@ def record(
         # Locked: of two people saving the same document at once, the second sees the new version.
         current = DossierItem.objects.select_for_update().select_related("item_type").get(pk=item.pk)
         if current.version != version:
-            raise ValidationError(
-                _("Bản ghi đã được người khác sửa lúc %(t)s; tải lại để xem thay đổi.")
-                % {"t": timezone.localtime(current.recorded_at).strftime("%d/%m/%Y %H:%M")}
-            )
+            raise StaleVersion(current)  # the one message of every stale save
         for name, value in changes.items():
             setattr(current, name, value)
         current.version += 1

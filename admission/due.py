@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from candidates.models import Nomination, NominationEvent, Status
 
-from . import rules
+from . import dossier, rules
 from .calendar import WorkingCalendar
 from .models import DossierItem, DossierItemType
 
@@ -41,7 +41,7 @@ class Due:
 
 def _missing(nominations: list[Nomination], today: datetime.date, rules_now) -> dict[int, int]:
     """Documents the cell needs that each nomination lacks on `today` (absent, missing or stale)."""
-    types = [t for t in DossierItemType.objects.all() if t.step == DossierItemType.Step.BEFORE_CELL]
+    types = [t for t in dossier.item_types() if t.step == DossierItemType.Step.BEFORE_CELL]
     held = {
         (row["nomination_id"], row["item_type_id"]): row
         for row in DossierItem.objects.filter(nomination__in=nominations).values(

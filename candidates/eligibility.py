@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from tienlang.lib.rules import in_force
 from tienlang.lib.text import fold
 
 from .models import OPEN_STATUSES, Education, EligibilityRule, Nomination, Person, Status
@@ -112,18 +113,11 @@ def format_age(months: int) -> str:
 
 
 def rules_in_force(on: datetime.date) -> dict[str, EligibilityRule]:
-    rules: dict[str, EligibilityRule] = {}
-    earliest: dict[str, EligibilityRule] = {}
-    stored = list(EligibilityRule.objects.order_by("valid_from"))
+    stored = list(EligibilityRule.objects.all())
     if not stored:
         # A wiped database (flush, --reset) still judges by the regulations as written.
         stored = [EligibilityRule(**row) for row in default_rule_rows()]
-    for rule in stored:
-        earliest.setdefault(rule.code, rule)
-        if rule.valid_from <= on and (rule.valid_to is None or on <= rule.valid_to):
-            rules[rule.code] = rule
-    # A date before the first recorded regulation is judged by the earliest one.
-    return {**earliest, **rules}
+    return in_force(stored, on)
 
 
 C = EligibilityRule.Code

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tienlang.lib.versioning import StaleVersion
 from unions.models import GrassrootsUnion
 from unions.permissions import is_chair, is_district_staff, user_union_id
 
@@ -364,10 +365,7 @@ def complete(
     with transaction.atomic():
         current = _locked(nomination, user)
         if expected_version is not None and current.version != expected_version:
-            raise ValidationError(
-                _("Bản ghi đã được người khác sửa lúc %(t)s; tải lại để xem thay đổi.")
-                % {"t": timezone.localtime(current.updated_at).strftime("%d/%m/%Y %H:%M")}
-            )
+            raise StaleVersion(current)  # the one message of every stale save
         current.voluntary_application, current.chair_assessment = True, assessment
         current.version += 1
         current._history_user = _real_user(user)

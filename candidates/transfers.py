@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tienlang.lib.versioning import StaleVersion
 from unions.models import AccessLog
 from unions.permissions import is_district_staff
 
@@ -186,10 +187,7 @@ def _locked(transfer: TransferRequest, user: Actor, expected_version: int | None
     if current is None or not may_decide(user, current):
         raise PermissionDenied
     if expected_version is not None and current.version != expected_version:
-        raise ValidationError(
-            _("Bản ghi đã được người khác sửa lúc %(t)s; tải lại để xem thay đổi.")
-            % {"t": timezone.localtime(current.history.latest().history_date).strftime("%H:%M %d/%m/%Y")}
-        )
+        raise StaleVersion(current)  # the one message of every stale save
     if not current.is_pending:
         raise ValidationError(_("Đề nghị này đã được xử lý (%(s)s).") % {"s": current.get_status_display()})
     return current

@@ -100,3 +100,14 @@ def test_the_admission_window_names_what_closes_it_first():
         ("hồ sơ quá 12 tháng", D(2027, 1, 10)),
         ("giấy chứng nhận hết hạn", D(2027, 4, 2)),
     ]
+
+
+def test_a_wiped_database_still_judges_by_the_regulations_and_lists_the_dossier(union_a):
+    from admission import dossier
+    from admission.models import DossierItemType
+    from tests import factories
+
+    AdmissionRule.objects.all().delete()
+    DossierItemType.objects.all().delete()
+    assert rules.probation_end(D(2025, 12, 2)) == D(2026, 12, 2)
+    assert len(dossier.items(factories.make_nomination(union_a, year=2025))) == 10
