@@ -173,6 +173,19 @@ def submitted_for_display(transfer: TransferRequest) -> list[tuple[str, str]]:
     return shown
 
 
+def decidable(user: Actor, transfers: list[TransferRequest]) -> set[int]:
+    """The ids of the pending requests among `transfers` that `user` may decide (one query)."""
+    pending = [t for t in transfers if t.is_pending]
+    if not pending or user is None or not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return {t.pk for t in pending}
+    if not is_district_staff(user):
+        return set()
+    held = set(Person.objects.for_user(user).filter(pk__in=[t.person_id for t in pending]).values_list("pk", flat=True))
+    return {t.pk for t in pending if t.person_id in held}
+
+
 def may_decide(user: Actor, transfer: TransferRequest) -> bool:
     """Staff of the federation holding the person, or the administrator."""
     if user is None or not user.is_authenticated:

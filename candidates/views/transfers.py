@@ -28,8 +28,9 @@ def transfer_list(request):
     rows = list(
         TransferRequest.objects.for_user(request.user).select_related("to_union", "from_union", "requested_by")[:200]
     )
+    decidable = transfers.decidable(request.user, rows)
     for row in rows:
-        row.may_decide = row.is_pending and transfers.may_decide(request.user, row)
+        row.may_decide = row.pk in decidable
     crumbs = [*BREADCRUMBS, (_("Đề nghị chuyển đoàn viên"), None)]
     return render(request, "candidates/transfer_list.html", {"rows": rows, "breadcrumbs": crumbs})
 

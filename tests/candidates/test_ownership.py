@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from candidates import imports, services
 from candidates.models import Nomination, Person, Status, TransferRequest, TransferStatus
@@ -290,3 +292,28 @@ def _walk(value, depth=0):
         # What the template will iterate: the nominations fetched with the page.
         for nomination in getattr(value, "_prefetched_objects_cache", {}).get("nominations", []):
             yield from _walk(nomination, depth + 1)
+
+
+def test_the_transfer_list_costs_the_same_queries_for_one_request_or_many(
+    client, staff, union_a, union_b, django_assert_max_num_queries
+):
+    from tests.factories import make_user
+
+    def ask(n):
+        for _ in range(n):
+            person = ended_person(union_b)
+            chair = make_user(Role.CHAIR, union=union_a)
+            client.force_login(chair)
+            client.post("/candidates/new/", takeover_data(union_a, person))
+
+    client.force_login(staff)
+    ask(1)
+    client.force_login(staff)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/candidates/transfers/").status_code == 200
+    ask(5)
+    client.force_login(staff)
+    with CaptureQueriesContext(connection) as six:
+        page = client.get("/candidates/transfers/")
+    assert page.content.decode().count("chờ anh/chị quyết định") == 6
+    assert len(six) == len(one)
