@@ -165,9 +165,10 @@ def build_roster_workbook(year: int, *, user=None, federation=None) -> Workbook:
     sheet.header(number=f"Số:      /DS-{sheet.issuer.document_code}")
     sheet.titles(ROSTER_TITLE, _period(year, user))
     sheet.table_header()
-    number = passed = 0
+    number = passed = certificates = 0
     for number, enrollment in enumerate(listed.iterator(chunk_size=2000), start=1):
         passed += enrollment.result == Result.PASSED
+        certificates += bool(enrollment.certificate_number)
         person = enrollment.nomination.person
         sheet.data_row(
             [
@@ -183,7 +184,8 @@ def build_roster_workbook(year: int, *, user=None, federation=None) -> Workbook:
                 _roster_note(enrollment) or None,
             ]
         )
-    totals = sheet.totals_row(label="Tổng cộng", label_column=1)
+    # Each count ships its value, for a viewer that does not calculate.
+    totals = sheet.totals_row(label="Tổng cộng", label_column=1, cached={2: number, 7: passed, 8: certificates})
     if not any_rows:
         for index in (2, 7, 8):
             sheet.cell(totals, index, 0).number_format = NUMBER_FORMAT
@@ -201,17 +203,13 @@ def build_roster_workbook(year: int, *, user=None, federation=None) -> Workbook:
 
 
 def stipend_payments(year: int, *, user=None, federation=None):
-    """The live (committed or paid) stipends of a year's classes, scoped."""
+    """The stipends of a year's classes (any status), scoped."""
     queryset = _visible(StipendPayment.objects, user, federation)
     return queryset.filter(enrollment__training_class__year=year)
 
 
 def _payment_note(payment, several_classes: bool) -> str:
-    parts = []
-    if payment.status == PaymentStatus.PAID:
-        parts.append(f"Phiếu chi số {payment.voucher_number} ngày {payment.paid_on:%d/%m/%Y}")
-    else:
-        parts.append("Chưa chi")
+    parts = [f"Phiếu chi số {payment.voucher_number} ngày {payment.paid_on:%d/%m/%Y}"]
     if several_classes:
         parts.append(payment.enrollment.training_class.name)
     return "; ".join(parts)
@@ -219,13 +217,14 @@ def _payment_note(payment, several_classes: bool) -> str:
 
 def _signatures(sheet: ReportSheet) -> None:
     """Three signatures side by side: preparer, accountant, head of the unit."""
+    sheet.start_closing()
     sheet.row += 1
     spans = [(1, 2), (3, 4), (5, 6)]
     for (first, last), title in zip(spans, SIGNERS, strict=True):
         for offset, (text, font) in enumerate(
             [
                 (title, Font(name=FONT, size=12, bold=True)),
-                ("(Ký, ghi rõ họ tên)", Font(name=FONT, size=11, italic=True)),
+                ("(Ký, ghi rõ họ tên)", Font(name=FONT, size=12, italic=True)),
             ]
         ):
             row = sheet.row + offset
@@ -234,19 +233,28 @@ def _signatures(sheet: ReportSheet) -> None:
             cell = sheet.cell(row, first)
             set_text(cell, text)
             cell.font = font
-            cell.alignment = Alignment(horizontal="center")
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            sheet.fit_height(row, text, first, last, 12, bold=font.b, italic=font.i)
     sheet.row += 6
 
 
+COUNT_FORMAT = '#,##0" người"'
+
+
 def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workbook:
-    """Report 3: the signing list of the year's stipends and, on a second sheet, the budget summary."""
+    """Report 3: the signing list of the year's stipends and, on a second sheet, the budget summary.
+
+    The signing list holds what was paid out (each payment with its voucher), the people
+    signing for the money they received: a stipend committed but not paid yet is on the
+    budget summary (outstanding), not on the list, and a note counts them.
+    """
     payments_qs = stipend_payments(year, user=user, federation=federation)
     # The signing list names people: those whose data is restricted are left out (and
     # counted in a note); the budget summary's figures name no one and include them.
-    withheld = (
-        payments_qs.live().filter(**{f"enrollment__{RESTRICTED}": True}).aggregate(n=Count("pk"), s=Sum("amount"))
-    )
-    listed = payments_qs.live().exclude(**{f"enrollment__{RESTRICTED}": True})
+    paid = payments_qs.filter(status=PaymentStatus.PAID)
+    withheld = paid.filter(**{f"enrollment__{RESTRICTED}": True}).aggregate(n=Count("pk"), s=Sum("amount"))
+    listed = paid.exclude(**{f"enrollment__{RESTRICTED}": True})
+    unpaid = payments_qs.filter(status=PaymentStatus.COMMITTED).aggregate(n=Count("pk"), s=Sum("amount"))
     payments = listed.select_related(
         "enrollment__nomination__person", "enrollment__nomination__union", "enrollment__training_class"
     ).order_by(
@@ -259,7 +267,9 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
     summary = listed.aggregate(
         n=Count("pk"), total=Sum("amount"), classes=Count("enrollment__training_class", distinct=True)
     )
-    classes = listed.order_by().values_list("enrollment__training_class__federation_id", flat=True).distinct()[:2]
+    classes = (
+        payments_qs.live().order_by().values_list("enrollment__training_class__federation_id", flat=True).distinct()[:2]
+    )
     issuing = _issuing_federation(user, federation, classes)
     issuer = _issuer(issuing)
     several = summary["classes"] > 1
@@ -270,23 +280,39 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
     sheet.header(number=f"Số:      /DS-{issuer.document_code}")
     sheet.titles(STIPENDS_TITLE, _period(year, user))
     sheet.table_header()
-    for number, payment in enumerate(payments.iterator(chunk_size=2000), start=1):
+    total = count = 0
+    for count, payment in enumerate(payments.iterator(chunk_size=2000), start=1):
+        total += payment.amount
         sheet.data_row(
             [
-                number,
+                count,
                 payment.enrollment.nomination.person.full_name,
                 payment.enrollment.nomination.union.name,
                 payment.amount,
                 None,
                 _payment_note(payment, several),
             ],
-            height=28,  # room for a signature
+            height=30,  # room for a signature
         )
-    totals = sheet.totals_row(label="Tổng cộng", label_column=1)
-    if not summary["n"]:
+    # "Tổng cộng" across the number and name columns; the count of people as a live formula.
+    totals = sheet.totals_row(label="Tổng cộng", label_column=1, label_span=2)
+    if summary["n"]:
+        first, last = sheet.first_data_row, sheet.last_data_row
+        sheet.formula_cell(totals, 3, f"=COUNT(A{first}:A{last})", cached=count)
+    else:
+        sheet.cell(totals, 3, 0)
         sheet.cell(totals, 4, 0).number_format = NUMBER_FORMAT
-    total = summary["total"] or 0
+    counted = sheet.cell(totals, 3)
+    counted.number_format = COUNT_FORMAT
+    counted.font = Font(name=FONT, size=12, bold=True)
+    counted.alignment = Alignment(horizontal="center")
+    # In words from the very total the list adds up (the SUM's cached value).
     sheet.note(f"Số tiền bằng chữ: {amount_in_words(total)}.")
+    if unpaid["n"]:
+        sheet.note(
+            f"Chưa đưa vào danh sách {unpaid['n']} khoản đã cam kết nhưng chưa chi ({format_vnd(unpaid['s'])}): "
+            "học viên ký nhận khi được chi (xem Tổng hợp kinh phí)."
+        )
     if withheld["n"]:
         sheet.note(
             f"Không đưa vào danh sách {withheld['n']} khoản ({format_vnd(withheld['s'])}) của người đang bị "
@@ -311,41 +337,51 @@ def _budget_sheet(workbook, issuer, year, user, payments_qs) -> ReportSheet:
         ("II", "Theo công đoàn cơ sở", summary["by_union"]),
         ("III", "Theo nguồn kinh phí", summary["by_source"]),
     ]
-    first_section_rows = None
+    first_section = None
+    fields = {4: "committed", 5: "paid", 6: "outstanding"}
     for numeral, title, rows in sections:
         heading = sheet.data_row([numeral, title, None, None, None, None], bold=True)
         start = heading + 1
         for number, row in enumerate(rows, start=1):
             sheet.data_row([number, row["label"], row["learners"], row["committed"], row["paid"], row["outstanding"]])
         end = sheet.row - 1
-        if first_section_rows is None:
-            first_section_rows = (start, end)
-        # The section heading carries its own subtotal, as live formulas.
-        for col in (4, 5, 6):
+        if first_section is None:
+            first_section = (start, end, rows)
+        # The section heading carries its own subtotal, as live formulas with their values.
+        for col, name in fields.items():
             letter = get_column_letter(col)
             if end >= start:
-                sheet.formula_cell(heading, col, f"=SUM({letter}{start}:{letter}{end})")
+                sheet.formula_cell(
+                    heading, col, f"=SUM({letter}{start}:{letter}{end})", cached=sum(r[name] or 0 for r in rows)
+                )
             else:
                 _zero(sheet, heading, col)
             sheet.cell(heading, col).font = Font(name=FONT, size=12, bold=True)
 
     # Totals row: everything counted once (from the section by class).
+    sheet.start_closing()
     totals = sheet.row
-    start, end = first_section_rows
+    start, end, class_rows = first_section
     label = sheet.cell(totals, 1)
     set_text(label, "Tổng cộng")
     label.font = Font(name=FONT, size=12, bold=True)
-    label.alignment = Alignment(horizontal="center")
+    label.alignment = Alignment(horizontal="center", vertical="center")
+    sheet.merge(totals, 1, 2)
     for col in range(1, len(BUDGET_COLUMNS) + 1):
         sheet.cell(totals, col).border = BOX
-    sheet.cell(totals, 3, summary["totals"]["learners"]).number_format = NUMBER_FORMAT
-    for col in (4, 5, 6):
+    learners = sheet.cell(totals, 3, summary["totals"]["learners"])
+    learners.number_format = NUMBER_FORMAT
+    learners.font = Font(name=FONT, size=12, bold=True)
+    for col, name in fields.items():
         letter = get_column_letter(col)
         if end >= start:
-            sheet.formula_cell(totals, col, f"=SUM({letter}{start}:{letter}{end})")
+            sheet.formula_cell(
+                totals, col, f"=SUM({letter}{start}:{letter}{end})", cached=sum(r[name] or 0 for r in class_rows)
+            )
         else:
             _zero(sheet, totals, col)
         sheet.cell(totals, col).font = Font(name=FONT, size=12, bold=True)
+    sheet.row_height(totals, 20)
     sheet.row += 1
     sheet.note(
         "Đã cam kết: tổng số tiền hỗ trợ phải chi cho học viên (gồm cả số đã chi); Còn phải chi = Đã cam kết − Đã chi."

@@ -6,9 +6,6 @@ import dataclasses
 import datetime
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.series import SeriesLabel
 
 from classes import exports
 from tienlang.lib.document import Column, Issuer, ReportSheet, ReportWorkbook, workbook_bytes
@@ -27,26 +24,18 @@ TITLES = {
 RECIPIENTS = ["Thường trực Huyện ủy", "Ban Tổ chức Huyện ủy", "LĐLĐ thành phố", "Lưu VP"]
 
 QUOTA_COLUMNS = [
-    Column("STT", 6, "int"),
-    Column("Công đoàn cơ sở", 56),  # wide enough for a full enterprise union name on one line
-    Column("Chỉ tiêu", 9, "int", "sum"),
-    Column("Được giới thiệu học", 11, "int", "sum"),
-    Column("Đủ điều kiện", 10, "int", "sum"),
-    Column("Đã vào học", 9, "int", "sum"),  # everyone who ever enrolled (CONTRACTS.md)
-    Column("Hoàn thành lớp học", 11, "int", "sum"),
-    Column("Đã giới thiệu cho Đảng", 12, "int", "sum"),
-    Column("Đã kết nạp", 9, "int", "sum"),
-    Column("Tỷ lệ so với chỉ tiêu (%)", 11, "percent", '=IF(C{row}=0,"",ROUND(H{row}/C{row}*100,1))'),
-    Column("Trong huyện", 9, "int", "sum"),
-    Column("Ngoài huyện", 9, "int", "sum"),
-    Column("Kết nạp: Nữ", 9, "int", "sum"),
-    Column("Kết nạp: Dân tộc thiểu số", 10, "int", "sum"),
-    Column("Kết nạp: Có tôn giáo", 10, "int", "sum"),
-    Column("Kết nạp: Công nhân trực tiếp sản xuất", 12, "int", "sum"),
-    Column("Kết nạp: 18–30 tuổi", 9, "int", "sum"),
-    Column("Kết nạp: 31–40 tuổi", 9, "int", "sum"),
-    Column("Kết nạp: 41–50 tuổi", 9, "int", "sum"),
-    Column("Kết nạp: 51–60 tuổi", 9, "int", "sum"),
+    Column("STT", 5, "int"),
+    Column("Công đoàn cơ sở", 40),
+    Column("Chỉ tiêu", 8, "int", "sum"),
+    Column("Được giới thiệu học", 9, "int", "sum"),
+    Column("Đủ điều kiện", 9, "int", "sum"),
+    Column("Đã vào học", 8, "int", "sum"),  # everyone who ever enrolled (CONTRACTS.md)
+    Column("Hoàn thành lớp học", 9, "int", "sum"),
+    Column("Đã giới thiệu cho Đảng", 9.5, "int", "sum"),
+    Column("Đã kết nạp", 8, "int", "sum"),
+    Column("Tỷ lệ so với chỉ tiêu (%)", 9.5, "percent", '=IF(C{row}=0,"",ROUND(H{row}/C{row}*100,1))'),
+    Column("Trong huyện", 8.5, "int", "sum"),
+    Column("Ngoài huyện", 8.5, "int", "sum"),
 ]
 QUOTA_FIELDS = [
     "quota",
@@ -59,6 +48,24 @@ QUOTA_FIELDS = [
     "percent",
     "in_district",
     "out_district",
+]
+# The breakdown of admitted members (Party statistics), a second table in the same row order.
+BREAKDOWN_TITLE = "Cơ cấu đoàn viên ưu tú được kết nạp vào Đảng"
+BREAKDOWN_COLUMNS = [
+    Column("STT", 5, "int"),
+    Column("Công đoàn cơ sở", 40),
+    Column("Đã kết nạp", 9, "int", "sum"),
+    Column("Nữ", 9, "int", "sum"),
+    Column("Dân tộc thiểu số", 9, "int", "sum"),
+    Column("Có tôn giáo", 9, "int", "sum"),
+    Column("Công nhân trực tiếp sản xuất", 11, "int", "sum"),
+    Column("Từ 18 đến 30 tuổi", 9, "int", "sum"),
+    Column("Từ 31 đến 40 tuổi", 9, "int", "sum"),
+    Column("Từ 41 đến 50 tuổi", 9, "int", "sum"),
+    Column("Từ 51 đến 60 tuổi", 9, "int", "sum"),
+]
+BREAKDOWN_FIELDS = [
+    "admitted",
     "women",
     "minorities",
     "religious",
@@ -70,8 +77,8 @@ QUOTA_FIELDS = [
 ]
 
 
-def _issuer(scope: Scope) -> Issuer:
-    return Issuer.for_federation(scope.issuing_federation(), RECIPIENTS)
+def _issuer(scope: Scope, recipients=RECIPIENTS) -> Issuer:
+    return Issuer.for_federation(scope.issuing_federation(), recipients)
 
 
 def area_labels(federation) -> tuple[str, str]:
@@ -87,6 +94,13 @@ def _period(year: int) -> str:
 
 
 def build_quota(scope: Scope, year: int) -> bytes:
+    """Report 1: quota fulfilment per union, and on a second sheet the breakdown of the admitted.
+
+    The breakdown (women, minorities, believers, direct-production workers, age groups) is
+    its own table with the same rows in the same order: twenty columns on one A4 page would
+    print at 6 pt. The per-union chart stays on the report's screen, where every union is
+    named beside its own bar (a spreadsheet viewer lays a native chart's labels out itself).
+    """
     report = quota_report(scope, year)
     workbook = ReportWorkbook()
     inside, outside = area_labels(scope.issuing_federation())
@@ -94,112 +108,134 @@ def build_quota(scope: Scope, year: int) -> bytes:
         dataclasses.replace(c, title={"Trong huyện": inside, "Ngoài huyện": outside}.get(c.title, c.title))
         for c in QUOTA_COLUMNS
     ]
-    sheet = ReportSheet(workbook, TITLES["quota"], columns, _issuer(scope), sheet_title=f"Chỉ tiêu {year}")
+    issuer = _issuer(scope)
+    sheet = ReportSheet(workbook, TITLES["quota"], columns, issuer, sheet_title=f"Chỉ tiêu {year}")
     sheet.header()
     sheet.titles(TITLES["quota"], _period(year))
-    sheet.table_header()
-    for number, row in enumerate(report.rows, start=1):
-        sheet.data_row([number, row.name] + [getattr(row, name) for name in QUOTA_FIELDS])
-    # A report for a federation with federations below it: a subtotal per federation directly
-    # below, after the unions, outside the range the grand total sums.
-    for subtotal in report.subtotals:
-        values = [getattr(subtotal, name) for name in QUOTA_FIELDS]
-        sheet.summary_row([None, subtotal.name] + ["" if value is None else value for value in values])
+    _quota_rows(sheet, report, QUOTA_FIELDS)
     totals = report.totals
     sheet.totals_row(label="Tổng cộng", label_column=2, cached={10: totals.percent})
     sheet.note(
         f"Mỗi cột trạng thái đếm số hồ sơ của năm đã từng đạt tới bước đó (“Đã vào học”: mọi người đã vào lớp); "
         f"“{inside}”, “{outside}” chia cột “Được giới thiệu học” theo nơi thường trú. "
-        "Tỷ lệ = Đã giới thiệu cho Đảng / Chỉ tiêu."
+        "Tỷ lệ = Đã giới thiệu cho Đảng / Chỉ tiêu. Cơ cấu người được kết nạp: trang “Cơ cấu kết nạp”."
     )
     sheet.footer()
     sheet.finish()
-    _quota_chart(workbook, sheet, len(report.rows))
-    return workbook_bytes(workbook, [sheet])
+
+    breakdown = ReportSheet(workbook, BREAKDOWN_TITLE, BREAKDOWN_COLUMNS, issuer, sheet_title=f"Cơ cấu kết nạp {year}")
+    breakdown.header()
+    breakdown.titles(BREAKDOWN_TITLE, _period(year))
+    _quota_rows(breakdown, report, BREAKDOWN_FIELDS)
+    breakdown.totals_row(label="Tổng cộng", label_column=2)
+    breakdown.note("Tuổi tính tại ngày kết nạp; các công đoàn theo cùng thứ tự với bảng kết quả thực hiện chỉ tiêu.")
+    breakdown.footer()
+    breakdown.finish()
+    return workbook_bytes(workbook, [sheet, breakdown])
 
 
-CHART_MAX_ROWS = 300
-
-
-def _quota_chart(workbook: Workbook, sheet: ReportSheet, rows: int) -> None:
-    """A native Excel bar chart of quota against people introduced, per union, on its own sheet.
-
-    Only up to CHART_MAX_ROWS unions: a chart of thousands of bars (a city's or the
-    nation's report) cannot be read, and the table carries the figures.
-    """
-    if rows == 0 or rows > CHART_MAX_ROWS:
-        return
-    chart = BarChart()
-    chart.type = "bar"
-    chart.style = 10
-    chart.title = "Chỉ tiêu và kết quả giới thiệu cho Đảng"
-    chart.y_axis.title = "Số người"
-    first, last = sheet.first_data_row, sheet.last_data_row
-    data = Reference(sheet.sheet, min_col=3, max_col=3, min_row=first, max_row=last)
-    done = Reference(sheet.sheet, min_col=8, max_col=8, min_row=first, max_row=last)
-    chart.add_data(data, titles_from_data=False)
-    chart.add_data(done, titles_from_data=False)
-    chart.set_categories(Reference(sheet.sheet, min_col=2, min_row=first, max_row=last))
-    chart.series[0].tx = SeriesLabel(v="Chỉ tiêu")
-    chart.series[1].tx = SeriesLabel(v="Đã giới thiệu cho Đảng")
-    chart.height = max(8, rows * 0.6)
-    chart.width = 24
-    chart_sheet = workbook.create_sheet("Biểu đồ")
-    chart_sheet.add_chart(chart, "A1")
+def _quota_rows(sheet: ReportSheet, report, fields) -> None:
+    sheet.table_header()
+    for number, row in enumerate(report.rows, start=1):
+        sheet.data_row([number, row.name] + [getattr(row, name) for name in fields])
+    # A report for a federation with federations below it: a subtotal per federation directly
+    # below, after the unions, outside the range the grand total sums.
+    for subtotal in report.subtotals:
+        values = [getattr(subtotal, name) for name in fields]
+        sheet.summary_row([None, subtotal.name] + ["" if value is None else value for value in values])
 
 
 INTRODUCTION_COLUMNS = [
-    Column("STT", 6, "int"),
-    Column("Họ và tên", 26),
-    Column("Ngày sinh", 12, "date"),
-    Column("Giới tính", 8),
-    Column("Công đoàn cơ sở", 32),
-    Column("Nơi thường trú", 34),
-    Column("Nghị quyết giới thiệu", 16),
-    Column("Ngày nghị quyết", 12, "date"),
-    Column("Đảng viên cùng giới thiệu", 22),
-    Column("Trạng thái", 18),
+    Column("STT", 5, "int"),
+    Column("Họ và tên", 22),
+    Column("Ngày sinh", 11.5, "date"),
+    Column("Giới tính", 7),
+    Column("Công đoàn cơ sở", 28),
+    Column("Nơi thường trú", 28),
+    Column("Nghị quyết giới thiệu", 13),
+    Column("Ngày nghị quyết", 11.5, "date"),
+    Column("Đảng viên cùng giới thiệu", 18),
+    Column("Trạng thái", 14),
 ]
 
 
-def build_introductions(scope: Scope, year: int) -> bytes:
+def _introduction_values(number: int, nomination) -> list:
+    introduction = nomination.introduction
+    person = nomination.person
+    return [
+        number,
+        person.full_name,
+        person.date_of_birth,
+        person.get_sex_display(),
+        nomination.union.name,
+        person.residence,
+        introduction.resolution_number,
+        introduction.resolution_date,
+        introduction.co_introducer_name,
+        nomination.get_status_display(),
+    ]
+
+
+def build_introductions(scope: Scope, year: int, organisation=None) -> bytes:
+    """Report 4: one list per receiving Party organisation, each on its own sheet with its
+    own "Kính gửi", numbering from 1, total, "Nơi nhận" naming it, and signature block.
+
+    `organisation` (a PartyOrganization the user may see) keeps that organisation's list only.
+    """
     workbook = ReportWorkbook()
-    sheet = ReportSheet(workbook, TITLES["introductions"], INTRODUCTION_COLUMNS, _issuer(scope))
+    rows = introductions(scope, year).order_by(
+        "introduction__receiving_organization__name_folded",
+        "introduction__receiving_organization__pk",
+        "search_folded",
+        "pk",
+    )
+    if organisation is not None:
+        rows = rows.filter(introduction__receiving_organization=organisation)
+    sheet, current, number = None, None, 0
+    for nomination in rows.iterator(chunk_size=2000):
+        receiving = nomination.introduction.receiving_organization
+        if receiving.pk != current:
+            if sheet is not None:
+                _close_introductions(sheet, number)
+            current, number = receiving.pk, 0
+            sheet = _introductions_sheet(workbook, scope, year, receiving)
+        number += 1
+        sheet.data_row(_introduction_values(number, nomination))
+    if sheet is None:
+        # Nobody introduced (to this organisation) this year: one list, empty, with its totals.
+        sheet = _introductions_sheet(workbook, scope, year, organisation)
+    _close_introductions(sheet, number)
+    return workbook_bytes(workbook)
+
+
+def _introductions_sheet(workbook, scope: Scope, year: int, receiving) -> ReportSheet:
+    name = receiving.name if receiving is not None else ""
+    recipients = [f"{name} (để xem xét)"] if name else []
+    recipients += ["Ban Tổ chức Huyện ủy", "Lưu VP"]
+    sheet = ReportSheet(
+        workbook,
+        TITLES["introductions"],
+        INTRODUCTION_COLUMNS,
+        _issuer(scope, recipients),
+        sheet_title=name or "Danh sách giới thiệu",
+    )
     sheet.header()
     sheet.titles(TITLES["introductions"], _period(year))
+    if name:
+        sheet.addressee(name)
     sheet.table_header()
-    current, number, total = None, 0, 0
-    for nomination in introductions(scope, year).iterator(chunk_size=2000):
-        introduction = nomination.introduction
-        organisation = introduction.receiving_organization
-        if organisation.pk != current:
-            current, number = organisation.pk, 0
-            sheet.data_row(["", organisation.name], bold=True)
-        number += 1
-        total += 1
-        person = nomination.person
-        sheet.data_row(
-            [
-                number,
-                person.full_name,
-                person.date_of_birth,
-                person.get_sex_display(),
-                nomination.union.name,
-                person.residence,
-                introduction.resolution_number,
-                introduction.resolution_date,
-                introduction.co_introducer_name,
-                nomination.get_status_display(),
-            ]
-        )
-    totals_row = sheet.row
-    sheet.totals_row(label="Tổng cộng", label_column=2)
-    sheet.formula_cell(
-        totals_row, 1, f"=COUNT(A{sheet.first_data_row}:A{max(totals_row - 1, sheet.first_data_row)})", cached=total
-    )
+    return sheet
+
+
+def _close_introductions(sheet: ReportSheet, count: int) -> None:
+    totals = sheet.totals_row(label="Tổng cộng", label_column=2)
+    if count:
+        formula = f"=COUNT(A{sheet.first_data_row}:A{sheet.last_data_row})"
+        sheet.formula_cell(totals, 1, formula, cached=count)
+    else:
+        sheet.cell(totals, 1, 0).number_format = "#,##0"  # no rows: no formula (it would count itself)
     sheet.footer()
     sheet.finish()
-    return workbook_bytes(workbook, [sheet])
 
 
 COVERAGE_COLUMNS = [
@@ -312,7 +348,8 @@ BUILDERS = {
 }
 
 
-def build_report(kind: str, scope: Scope, year: int) -> bytes:
+def build_report(kind: str, scope: Scope, year: int, **options) -> bytes:
+    """The workbook of report `kind`; `organisation` (introductions only) keeps one Party organisation's list."""
     if kind not in BUILDERS:
         raise ValueError(_("Loại báo cáo không hợp lệ: %(kind)s") % {"kind": kind})
-    return BUILDERS[kind](scope, year)
+    return BUILDERS[kind](scope, year, **options)

@@ -14,7 +14,7 @@ from candidates.sensitivity import personal_fields
 from tienlang.lib import disclosure
 from tienlang.lib.audit import record_access
 from tienlang.lib.xlsx import xlsx_response
-from unions.models import AccessLog, Role
+from unions.models import AccessLog, PartyOrganization, Role
 from unions.permissions import ADMIN, is_district_staff, user_role
 
 from . import charts, queries
@@ -159,14 +159,23 @@ def report_download(request, kind: str):
         return HttpResponseBadRequest(
             _("Năm không hợp lệ: dùng ?year=YYYY (2000–2100)."), content_type="text/plain; charset=utf-8"
         )
-    data = build_report(kind, scope, year)
+    options, suffix = {}, ""
+    if kind == "introductions" and request.GET.get("organisation"):
+        # One receiving organisation's list: looked up in the user's scope, 404 outside it.
+        value = request.GET["organisation"]
+        found = PartyOrganization.objects.for_user(request.user)
+        organisation = found.filter(pk=int(value)).first() if value.isdigit() and len(value) < 10 else None
+        if organisation is None:
+            raise Http404(_("Không tìm thấy tổ chức Đảng."))
+        options["organisation"], suffix = organisation, f"-{organisation.pk}"
+    data = build_report(kind, scope, year, **options)
     if lists_people(kind):
         # The people the workbook lists: every row of them the builder read.
         seen = disclosure.collected()
         record_access(
             request, AccessLog.Action.EXPORT, f"{TITLES[kind]} — {year}", sorted(seen.person_ids), fields=seen.fields
         )
-    return xlsx_response(data, f"{kind}-{year}.xlsx")
+    return xlsx_response(data, f"{kind}-{year}{suffix}.xlsx")
 
 
 # ---------------------------------------------------------------------------------------

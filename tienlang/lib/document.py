@@ -5,16 +5,21 @@ top/bottom 20 mm, left 30 mm, right 15 mm; at top left the superior body (regula
 above the issuing body (bold capitals) and the document number; at top right the national
 name and motto with a rule beneath; place and date in italics; the title and period; a table
 whose columns are numbered (1), (2), …; a totals row with live formulas; "Nơi nhận" at
-bottom left and the signature block at bottom right. The header is frozen, the print area
-set and the page fitted to its width. Issuer, superior body, place and signer come from the
+bottom left and the signature block at bottom right. The header is frozen and repeated on
+every printed page, the print area set, the page fitted to its width (never below 9 pt: see
+`fit_columns`), each row as tall as its wrapped text, the pages numbered "Trang x/y" and the
+closing block kept on one page with the table's last rows. Issuer, superior body, place and signer come from the
 organisation tree (`Federation` rows), never from code.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
+import re
 import tempfile
+from collections import deque
 from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass, field
@@ -23,12 +28,15 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tienlang.lib import progress
+from tienlang.lib import progress, textmetrics
 from tienlang.lib.sheetxml import RawRows, finish_package
+from tienlang.lib.textmetrics import line_height, wrapped_lines
 from tienlang.lib.xlsx import set_text
 
 FONT = "Times New Roman"
@@ -91,6 +99,7 @@ class ReportWorkbook(Workbook):
 
     def __init__(self):
         super().__init__(write_only=True)
+        use_document_font(self)
         self.report_sheets: list[ReportSheet] = []
 
     def save(self, filename) -> None:
@@ -108,8 +117,118 @@ class ReportWorkbook(Workbook):
                 finish_package(package, target, parts)
 
 
+# --- print geometry -------------------------------------------------------------------
+# A4 landscape with the union's margins (left 30 mm, right 15 mm, top and bottom 20 mm).
+USABLE_WIDTH_PT = (297 - 30 - 15) / MM_PER_INCH * 72
+USABLE_HEIGHT_PT = (210 - 20 - 20) / MM_PER_INCH * 72
+# A column width unit prints as the width of a digit of the workbook's default font, set to
+# Times New Roman 12 (see use_document_font): 6 pt, in Excel and in LibreOffice alike.
+UNIT_PT = 6.0
+CELL_PADDING = 5.0  # left and right inner margins of a cell, together
+ROW_PADDING = 3.0
+BLANK_ROW_HEIGHT = 16.0
+# The smallest print scale the layout accepts: 12 pt text prints at 9.8 pt, 11 pt at 9 pt.
+MIN_SCALE = 82
+PAGE_SAFETY = 0.97  # a page is filled to 97 %: the viewer's rounding never pushes a row over
+KEEP_ROWS = 2  # table rows carried over with the closing block when it does not fit
+RULE_SIZE = 8
+RULE_ROW_HEIGHT = 9.0
+MIN_NUMBER_UNITS = 6.5
+SHEET_NAME_MAX = 31
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def use_document_font(workbook: Workbook) -> None:
+    """Make Times New Roman 12 the workbook's default font, so that column widths (counted in
+    digits of the default font) print the same everywhere."""
+    if getattr(workbook, "_document_font", False):
+        return
+    font = Font(name=FONT, size=12)
+    workbook._fonts = IndexedList([font, *list(workbook._fonts)[1:]])
+    workbook._named_styles["Normal"].font = font
+    workbook._document_font = True
+
+
+def sheet_name(text: str, taken: Sequence[str] = ()) -> str:
+    """A worksheet name of at most 31 characters cut at a word boundary, unique among `taken`."""
+    text = " ".join(SHEET_NAME_FORBIDDEN.sub(" ", text).split()).strip("'") or "Trang"
+
+    def shorten(value: str, limit: int) -> str:
+        if len(value) <= limit:
+            return value
+        cut = value[: limit + 1].rsplit(" ", 1)[0] if " " in value[: limit + 1] else value[:limit]
+        return cut[:limit].rstrip(" ,;-–")
+
+    name = shorten(text, SHEET_NAME_MAX)
+    lowered = {t.lower() for t in taken}
+    number = 2
+    while name.lower() in lowered:
+        suffix = f" ({number})"
+        name = shorten(text, SHEET_NAME_MAX - len(suffix)) + suffix
+        number += 1
+    return name
+
+
+def _units_needed(title: str) -> float:
+    """The narrowest a number column can be: its title's longest word in bold, or six digits."""
+    widest = max([textmetrics.text_width(word, 12, True) for word in title.split()] + [36.0])
+    return max(MIN_NUMBER_UNITS, (widest + CELL_PADDING + 1) / UNIT_PT)
+
+
+def fit_columns(columns: Sequence[Column]) -> list[Column]:
+    """The columns, number columns narrowed (towards their title's longest word) and then text
+    columns (to no less than 60 % of their width) until the table prints at MIN_SCALE or more."""
+    columns = list(columns)
+    target = USABLE_WIDTH_PT / UNIT_PT * 100 / MIN_SCALE
+    total = sum(c.width for c in columns)
+    if total <= target:
+        return columns
+    for kinds, floor in ((("int", "percent", "money"), None), (("text", "date"), 0.6)):
+        slack = []
+        for column in columns:
+            if column.kind in kinds:
+                least = _units_needed(column.title) if floor is None else column.width * floor
+                slack.append(max(0.0, column.width - least))
+            else:
+                slack.append(0.0)
+        available = sum(slack)
+        if available <= 0:
+            continue
+        factor = min(1.0, (total - target) / available)
+        columns = [
+            dataclasses.replace(c, width=round(c.width - s * factor, 1)) if s else c
+            for c, s in zip(columns, slack, strict=True)
+        ]
+        total = sum(c.width for c in columns)
+        if total <= target:
+            break
+    return columns
+
+
+def _split(widths: Sequence[float]) -> int:
+    """The last column of the left-hand header block: about 45 % of the table's width."""
+    total, used = sum(widths), 0.0
+    for index, width in enumerate(widths[:-1], start=1):
+        used += width
+        if used >= total * 0.45:
+            return max(2, index)
+    return max(2, len(widths) // 2)
+
+
+def print_scale(columns: Sequence[Column]) -> int:
+    """The print scale (%) at which the table's width fills the page's width, at most 100."""
+    width = sum(c.width for c in columns) * UNIT_PT
+    return max(10, min(100, int(USABLE_WIDTH_PT / width * 100)))
+
+
 class ReportSheet:
-    """Builds one report worksheet in the administrative layout, top to bottom."""
+    """Builds one report worksheet in the administrative layout, top to bottom.
+
+    Every row gets its height from its text (see `tienlang.lib.textmetrics`), the print scale
+    is computed from the column widths (never below `MIN_SCALE` after the number columns are
+    narrowed), and the page breaks are placed by the sheet itself, so that the totals row,
+    the notes, "Nơi nhận" and the signature block stay on one page with the table's last rows.
+    """
 
     def __init__(
         self,
@@ -120,8 +239,10 @@ class ReportSheet:
         *,
         sheet_title=None,
         buffered: bool = False,
+        split: int | None = None,
     ):
         self.workbook = workbook
+        use_document_font(workbook)
         # A write-only workbook streams its rows to disk: memory stays flat however long the
         # table. Rows are then kept here only until they are complete (see `_flush`), and
         # `buffered` keeps every row until `finish()` for small sheets written out of order.
@@ -139,8 +260,9 @@ class ReportSheet:
             blank = workbook.active
             fresh = blank is not None and blank.max_row == 1 and blank.max_column == 1 and blank["A1"].value is None
             self.sheet = blank if fresh else workbook.create_sheet()
-        self.sheet.title = (sheet_title or title)[:31]
-        self.columns = list(columns)
+        taken = [s.title for s in workbook.worksheets if s is not self.sheet]
+        self.sheet.title = sheet_name(sheet_title or title, taken)
+        self.columns = fit_columns(columns)
         self.issuer = issuer
         self.title = title
         self.row = 1
@@ -148,16 +270,33 @@ class ReportSheet:
         self.first_data_row = None
         self.last_data_row = None
         self.n = len(self.columns)
+        # Where the left-hand header block (issuer, "Nơi nhận") ends and the right-hand one starts.
+        self.widths = [column.width * UNIT_PT for column in self.columns]
+        self.split = split or _split(self.widths)
+        self.scale = print_scale(self.columns)
+        # The height of a page's printable area, in the sheet's points (before scaling).
+        self.capacity = USABLE_HEIGHT_PT * 100 / self.scale * PAGE_SAFETY
         if self.streaming and not buffered and isinstance(workbook, ReportWorkbook):
             self.raw = RawRows(self.n, self._raw_style)
         # Values of formula cells, written into the file as cached results (see workbook_bytes).
         self.cached: dict[str, float] = {}
         self._sums = [0.0] * self.n
         self._styles: dict[tuple, object] = {}
+        # Pagination: heights of rows not yet placed on a page, rows placed since the last
+        # break, the height used on the current page, and where the closing block begins.
+        self._heights: dict[int, float] = {}
+        self._placed = 0
+        self._used = 0.0
+        self._recent: deque[tuple[int, float]] = deque(maxlen=KEEP_ROWS + 1)
+        self._titles_height = 0.0
+        self.closing_from: int | None = None
+        self.breaks: list[int] = []
         for index, column in enumerate(self.columns, start=1):
             self.sheet.column_dimensions[get_column_letter(index)].width = column.width
         # Written with the sheet's first row in streaming mode, so set here.
         self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        self.sheet.sheet_format.defaultRowHeight = BLANK_ROW_HEIGHT
+        self.sheet.sheet_format.customHeight = True
 
     # --- cells, whatever the mode -------------------------------------------------------
 
@@ -183,7 +322,29 @@ class ReportSheet:
             self.sheet.merge_cells(start_row=row, start_column=first, end_row=last_row or row, end_column=last)
 
     def row_height(self, row: int, height: float) -> None:
-        self.sheet.row_dimensions[row].height = height
+        """Set a row's height (the tallest asked for wins): it is what the page breaks count."""
+        height = round(max(height, self._heights.get(row, 0.0)), 2)
+        self._heights[row] = height
+        if row > self._placed:
+            self.sheet.row_dimensions[row].height = height
+
+    def fit_height(self, row: int, text, first: int, last: int, size: float = 12, bold=False, italic=False) -> None:
+        """Make `row` tall enough for `text` wrapped across columns `first`..`last`."""
+        if text is None or text == "":
+            return
+        width = sum(self.widths[first - 1 : last]) - CELL_PADDING
+        lines = wrapped_lines(str(text), width, size, bold, italic)
+        self.row_height(row, lines * line_height(size) + ROW_PADDING)
+
+    def width_of(self, first: int, last: int) -> float:
+        return sum(self.widths[first - 1 : last])
+
+    def _data_height(self, values: Sequence[object], bold: bool) -> float:
+        lines = 1
+        for index, value in enumerate(values[: self.n]):
+            if isinstance(value, str) and value and self.columns[index].kind == "text":
+                lines = max(lines, wrapped_lines(value, self.widths[index] - CELL_PADDING, 12, bold))
+        return lines * line_height(12) + ROW_PADDING
 
     def _raw_style(self, index: int, bold: bool, quote: bool) -> int:
         """The workbook's style id of a data cell of column `index` written as raw sheet XML."""
@@ -195,6 +356,7 @@ class ReportSheet:
 
     def _flush(self, upto: int) -> None:
         """Write out (streaming mode) every row up to `upto`; they can no longer change."""
+        self._paginate(upto)
         if not self.streaming or self._hold or self.buffered:
             return
         for number in range(self._written + 1, upto + 1):
@@ -214,6 +376,56 @@ class ReportSheet:
         else:
             cell._style = copy(style)
 
+    # --- pages ----------------------------------------------------------------------
+
+    def _paginate(self, upto: int) -> None:
+        """Place rows up to `upto` on pages, breaking before a row that no longer fits.
+
+        The closing block (from `closing_from`) is placed as one piece by `_paginate_closing`.
+        """
+        if self.header_row is None:
+            return
+        stop = upto if self.closing_from is None else min(upto, self.closing_from - 1)
+        for row in range(self._placed + 1, stop + 1):
+            height = self._heights.pop(row, BLANK_ROW_HEIGHT)
+            if row > self.header_row + 1 and self._used + height > self.capacity:
+                self._break_after(row - 1)
+            self._used += height
+            if row >= (self.first_data_row or row + 1):
+                self._recent.append((row, height))
+            self._placed = row
+
+    def _break_after(self, row: int) -> None:
+        self.breaks.append(row)
+        self.sheet.row_breaks.append(Break(id=row))
+        self._used = self._titles_height
+        self._recent.clear()
+
+    def _paginate_closing(self, last: int) -> None:
+        """Keep the totals row, notes, "Nơi nhận" and signatures on one page with the last table rows."""
+        if self.closing_from is None or self.header_row is None:
+            self._paginate(last)
+            return
+        self._paginate(self.closing_from - 1)
+        block = sum(self._heights.get(row, BLANK_ROW_HEIGHT) for row in range(self.closing_from, last + 1))
+        if self._used + block > self.capacity and block + self._titles_height < self.capacity:
+            # Carry the last rows of the table over with the closing block (as many of the last
+            # KEEP_ROWS as fit, and never all the rows of the page).
+            carried, height = [], 0.0
+            recent = list(self._recent)
+            for row, row_height in reversed(recent[1:]):
+                if len(carried) == KEEP_ROWS or self._titles_height + height + row_height + block > self.capacity:
+                    break
+                carried.append(row)
+                height += row_height
+            if carried:
+                self._break_after(min(carried) - 1)
+                self._used += height
+            else:
+                self._break_after(self.closing_from - 1)
+        self._used += block
+        self._placed = last
+
     # --- blocks ---------------------------------------------------------------------
 
     def _merged(self, row, first, last, value, font, align="center", height=None):
@@ -223,43 +435,62 @@ class ReportSheet:
         set_text(cell, value)
         cell.font = font
         cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+        self.fit_height(row, value, first, last, font.sz or 12, bool(font.b), bool(font.i))
         if height:
             self.row_height(row, height)
         return cell
 
+    def _rule(self, row: int, first: int, last: int, text_width: float, fraction: float) -> None:
+        """A short rule centred under a line of the header: underlined no-break spaces, `fraction`
+        of the line above it long (Nghị định 30/2020: a third to a half under the issuer, the
+        whole length under the motto)."""
+        space = textmetrics.text_width("\u00a0", RULE_SIZE) or 1
+        count = max(4, min(int(text_width * fraction / space), int((self.width_of(first, last) - 8) / space)))
+        if last > first:
+            self.merge(row, first, last)
+        cell = self.cell(row, first, "\u00a0" * count)
+        cell.data_type = "s"
+        cell.font = Font(name=FONT, size=RULE_SIZE, underline="single")
+        cell.alignment = Alignment(horizontal="center", vertical="top")
+        self.row_height(row, RULE_ROW_HEIGHT)
+
     def header(self, number: str | None = None, on: datetime.date | None = None) -> None:
-        """Issuer at top left, national name and motto at top right, place and date."""
+        """Issuer at top left, national name and motto at top right (each with its short rule), place and date."""
         on = on or datetime.date.today()
-        split = max(2, self.n // 2)
-        left_last, right_first = split, split + 1
+        left_last, right_first = self.split, self.split + 1
         self._merged(1, 1, left_last, self.issuer.superior, _font(12))
         self._merged(2, 1, left_last, self.issuer.name, _font(12, bold=True))
+        issuer_width = min(textmetrics.text_width(self.issuer.name, 12, True), self.width_of(1, left_last))
+        self._rule(3, 1, left_last, issuer_width, 0.4)
         self._merged(
-            3, 1, left_last, f"Số:      /BC-{self.issuer.document_code}" if number is None else number, _font(12)
+            4, 1, left_last, f"Số:      /BC-{self.issuer.document_code}" if number is None else number, _font(12)
         )
         self._merged(1, right_first, self.n, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", _font(12, bold=True))
-        motto = self._merged(2, right_first, self.n, "Độc lập - Tự do - Hạnh phúc", _font(13, bold=True))
-        # The rule beneath the motto.
-        for col in range(right_first, self.n + 1):
-            self.cell(2, col).border = Border(bottom=THIN)
-        motto.border = Border(bottom=THIN)
+        motto = "Độc lập - Tự do - Hạnh phúc"
+        self._merged(2, right_first, self.n, motto, _font(13, bold=True))
+        self._rule(3, right_first, self.n, textmetrics.text_width(motto, 13, True), 1.0)
         place = self.issuer.place or ""
         self._merged(
-            3,
+            4,
             right_first,
             self.n,
             f"{place}, ngày {on.day:02d} tháng {on.month:02d} năm {on.year}",
             _font(13, italic=True),
         )
-        self.row = 5
+        self.row = 6
 
     def titles(self, title: str, period: str = "") -> None:
-        self._merged(self.row, 1, self.n, title.upper(), _font(14, bold=True), height=36)
+        self._merged(self.row, 1, self.n, title.upper(), _font(14, bold=True))
         self.row += 1
         if period:
             self._merged(self.row, 1, self.n, period, _font(13, italic=True))
             self.row += 1
         self.row += 1
+
+    def addressee(self, text: str) -> None:
+        """ "Kính gửi: …" under the titles, centred."""
+        self._merged(self.row, 1, self.n, f"Kính gửi: {text}", _font(13))
+        self.row += 2
 
     def table_header(self) -> None:
         sheet = self.sheet
@@ -269,24 +500,28 @@ class ReportSheet:
             cell.font = _font(12, bold=True)
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.border = BOX
+            self.fit_height(self.row, column.title, index, index, 12, bold=True)
             number = self.cell(self.row + 1, index)
             set_text(number, f"({index})")
             number.font = _font(11, italic=True)
             number.alignment = Alignment(horizontal="center")
             number.border = BOX
-        self.row_height(self.row, 48)
+        self.row_height(self.row + 1, line_height(11) + ROW_PADDING)
         self.header_row = self.row
+        self._titles_height = self._heights[self.row] + self._heights[self.row + 1]
         self.row += 2
         self.first_data_row = self.row
-        # Freeze everything above the first data row.
+        # Freeze everything above the first data row; repeat the column titles on every page.
         sheet.freeze_panes = f"A{self.row}"
         sheet.print_title_rows = f"{self.header_row}:{self.header_row + 1}"
+        self._paginate(self.row - 1)
         if self.streaming:
             self._hold = False
             self._flush(self.row - 1)
 
     def data_row(self, values: Sequence[object], bold: bool = False, height: float | None = None) -> int:
         progress.step()  # a background export's progress bar follows the rows written
+        height = max(height or 0, self._data_height(values, bold))
         if self.raw is not None:
             return self._raw_row(values, bold, height)
         self._flush(self.row - 1)
@@ -296,21 +531,24 @@ class ReportSheet:
             set_text(cell, value)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 self._sums[index - 1] += value
-        if height:
-            self.row_height(self.row, height)
+        self.row_height(self.row, height)
         self.last_data_row = self.row
         self.row += 1
         return self.row - 1
 
-    def _raw_row(self, values: Sequence[object], bold: bool, height: float | None) -> int:
+    def _raw_row(self, values: Sequence[object], bold: bool, height: float) -> int:
         if self.raw.first is None:
             self._flush(self.row - 1)
             self.raw.first = self.row
         elif self.row != self.raw.last + 1:
             raise RuntimeError("Data rows of a fast sheet must follow each other.")
+        else:
+            self._paginate(self.row - 1)
         # openpyxl numbers the rows it writes: an empty row keeps its count, replaced on save.
         self.sheet.append([])
         self._written = self.row
+        height = round(height, 2)
+        self._heights[self.row] = height
         self.raw.write(self.row, values, bold, height)
         for index, value in enumerate(values[: self.n]):
             if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -327,13 +565,23 @@ class ReportSheet:
         cell.font = _font(12)
         cell.border = BOX
         cell.number_format = PERCENT_FORMAT if kind == "percent" else NUMBER_FORMAT
-        cell.alignment = Alignment(horizontal="right")
+        cell.alignment = Alignment(horizontal="right", vertical="center")
 
-    def totals_row(self, label: str = "Tổng cộng", label_column: int = 1, cached: dict | None = None) -> int:
+    def start_closing(self) -> None:
+        """From this row on, the rows stay on one page with the last rows of the table."""
+        self._flush(self.row - 1)
+        if self.closing_from is None:
+            self.closing_from = self.row
+
+    def totals_row(
+        self, label: str = "Tổng cộng", label_column: int = 1, cached: dict | None = None, label_span: int = 1
+    ) -> int:
         """The table's last row: `label` as its first text, live SUM (or given) formulas below numbers.
 
-        `cached` gives the value of non-SUM formula columns by column index (1-based).
+        `cached` gives the value of non-SUM formula columns by column index (1-based);
+        `label_span` merges the label's cell with the next ones (a label in a narrow column).
         """
+        self.start_closing()
         row = self.row
         first, last = self.first_data_row, self.last_data_row
         for index, column in enumerate(self.columns, start=1):
@@ -342,24 +590,34 @@ class ReportSheet:
             cell.font = _font(12, bold=True)
             if index == label_column:
                 set_text(cell, label)
-                cell.alignment = Alignment(horizontal="center")
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            elif label_column < index < label_column + label_span:
+                continue
             elif column.total == "sum":
                 letter = get_column_letter(index)
                 cell.value = f"=SUM({letter}{first}:{letter}{last})" if last and last >= first else 0
                 self.cached[f"{get_column_letter(index)}{row}"] = self._sums[index - 1]
                 cell.number_format = NUMBER_FORMAT
                 cell.alignment = Alignment(horizontal="right")
-            elif column.total:
+            elif column.total and last and last >= first:
                 cell.value = column.total.format(row=row, first=first, last=last)
                 if cached and index in cached and cached[index] is not None:
                     self.cached[f"{get_column_letter(index)}{row}"] = cached[index]
                 cell.number_format = PERCENT_FORMAT if column.kind == "percent" else NUMBER_FORMAT
                 cell.alignment = Alignment(horizontal="right")
+            elif column.total and column.kind != "percent":
+                cell.value = 0  # no rows: nothing to count, and no formula over the totals row itself
+                cell.number_format = NUMBER_FORMAT
+                cell.alignment = Alignment(horizontal="right")
+        if label_span > 1:
+            self.merge(row, label_column, label_column + label_span - 1)
+        self.fit_height(row, label, label_column, label_column + label_span - 1, 12, bold=True)
         self.row += 1
         return row
 
     def summary_row(self, values: Sequence[object], label_column: int = 2) -> int:
         """A bold row after the data rows (a subtotal), outside the range the totals row sums."""
+        self._flush(self.row - 1)
         row = self.row
         for index, (column, value) in enumerate(zip(self.columns, values, strict=False), start=1):
             cell = self.cell(row, index)
@@ -367,50 +625,59 @@ class ReportSheet:
             cell.font = _font(12, bold=True)
             set_text(cell, value)
             if index == label_column:
-                cell.alignment = Alignment(horizontal="left", wrap_text=True)
+                cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+                self.fit_height(row, value, index, index, 12, bold=True)
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 cell.number_format = PERCENT_FORMAT if column.kind == "percent" else NUMBER_FORMAT
                 cell.alignment = Alignment(horizontal="right")
+        self.row_height(row, line_height(12) + ROW_PADDING)
         self.row += 1
         return row
 
     def note(self, text: str, italic: bool = True) -> None:
+        self.start_closing()
         self._merged(self.row, 1, self.n, text, _font(12, italic=italic), align="left")
         self.row += 1
 
-    def footer(self, recipients: Sequence[str] | None = None, extra_signers: Sequence[str] = ()) -> None:
+    def footer(self, recipients: Sequence[str] | None = None) -> None:
         """'Nơi nhận' at bottom left, the signature block at bottom right."""
+        self.start_closing()
         self.row += 1
         start = self.row
-        split = max(2, self.n // 2)
+        split = self.split
         right_first = split + 1
+        recipients = list(recipients if recipients is not None else self.issuer.recipients)
         self._merged(start, 1, split, "Nơi nhận:", _font(12, bold=True, italic=True), align="left")
-        for offset, recipient in enumerate(recipients if recipients is not None else self.issuer.recipients, start=1):
+        for offset, recipient in enumerate(recipients, start=1):
             self._merged(start + offset, 1, split, f"- {recipient};", _font(11), align="left")
-        if extra_signers:
-            # Several signatures side by side (preparer, accountant, head), head on the right.
-            width = max(1, (self.n - 0) // (len(extra_signers) + 1))
-            for i, title in enumerate(extra_signers):
-                first = 1 + i * width
-                self._merged(start + 6, first, first + width - 1, title, _font(12, bold=True))
         self._merged(start, right_first, self.n, "TM. BAN THƯỜNG VỤ", _font(13, bold=True))
         self._merged(start + 1, right_first, self.n, self.issuer.signer_title.upper(), _font(13, bold=True))
         self._merged(start + 5, right_first, self.n, self.issuer.signer_name, _font(13, bold=True))
-        self.row = max(start + len(recipients or self.issuer.recipients) + 1, start + 7)
-        self.row_height(start + 2, 20)
+        self.row = max(start + len(recipients) + 1, start + 7)
 
     def finish(self) -> None:
-        """Page setup: A4 landscape, union margins, fit to width, print area."""
+        """Page setup: A4 landscape, union margins, fit to width, page numbers, print area, page breaks."""
         sheet = self.sheet
+        last = max(self.row - 1, 1)
+        self._paginate_closing(last)
         sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
         sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
+        sheet.page_setup.scale = self.scale
         sheet.page_margins = PageMargins(
-            left=30 / MM_PER_INCH, right=15 / MM_PER_INCH, top=20 / MM_PER_INCH, bottom=20 / MM_PER_INCH
+            left=30 / MM_PER_INCH,
+            right=15 / MM_PER_INCH,
+            top=20 / MM_PER_INCH,
+            bottom=20 / MM_PER_INCH,
+            header=8 / MM_PER_INCH,
+            footer=8 / MM_PER_INCH,
         )
+        sheet.oddFooter.center.text = "Trang &P/&N"
+        sheet.oddFooter.center.font = f"{FONT},Regular"
+        sheet.oddFooter.center.size = 12
         sheet.print_options.horizontalCentered = True
-        sheet.print_area = f"A1:{get_column_letter(self.n)}{max(self.row - 1, 1)}"
+        sheet.print_area = f"A1:{get_column_letter(self.n)}{last}"
         if self.streaming:
             self._hold = self.buffered = False
             self._flush(max([self.row - 1, *self._pending]))
@@ -421,13 +688,13 @@ def _data_style(cell, kind: str, bold: bool) -> None:
     cell.border = BOX
     if kind in ("int", "money"):
         cell.number_format = NUMBER_FORMAT
-        cell.alignment = Alignment(horizontal="right")
+        cell.alignment = Alignment(horizontal="right", vertical="center")
     elif kind == "percent":
         cell.number_format = PERCENT_FORMAT
-        cell.alignment = Alignment(horizontal="right")
+        cell.alignment = Alignment(horizontal="right", vertical="center")
     elif kind == "date":
         cell.number_format = DATE_FORMAT
-        cell.alignment = Alignment(horizontal="center")
+        cell.alignment = Alignment(horizontal="center", vertical="center")
     else:
         cell.alignment = Alignment(vertical="center", wrap_text=True)
 
