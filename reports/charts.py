@@ -80,3 +80,38 @@ def trend_svg(rows) -> str:
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def quota_svg(rows) -> str:
+    """Quota against people introduced, one pair of horizontal bars per union, each union named
+    beside its own bars (the report's workbook carries the figures; this is the picture)."""
+    rows = [r for r in rows if r.quota or r.introduced]
+    if not rows:
+        return ""
+    width, label_w, bar_h, gap = 760, 300, 9, 8
+    top = max([max(r.quota or 0, r.introduced or 0) for r in rows] + [1])
+    span = width - label_w - 50
+    height = len(rows) * (2 * bar_h + gap) + gap + 20
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" class="w-100" '
+        f'aria-label="Chỉ tiêu và kết quả giới thiệu cho Đảng theo công đoàn" data-testid="quota-chart">'
+    ]
+    for index, row in enumerate(rows):
+        y = gap + index * (2 * bar_h + gap)
+        name = row.name if len(row.name) <= 48 else row.name[:47] + "…"
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + bar_h + 4}" text-anchor="end" font-size="11">{escape(name)}</text>'
+        )
+        for offset, value, fill in ((0, row.quota or 0, "#c9c9c9"), (bar_h, row.introduced or 0, "#8b1a1a")):
+            w = span * value / top
+            parts.append(
+                f'<rect x="{label_w}" y="{y + offset}" width="{w:.1f}" height="{bar_h}" fill="{fill}"/>'
+                f'<text x="{label_w + w + 4:.1f}" y="{y + offset + bar_h - 1}" font-size="9">{_fmt(value)}</text>'
+            )
+    legend_y = height - 6
+    parts.append(f'<rect x="{label_w}" y="{legend_y - 9}" width="10" height="10" fill="#c9c9c9"/>')
+    parts.append(f'<text x="{label_w + 14}" y="{legend_y}" font-size="11">Chỉ tiêu</text>')
+    parts.append(f'<rect x="{label_w + 90}" y="{legend_y - 9}" width="10" height="10" fill="#8b1a1a"/>')
+    parts.append(f'<text x="{label_w + 104}" y="{legend_y}" font-size="11">Đã giới thiệu cho Đảng</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

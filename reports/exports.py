@@ -59,10 +59,10 @@ BREAKDOWN_COLUMNS = [
     Column("Dân tộc thiểu số", 9, "int", "sum"),
     Column("Có tôn giáo", 9, "int", "sum"),
     Column("Công nhân trực tiếp sản xuất", 11, "int", "sum"),
-    Column("Từ 18 đến 30 tuổi", 9, "int", "sum"),
-    Column("Từ 31 đến 40 tuổi", 9, "int", "sum"),
-    Column("Từ 41 đến 50 tuổi", 9, "int", "sum"),
-    Column("Từ 51 đến 60 tuổi", 9, "int", "sum"),
+    Column("18–30 tuổi", 9, "int", "sum"),
+    Column("31–40 tuổi", 9, "int", "sum"),
+    Column("41–50 tuổi", 9, "int", "sum"),
+    Column("51–60 tuổi", 9, "int", "sum"),
 ]
 BREAKDOWN_FIELDS = [
     "admitted",

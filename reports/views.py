@@ -117,6 +117,9 @@ def report_centre(request):
     return render(request, "reports/centre.html", context)
 
 
+QUOTA_CHART_ROWS = 300  # past that (a city, the nation) a bar per union cannot be read: the table can
+
+
 def report_screen(request, kind: str):
     """The report's figures on screen: the same query layer as the Excel file."""
     if kind not in KINDS:
@@ -137,6 +140,8 @@ def report_screen(request, kind: str):
     }
     if kind == "quota":
         context["report"] = queries.quota_report(scope, year)
+        if len(context["report"].rows) <= QUOTA_CHART_ROWS:
+            context["quota_chart"] = charts.quota_svg(context["report"].rows)
     elif kind == "introductions":
         context["rows"] = list(queries.introductions(scope, year)[:2000])
     elif kind == "coverage":

@@ -16,10 +16,12 @@ PICTURES=(
   "report-quota.png quota-report.png"
 )
 
-rm -rf "$ARTIFACTS"
+PRINTED=test-artifacts/printed
+rm -rf "$ARTIFACTS" "$PRINTED"
 SKIP_LINT=1 WORKERS=0 bash scripts/test.sh -q \
   tests/browser/test_reports.py::test_dashboard_and_quota_report_download \
-  tests/reports/test_reports.py::test_every_report_opens_and_converts_to_pdf
+  tests/reports/test_reports.py::test_every_report_opens_and_converts_to_pdf \
+  tests/reports/test_printing.py::test_every_demo_report_prints_legibly_on_a4
 
 mkdir -p "$DOCS"
 for entry in "${PICTURES[@]}"; do
@@ -27,3 +29,9 @@ for entry in "${PICTURES[@]}"; do
   cp "$ARTIFACTS/$source" "$DOCS/$target"
   echo "$DOCS/$target"
 done
+
+# Every printed page of each demo report (LibreOffice → PDF → PNG), one picture per page.
+rm -rf "$DOCS/reports"
+mkdir -p "$DOCS/reports"
+cp "$PRINTED"/*.png "$DOCS/reports/"
+ls "$DOCS/reports"/*.png

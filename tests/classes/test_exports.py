@@ -39,6 +39,17 @@ def reopen(workbook):
     return openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
 
 
+def workbook_of(federation):
+    return build_stipends_workbook(2022, federation=federation)
+
+
+def reopen_values(workbook):
+    """Open as a viewer that does not calculate: formulas show their cached values."""
+    from tienlang.lib.document import workbook_bytes
+
+    return openpyxl.load_workbook(io.BytesIO(workbook_bytes(workbook)), data_only=True)
+
+
 def table(sheet, headers):
     """(header row number, data rows as lists, the totals row) of a report sheet."""
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -117,15 +128,17 @@ def test_signing_list_has_amounts_as_numbers_a_sum_and_the_total_in_words(year_2
     sheet = workbook.worksheets[0]
     assert sheet.title == "Danh sách ký nhận"
     header, body, totals = table(sheet, STIPEND_HEADERS)
-    assert [(row[0], row[1], row[3], row[4]) for row in body] == [
-        (1, "Đặng Thị Ánh", 3_000_000, None),
-        (2, "Trịnh Văn Bình", 3_000_000, None),
-    ]
+    # Only what was paid is signed for: Trịnh Văn Bình's stipend is committed, not paid yet.
+    assert [(row[0], row[1], row[3], row[4]) for row in body] == [(1, "Đặng Thị Ánh", 3_000_000, None)]
     assert all(isinstance(row[3], int) for row in body)
-    assert body[0][5] == "Phiếu chi số PC-31 ngày 25/03/2022" and body[1][5] == "Chưa chi"
-    assert totals[0] == "Tổng cộng" and totals[3] == f"=SUM(D{header + 2}:D{header + 3})"
+    assert body[0][5] == "Phiếu chi số PC-31 ngày 25/03/2022"
+    assert totals[0] == "Tổng cộng" and totals[3] == f"=SUM(D{header + 2}:D{header + 2})"
+    assert totals[2] == f"=COUNT(A{header + 2}:A{header + 2})"
+    cached = table(reopen_values(workbook_of(federation)).worksheets[0], STIPEND_HEADERS)[2]
+    assert cached[2] == 1 and cached[3] == 3_000_000
     words = texts(sheet)
-    assert "Số tiền bằng chữ: Sáu triệu đồng." in words
+    assert "Số tiền bằng chữ: Ba triệu đồng." in words
+    assert any(w.startswith("Chưa đưa vào danh sách 1 khoản đã cam kết nhưng chưa chi") for w in words)
     for signer in ("Người lập biểu", "Kế toán", "Thủ trưởng đơn vị"):
         assert signer in words
 
@@ -186,5 +199,6 @@ def test_export_pages_serve_the_users_own_scope(client, year_2022, chair_b):
     names = [row[1] for row in table(openpyxl.load_workbook(io.BytesIO(response.content)).active, ROSTER_HEADERS)[1]]
     assert names == ["Trịnh Văn Bình"]
     response = client.get("/classes/stipends.xlsx", {"year": 2022})
-    body = table(openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0], STIPEND_HEADERS)[1]
-    assert [row[1] for row in body] == ["Trịnh Văn Bình"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    # Their learner's stipend is not paid yet (not on the list to sign); the other union's paid one is not theirs.
+    assert table(sheet, STIPEND_HEADERS)[1] == [] and "Đặng Thị Ánh" not in texts(sheet)

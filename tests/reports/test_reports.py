@@ -152,7 +152,8 @@ def test_introductions_are_grouped_by_receiving_organisation_and_text_stays_text
     content = client.get("/reports/introductions.xlsx?year=2022").content
     sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
     cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
-    assert "Đảng ủy xã Nhận Thử" in cells
+    assert "Kính gửi: Đảng ủy xã Nhận Thử" in cells and sheet.title == "Đảng ủy xã Nhận Thử"
+    assert "- Đảng ủy xã Nhận Thử (để xem xét);" in cells
     name_cell = cells['=HYPERLINK("http://example.invalid","x")']
     assert name_cell.data_type == "s"
     assert cells["=1+1"].data_type == "s"
@@ -185,7 +186,12 @@ def test_report_layout_follows_the_union_format(client, demo):
     assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
     assert sheet.freeze_panes and sheet.print_area
     workbook = openpyxl.load_workbook(io.BytesIO(client.get("/reports/quota.xlsx?year=2022").content))
-    assert workbook["Biểu đồ"]._charts, "the quota report carries a native chart"
+    # The breakdown of the admitted is a second table, same unions in the same order; the
+    # chart is on the screen (a native chart's labels are laid out by each viewer).
+    assert workbook.sheetnames == ["Chỉ tiêu 2022", "Cơ cấu kết nạp 2022"]
+    names = [[row[1] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)] for sheet in workbook]
+    assert len(names[0]) == 34 and names[0] == names[1]
+    assert sheet.print_title_rows and sheet.oddFooter.center.text == "Trang &P/&N"
 
 
 def test_issuer_comes_from_the_organisation_tree(client, demo):
