@@ -88,7 +88,7 @@ def quota_svg(rows) -> str:
     rows = [r for r in rows if r.quota or r.introduced]
     if not rows:
         return ""
-    width, label_w, bar_h, gap = 760, 300, 9, 8
+    width, label_w, bar_h, gap = 880, 400, 9, 8
     top = max([max(r.quota or 0, r.introduced or 0) for r in rows] + [1])
     span = width - label_w - 50
     height = len(rows) * (2 * bar_h + gap) + gap + 20
@@ -98,9 +98,8 @@ def quota_svg(rows) -> str:
     ]
     for index, row in enumerate(rows):
         y = gap + index * (2 * bar_h + gap)
-        name = row.name if len(row.name) <= 48 else row.name[:47] + "…"
         parts.append(
-            f'<text x="{label_w - 6}" y="{y + bar_h + 4}" text-anchor="end" font-size="11">{escape(name)}</text>'
+            f'<text x="{label_w - 6}" y="{y + bar_h + 4}" text-anchor="end" font-size="11">{escape(row.name)}</text>'
         )
         for offset, value, fill in ((0, row.quota or 0, "#c9c9c9"), (bar_h, row.introduced or 0, "#8b1a1a")):
             w = span * value / top
