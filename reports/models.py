@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tienlang.lib.audit import HISTORY_EXCLUDED
+from tienlang.lib.versioning import VersionedModel
 from unions.models import Federation, GrassrootsUnion, Role
 from unions.querysets import ScopedQuerySet
 
@@ -133,13 +134,19 @@ class UnionQuota(models.Model):
         return f"{self.union} — {self.year}: {self.introduce}"
 
 
-class YearlyAggregate(models.Model):
-    """Totals of a year before the system, typed in once and always shown as aggregate figures."""
+class YearlyAggregate(VersionedModel):
+    """Totals of a year, or of a period of years, before the system, typed in once.
+
+    A period (e.g. "từ năm 2020 đến 03/2022", kept as 2020–2022) is counted in the multi-year
+    report only when none of its years is counted already (typed in on its own, or computed
+    from the records); otherwise it is shown as a note, never added (`reports.queries.history`).
+    """
 
     federation = models.ForeignKey(
         Federation, verbose_name=_("liên đoàn lao động"), on_delete=models.PROTECT, related_name="aggregates"
     )
-    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
+    start_year = models.PositiveSmallIntegerField(_("từ năm"), validators=YEAR_VALIDATORS)
+    end_year = models.PositiveSmallIntegerField(_("đến năm"), validators=YEAR_VALIDATORS)
     introduced = models.PositiveIntegerField(_("số được giới thiệu cho Đảng"), default=0)
     admitted = models.PositiveIntegerField(_("số được kết nạp"), null=True, blank=True)
     source = models.CharField(_("nguồn số liệu"), max_length=255, blank=True)
@@ -150,14 +157,30 @@ class YearlyAggregate(models.Model):
     class Meta:
         verbose_name = _("số liệu tổng hợp năm trước")
         verbose_name_plural = _("số liệu tổng hợp các năm trước")
-        ordering = ["year"]
+        ordering = ["start_year", "end_year"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__gte=models.F("start_year")),
+                name="reports_yearlyaggregate_period_order",
+                violation_error_message=_("Năm kết thúc phải sau hoặc bằng năm bắt đầu."),
+            ),
             models.UniqueConstraint(
-                fields=["federation", "year"],
-                name="reports_yearlyaggregate_one_per_year",
-                violation_error_message=_("Năm này đã có số liệu tổng hợp."),
-            )
+                fields=["federation", "start_year", "end_year"],
+                name="reports_yearlyaggregate_one_per_period",
+                violation_error_message=_("Năm (giai đoạn) này đã có số liệu tổng hợp."),
+            ),
         ]
 
+    @property
+    def is_period(self) -> bool:
+        return self.end_year != self.start_year
+
+    @property
+    def label(self) -> str:
+        return f"{self.start_year}–{self.end_year}" if self.is_period else str(self.start_year)
+
+    def years(self) -> range:
+        return range(self.start_year, self.end_year + 1)
+
     def __str__(self) -> str:
-        return f"{self.year}: {self.introduced}"
+        return f"{self.label}: {self.introduced}"

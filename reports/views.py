@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from candidates.sensitivity import personal_fields
 from tienlang.lib import disclosure
 from tienlang.lib.audit import record_access
+from tienlang.lib.versioning import StaleVersion
 from tienlang.lib.xlsx import xlsx_response
 from unions.models import AccessLog, Role
 from unions.permissions import ADMIN, is_district_staff, user_role
@@ -143,7 +144,9 @@ def report_screen(request, kind: str):
         context["by_ownership"] = queries.coverage(scope, year, "ownership")
         context["by_commune"] = queries.coverage(scope, year, "commune")
     elif kind == "history":
-        context["rows"] = queries.history(scope, until=year)
+        context["rows"] = rows = queries.history(scope, until=year)
+        names = ("nominated", "approved", "enrolled", "completed", "introduced", "admitted")
+        context["history_totals"] = {name: rows.total(name) for name in names}
     return render(request, "reports/screen.html", context)
 
 
@@ -233,7 +236,7 @@ def quota_list(request):
 
 
 def aggregates(request):
-    """Yearly totals of the years before the system (typed in once)."""
+    """Totals of the years before the system, typed in once: one year, or a period of years."""
     if not _may_set_quotas(request.user):
         raise PermissionDenied
     federation = Scope(user=request.user).issuing_federation()
@@ -241,15 +244,22 @@ def aggregates(request):
     if request.method == "POST":
         formset = AggregateFormSet(request.POST, queryset=queryset, prefix="a")
         if formset.is_valid():
-            with transaction.atomic():
-                for instance in formset.save(commit=False):
-                    instance.federation = federation
-                    instance.save()
-                for instance in formset.deleted_objects:
-                    instance.delete()
-            messages.success(request, _("Đã lưu số liệu tổng hợp các năm trước."))
-            return redirect("reports:aggregates")
-        messages.error(request, _("Chưa lưu: hãy sửa các ô báo lỗi."))
+            try:
+                with transaction.atomic():
+                    for instance in formset.save(commit=False):
+                        instance.federation = federation
+                        instance.save()
+                    for instance in formset.deleted_objects:
+                        instance.delete()
+            except StaleVersion as exc:
+                messages.error(request, exc.messages[0])
+            else:
+                messages.success(request, _("Đã lưu số liệu tổng hợp các năm trước."))
+                for note in formset.overlap_notes:
+                    messages.warning(request, note)
+                return redirect("reports:aggregates")
+        else:
+            messages.error(request, _("Chưa lưu: hãy sửa các ô báo lỗi."))
     else:
         formset = AggregateFormSet(queryset=queryset, prefix="a")
     return render(
