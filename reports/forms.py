@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tienlang.lib.versioning import VersionedFormMixin
+from unions.models import PartyOrganization
 
-from .models import FederationTarget, Plan, YearlyAggregate
+from .models import DocumentType, FederationTarget, Plan, YearlyAggregate
 
 
 class QuotaForm(forms.Form):
@@ -145,3 +148,72 @@ class BaseAggregateFormSet(forms.BaseModelFormSet):
 AggregateFormSet = forms.modelformset_factory(
     YearlyAggregate, form=AggregateForm, formset=BaseAggregateFormSet, extra=2, can_delete=True
 )
+
+
+class IssueForm(forms.Form):
+    """Issue a report: the register gives the number; staff name the signer and recipients."""
+
+    document_type = forms.ModelChoiceField(
+        label=_("Loại văn bản"), queryset=DocumentType.objects.none(), empty_label=None
+    )
+    issued_on = forms.DateField(
+        label=_("Ngày phát hành"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={
+            "invalid": _("Ngày phát hành phải có dạng dd/mm/yyyy."),
+            "required": _("Hãy nhập ngày phát hành."),
+        },
+    )
+    signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=120)
+    signer_name = forms.CharField(label=_("Người ký"), max_length=120)
+    recipients = forms.CharField(
+        label=_("Nơi nhận (mỗi dòng một nơi)"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Hãy ghi ít nhất một nơi nhận.")},
+    )
+    addressed_to = forms.ModelMultipleChoiceField(
+        label=_("Gửi tổ chức Đảng (người xem của tổ chức đó và cấp trên đọc được văn bản)"),
+        queryset=PartyOrganization.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(self, *args, user, signers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document_type"].queryset = DocumentType.objects.for_user(user).order_by("code")
+        self.fields["addressed_to"].queryset = (
+            PartyOrganization.objects.for_user(user).filter(retired_on__isnull=True).order_by("name")
+        )
+        self.signers = list(signers)
+        for name, field in self.fields.items():
+            css = "form-select" if isinstance(field.widget, forms.Select | forms.SelectMultiple) else "form-control"
+            field.widget.attrs["class"] = css
+        self.fields["issued_on"].widget.attrs["placeholder"] = "dd/mm/yyyy"
+        self.fields["signer_name"].widget.attrs["list"] = "signers"
+
+    def clean_issued_on(self):
+        value = self.cleaned_data["issued_on"]
+        today = datetime.date.today()
+        if value > today:
+            raise forms.ValidationError(
+                _("Ngày phát hành %(d)s chưa đến: chỉ phát hành văn bản với ngày hôm nay hoặc trước đó.")
+                % {"d": value.strftime("%d/%m/%Y")}
+            )
+        if value.year < today.year - 1:
+            raise forms.ValidationError(
+                _("Ngày phát hành %(d)s đã quá xa: sổ văn bản đi chỉ nhận năm nay và năm trước.")
+                % {"d": value.strftime("%d/%m/%Y")}
+            )
+        return value
+
+    def clean_recipients(self):
+        lines = [
+            line.strip().lstrip("-").strip().rstrip(";").strip()
+            for line in self.cleaned_data["recipients"].splitlines()
+        ]
+        lines = [line for line in lines if line]
+        if not lines:
+            raise forms.ValidationError(_("Hãy ghi ít nhất một nơi nhận."))
+        if any(len(line) > 200 for line in lines):
+            raise forms.ValidationError(_("Mỗi nơi nhận tối đa 200 ký tự."))
+        return lines
