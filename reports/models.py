@@ -191,7 +191,7 @@ class YearlyAggregate(VersionedModel):
 # ---------------------------------------------------------------------------------------
 
 
-class DocumentType(models.Model):
+class DocumentType(VersionedModel):
     """A kind of outgoing document and its abbreviation in the number: "BC" in "Số: 12/BC-LĐLĐ"."""
 
     code = models.CharField(_("ký hiệu"), max_length=12, unique=True, help_text=_("Ví dụ: BC, DS"))
@@ -204,6 +204,7 @@ class DocumentType(models.Model):
     )
 
     objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("loại văn bản")
@@ -214,7 +215,7 @@ class DocumentType(models.Model):
         return f"{self.code} — {self.name}"
 
 
-class RegisterCounter(models.Model):
+class RegisterCounter(VersionedModel):
     """The last number a federation's register gave, per year and document type.
 
     Numbers are taken under a row lock (`reports.register.issue`), so two people issuing at
@@ -230,6 +231,7 @@ class RegisterCounter(models.Model):
     last_number = models.PositiveIntegerField(_("số cuối đã cấp"), default=0)
 
     objects = FederationScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         verbose_name = _("sổ đăng ký văn bản đi")
