@@ -67,7 +67,7 @@ def trend_svg(rows) -> str:
                 f'text-anchor="middle">{_fmt(value)}</text>'
             )
         parts.append(
-            f'<text x="{x + bar:.1f}" y="{height - bottom + 15}" font-size="12" text-anchor="middle">{row.year}</text>'
+            f'<text x="{x + bar:.1f}" y="{height - bottom + 15}" font-size="12" text-anchor="middle">{row.label}</text>'
         )
     legend_y = height - 6
     parts.append(f'<rect x="{left}" y="{legend_y - 9}" width="10" height="10" fill="#8b1a1a"/>')

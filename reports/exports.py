@@ -316,14 +316,17 @@ def build_history(scope: Scope, year: int) -> bytes:
     sheet.header()
     sheet.titles(TITLES["history"], f"Từ năm 2015 đến năm {year}")
     sheet.table_header()
-    for row in history(scope, until=year):
+    rows = history(scope, until=year)
+    for row in rows:
         sheet.data_row(
-            [str(row.year)]
+            [row.year if row.end_year is None else row.label]  # a year as a number; a period as "2015–2017"
             + [getattr(row, name) for name in HISTORY_FIELDS]
             + [("Số liệu tổng hợp: " if row.is_aggregate else "") + row.source]
         )
     sheet.totals_row(label="Tổng cộng", label_column=1)
     sheet.note("Các năm ghi “Số liệu tổng hợp” là số liệu tổng hợp nhập một lần, không có hồ sơ từng người.")
+    for note in rows.notes:  # typed-in figures whose years are counted already: shown, never added
+        sheet.note(note.text)
     sheet.footer()
     sheet.finish()
     return workbook_bytes(workbook, [sheet])

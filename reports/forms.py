@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import FederationTarget, Plan, YearlyAggregate
+from tienlang.lib.versioning import VersionedFormMixin
+from unions.models import PartyOrganization
+
+from .models import DocumentType, FederationTarget, Plan, YearlyAggregate
 
 
 class QuotaForm(forms.Form):
@@ -38,33 +43,177 @@ class FederationTargetForm(forms.ModelForm):
             field.widget.attrs["class"] = css
 
 
-class AggregateForm(forms.ModelForm):
+class AggregateForm(VersionedFormMixin, forms.ModelForm):
+    """One year, or one period of years, of totals kept on paper."""
+
     class Meta:
         model = YearlyAggregate
-        fields = ["year", "introduced", "admitted", "source"]
+        fields = ["start_year", "end_year", "introduced", "admitted", "source"]
+        error_messages = {
+            "start_year": {"required": _("Hãy nhập năm bắt đầu."), "invalid": _("Năm phải là số, ví dụ 2019.")},
+            "end_year": {"invalid": _("Năm phải là số, ví dụ 2021.")},
+            "introduced": {"invalid": _("Số được giới thiệu phải là số nguyên.")},
+            "admitted": {"invalid": _("Số được kết nạp phải là số nguyên.")},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-control form-control-sm"
+        self.fields["end_year"].required = False
+        self.fields["end_year"].help_text = _("Để trống nếu chỉ một năm.")
+        for name, field in self.fields.items():
+            if name != "version":
+                field.widget.attrs["class"] = "form-control form-control-sm"
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_year"), data.get("end_year")
+        if start is not None and end is None and "end_year" not in self.errors:
+            data["end_year"] = end = start
+        if start is not None and end is not None and end < start:
+            self.add_error(
+                "end_year",
+                _("Năm kết thúc (%(end)s) phải sau hoặc bằng năm bắt đầu (%(start)s).")
+                % {
+                    "end": end,
+                    "start": start,
+                },
+            )
+        return data
+
+
+def _label(start: int, end: int) -> str:
+    return _("năm %(y)s") % {"y": start} if start == end else _("giai đoạn %(a)s–%(b)s") % {"a": start, "b": end}
+
+
+def _years(years) -> str:
+    return ", ".join(str(y) for y in sorted(years))
 
 
 class BaseAggregateFormSet(forms.BaseModelFormSet):
+    """Each year is counted once: no year typed in twice, no two periods sharing a year.
+
+    A period that covers years also typed in one by one (the demo's "2020 – 03/2022" beside
+    2020) is accepted: the multi-year report shows it as a note, not in the total, and the
+    screen says so after saving (`overlap_notes`).
+    """
+
     def clean(self):
         super().clean()
-        seen = {}
+        self.overlap_notes: list[str] = []
+        entries = []
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE") or not form.cleaned_data:
                 continue
-            year = form.cleaned_data.get("year")
-            if year in seen:
-                form.add_error("year", _("Năm %(y)s bị nhập hai lần.") % {"y": year})
-            seen[year] = form
+            start, end = form.cleaned_data.get("start_year"), form.cleaned_data.get("end_year")
+            if start is None or end is None or end < start:
+                continue
+            for other, other_start, other_end in entries:
+                self._check_pair(form, start, end, other_start, other_end)
+            entries.append((form, start, end))
             introduced, admitted = form.cleaned_data.get("introduced"), form.cleaned_data.get("admitted")
             if admitted is not None and introduced is not None and admitted > introduced * 2:
                 form.add_error("admitted", _("Số kết nạp lớn bất thường so với số được giới thiệu; hãy kiểm tra lại."))
+
+    def _check_pair(self, form, start: int, end: int, other_start: int, other_end: int) -> None:
+        shared = set(range(start, end + 1)) & set(range(other_start, other_end + 1))
+        if not shared:
+            return
+        single, other_single = start == end, other_start == other_end
+        if single and other_single:
+            form.add_error("start_year", _("Năm %(y)s bị nhập hai lần.") % {"y": start})
+        elif single or other_single:
+            period = (other_start, other_end) if single else (start, end)
+            self.overlap_notes.append(
+                _(
+                    "%(period)s trùng với %(years)s đã nhập riêng từng năm: báo cáo nhiều năm chỉ ghi "
+                    "%(period)s làm ghi chú, không cộng vào tổng, để không năm nào bị tính hai lần."
+                )
+                % {"period": _label(*period).capitalize(), "years": _("năm %(y)s") % {"y": _years(shared)}}
+            )
+        else:
+            form.add_error(
+                "start_year",
+                _(
+                    "%(this)s trùng với %(other)s ở %(years)s: mỗi năm chỉ được tính một lần; hãy nhập "
+                    "từng năm, hoặc các giai đoạn không trùng nhau."
+                )
+                % {
+                    "this": _label(start, end).capitalize(),
+                    "other": _label(other_start, other_end),
+                    "years": _("năm %(y)s") % {"y": _years(shared)},
+                },
+            )
 
 
 AggregateFormSet = forms.modelformset_factory(
     YearlyAggregate, form=AggregateForm, formset=BaseAggregateFormSet, extra=2, can_delete=True
 )
+
+
+class IssueForm(forms.Form):
+    """Issue a report: the register gives the number; staff name the signer and recipients."""
+
+    document_type = forms.ModelChoiceField(
+        label=_("Loại văn bản"), queryset=DocumentType.objects.none(), empty_label=None
+    )
+    issued_on = forms.DateField(
+        label=_("Ngày phát hành"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={
+            "invalid": _("Ngày phát hành phải có dạng dd/mm/yyyy."),
+            "required": _("Hãy nhập ngày phát hành."),
+        },
+    )
+    signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=120)
+    signer_name = forms.CharField(label=_("Người ký"), max_length=120)
+    recipients = forms.CharField(
+        label=_("Nơi nhận (mỗi dòng một nơi)"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Hãy ghi ít nhất một nơi nhận.")},
+    )
+    addressed_to = forms.ModelMultipleChoiceField(
+        label=_("Gửi tổ chức Đảng (người xem của tổ chức đó và cấp trên đọc được văn bản)"),
+        queryset=PartyOrganization.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(self, *args, user, signers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document_type"].queryset = DocumentType.objects.for_user(user).order_by("code")
+        self.fields["addressed_to"].queryset = (
+            PartyOrganization.objects.for_user(user).filter(retired_on__isnull=True).order_by("name")
+        )
+        self.signers = list(signers)
+        for name, field in self.fields.items():
+            css = "form-select" if isinstance(field.widget, forms.Select | forms.SelectMultiple) else "form-control"
+            field.widget.attrs["class"] = css
+        self.fields["issued_on"].widget.attrs["placeholder"] = "dd/mm/yyyy"
+        self.fields["signer_name"].widget.attrs["list"] = "signers"
+
+    def clean_issued_on(self):
+        value = self.cleaned_data["issued_on"]
+        today = datetime.date.today()
+        if value > today:
+            raise forms.ValidationError(
+                _("Ngày phát hành %(d)s chưa đến: chỉ phát hành văn bản với ngày hôm nay hoặc trước đó.")
+                % {"d": value.strftime("%d/%m/%Y")}
+            )
+        if value.year < today.year - 1:
+            raise forms.ValidationError(
+                _("Ngày phát hành %(d)s đã quá xa: sổ văn bản đi chỉ nhận năm nay và năm trước.")
+                % {"d": value.strftime("%d/%m/%Y")}
+            )
+        return value
+
+    def clean_recipients(self):
+        lines = [
+            line.strip().lstrip("-").strip().rstrip(";").strip()
+            for line in self.cleaned_data["recipients"].splitlines()
+        ]
+        lines = [line for line in lines if line]
+        if not lines:
+            raise forms.ValidationError(_("Hãy ghi ít nhất một nơi nhận."))
+        if any(len(line) > 200 for line in lines):
+            raise forms.ValidationError(_("Mỗi nơi nhận tối đa 200 ký tự."))
+        return lines

@@ -263,10 +263,58 @@ class YearRow:
     age_41_50: int | None = None
     age_51_60: int | None = None
     source: str = ""
+    end_year: int | None = None  # a typed-in period: its last year
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}–{self.end_year}" if self.end_year and self.end_year != self.year else str(self.year)
 
 
-def history(scope: Scope, until: int | None = None) -> list[YearRow]:
-    """Every year since 2015: counted from the records where there are any, else the typed-in totals."""
+@dataclass
+class HistoryNote:
+    """A typed-in figure left out of the totals because one of its years is counted already."""
+
+    label: str
+    introduced: int | None
+    admitted: int | None
+    source: str
+    overlaps: list[int]
+    reason: str
+
+    @property
+    def text(self) -> str:
+        figures = f"{self.introduced or 0:,} được giới thiệu cho Đảng".replace(",", ".")
+        if self.admitted is not None:
+            figures += f", {self.admitted:,} được kết nạp".replace(",", ".")
+        source = f" ({self.source})" if self.source else ""
+        return f"Ghi chú — {self.label}{source}: {figures}; không cộng vào tổng vì {self.reason}."
+
+
+class History(list):
+    """The years counted in the multi-year report, in order, and `notes`: typed-in figures
+    shown beside them but not added, so no year is ever counted twice."""
+
+    def __init__(self, rows=(), notes=()):
+        super().__init__(rows)
+        self.notes: list[HistoryNote] = list(notes)
+
+    def total(self, name: str) -> int:
+        return sum(getattr(row, name) or 0 for row in self)
+
+
+def _years_text(years) -> str:
+    years = sorted(years)
+    return ("năm " if len(years) == 1 else "các năm ") + ", ".join(str(y) for y in years)
+
+
+def history(scope: Scope, until: int | None = None) -> History:
+    """Every year since 2015, each counted once.
+
+    A year with records is counted from the records; else a year typed in on its own; else a
+    typed-in period whose years are all still uncounted (one row, its first year and its last).
+    Anything else typed in — a year that has records, a period overlapping counted years or
+    reaching past `until` — is a note, never added to the totals.
+    """
     until = until or datetime.date.today().year
     recorded = {}
     nominations = scope.nominations().filter(year__gte=FIRST_YEAR, year__lte=until)
@@ -274,29 +322,60 @@ def history(scope: Scope, until: int | None = None) -> list[YearRow]:
     for row in nominations.values("year").annotate(**_stage_counts(F("year"))).order_by():
         recorded[row["year"]] = _unprefixed(row)
     federation = scope.issuing_federation()
-    aggregates = {}
+    aggregates = []
     if federation is not None:
-        aggregates = {a.year: a for a in YearlyAggregate.objects.filter(federation=federation, year__lte=until)}
-    rows = []
-    for year in range(FIRST_YEAR, until + 1):
-        if year in recorded:
-            row = YearRow(year, False, source="Từ hồ sơ trong hệ thống")
-            for name, value in recorded[year].items():
-                if hasattr(row, name):
-                    setattr(row, name, value)
-        elif year in aggregates:
-            aggregate = aggregates[year]
-            row = YearRow(
-                year,
-                True,
-                introduced=aggregate.introduced,
-                admitted=aggregate.admitted,
-                source=aggregate.source or "Số liệu tổng hợp",
-            )
-        else:
+        aggregates = list(
+            YearlyAggregate.objects.filter(
+                federation=federation, start_year__lte=until, end_year__gte=FIRST_YEAR
+            ).order_by("start_year", "end_year", "pk")
+        )
+    rows: dict[int, YearRow] = {}
+    notes: list[HistoryNote] = []
+    for year, counts in recorded.items():
+        row = rows[year] = YearRow(year, False, source="Từ hồ sơ trong hệ thống")
+        for name, value in counts.items():
+            if hasattr(row, name):
+                setattr(row, name, value)
+    singles = [a for a in aggregates if not a.is_period]
+    periods = [a for a in aggregates if a.is_period]
+    for aggregate in singles:
+        if aggregate.start_year in rows:
+            notes.append(_note(aggregate, [aggregate.start_year], "năm này đã tính từ hồ sơ trong hệ thống"))
             continue
-        rows.append(row)
-    return rows
+        rows[aggregate.start_year] = _aggregate_row(aggregate)
+    covered = set(rows)
+    for aggregate in periods:
+        overlaps = sorted(covered.intersection(aggregate.years()))
+        if overlaps:
+            notes.append(_note(aggregate, overlaps, f"trùng {_years_text(overlaps)} đã tính"))
+        elif aggregate.start_year < FIRST_YEAR or aggregate.end_year > until:
+            notes.append(_note(aggregate, [], f"giai đoạn vượt ra ngoài {FIRST_YEAR}–{until}"))
+        else:
+            rows[aggregate.start_year] = _aggregate_row(aggregate)
+            covered.update(aggregate.years())
+    return History([rows[year] for year in sorted(rows)], notes)
+
+
+def _aggregate_row(aggregate: YearlyAggregate) -> YearRow:
+    return YearRow(
+        aggregate.start_year,
+        True,
+        introduced=aggregate.introduced,
+        admitted=aggregate.admitted,
+        source=aggregate.source or "Số liệu tổng hợp",
+        end_year=aggregate.end_year if aggregate.is_period else None,
+    )
+
+
+def _note(aggregate: YearlyAggregate, overlaps: list[int], reason: str) -> HistoryNote:
+    return HistoryNote(
+        label=("Giai đoạn " if aggregate.is_period else "Năm ") + aggregate.label,
+        introduced=aggregate.introduced,
+        admitted=aggregate.admitted,
+        source=aggregate.source,
+        overlaps=overlaps,
+        reason=reason,
+    )
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,29 +1,34 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from candidates.sensitivity import personal_fields
 from tienlang.lib import disclosure
 from tienlang.lib.audit import record_access
+from tienlang.lib.versioning import StaleVersion
 from tienlang.lib.xlsx import xlsx_response
-from unions.models import AccessLog, PartyOrganization, Role
-from unions.permissions import ADMIN, is_district_staff, user_role
+from unions.models import AccessLog, PartyOrganization, Role, UserProfile
+from unions.permissions import ADMIN, is_district_staff, is_federation_reader, user_role
 
-from . import charts, queries
-from .exports import KINDS, TITLES, build_report
-from .forms import AggregateFormSet, FederationTargetForm, QuotaFormSet
+from . import charts, compare, queries, register
+from .exports import KINDS, RECIPIENTS, TITLES, build_report
+from .forms import AggregateFormSet, FederationTargetForm, IssueForm, QuotaFormSet
 from .jobs import is_large
-from .models import FederationTarget, UnionQuota, YearlyAggregate
+from .models import FederationTarget, IssuedReport, UnionQuota, YearlyAggregate
 from .permissions import lists_people, may_see_report
 from .queries import Scope
+
+logger = logging.getLogger(__name__)
 
 
 def _year(request, scope: Scope) -> int:
@@ -148,7 +153,9 @@ def report_screen(request, kind: str):
         context["by_ownership"] = queries.coverage(scope, year, "ownership")
         context["by_commune"] = queries.coverage(scope, year, "commune")
     elif kind == "history":
-        context["rows"] = queries.history(scope, until=year)
+        context["rows"] = rows = queries.history(scope, until=year)
+        names = ("nominated", "approved", "enrolled", "completed", "introduced", "admitted")
+        context["history_totals"] = {name: rows.total(name) for name in names}
     return render(request, "reports/screen.html", context)
 
 
@@ -247,7 +254,7 @@ def quota_list(request):
 
 
 def aggregates(request):
-    """Yearly totals of the years before the system (typed in once)."""
+    """Totals of the years before the system, typed in once: one year, or a period of years."""
     if not _may_set_quotas(request.user):
         raise PermissionDenied
     federation = Scope(user=request.user).issuing_federation()
@@ -255,15 +262,22 @@ def aggregates(request):
     if request.method == "POST":
         formset = AggregateFormSet(request.POST, queryset=queryset, prefix="a")
         if formset.is_valid():
-            with transaction.atomic():
-                for instance in formset.save(commit=False):
-                    instance.federation = federation
-                    instance.save()
-                for instance in formset.deleted_objects:
-                    instance.delete()
-            messages.success(request, _("Đã lưu số liệu tổng hợp các năm trước."))
-            return redirect("reports:aggregates")
-        messages.error(request, _("Chưa lưu: hãy sửa các ô báo lỗi."))
+            try:
+                with transaction.atomic():
+                    for instance in formset.save(commit=False):
+                        instance.federation = federation
+                        instance.save()
+                    for instance in formset.deleted_objects:
+                        instance.delete()
+            except StaleVersion as exc:
+                messages.error(request, exc.messages[0])
+            else:
+                messages.success(request, _("Đã lưu số liệu tổng hợp các năm trước."))
+                for note in formset.overlap_notes:
+                    messages.warning(request, note)
+                return redirect("reports:aggregates")
+        else:
+            messages.error(request, _("Chưa lưu: hãy sửa các ô báo lỗi."))
     else:
         formset = AggregateFormSet(queryset=queryset, prefix="a")
     return render(
@@ -300,3 +314,248 @@ def access_log(request):
             "breadcrumbs": [(_("Báo cáo"), "reports:centre"), (_("Nhật ký truy cập dữ liệu cá nhân"), None)],
         },
     )
+
+
+# ---------------------------------------------------------------------------------------
+# The register of issued reports (sổ văn bản đi)
+# ---------------------------------------------------------------------------------------
+
+
+def _may_read_register(user) -> bool:
+    return is_federation_reader(user) or user_role(user) == Role.PARTY_VIEWER
+
+
+def _issued_or_404(request, pk: int) -> IssuedReport:
+    report = (
+        IssuedReport.objects.for_user(request.user)
+        .select_related("document_type", "federation", "issued_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None:
+        raise Http404
+    return report
+
+
+def register_list(request):
+    """The federation's register of issued reports, newest first (scoped: a Party viewer sees
+    what was addressed to their organisation or to one below it)."""
+    if not _may_read_register(request.user):
+        raise PermissionDenied
+    reports = (
+        IssuedReport.objects.for_user(request.user)
+        .select_related("document_type", "federation", "issued_by")
+        .defer("content", "person_ids", "disclosed_fields")
+    )
+    kind = request.GET.get("kind")
+    if kind in KINDS:
+        reports = reports.filter(report_kind=kind)
+    year = request.GET.get("year")
+    if year and year.isdigit():
+        reports = reports.filter(register_year=int(year))
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/register_list.html",
+        {
+            "page_obj": page,
+            "is_paginated": page.has_other_pages(),
+            "paginator": page.paginator,
+            "kinds": [(k, TITLES[k]) for k in KINDS],
+            "kind": kind,
+            "may_issue": is_district_staff(request.user),
+            "breadcrumbs": [(_("Báo cáo"), "reports:centre"), (_("Sổ văn bản đi"), None)],
+        },
+    )
+
+
+def _issue_initial(request, federation, kind: str) -> dict:
+    recipients = list(RECIPIENTS)
+    return {
+        "document_type": register.default_type(kind),
+        "issued_on": datetime.date.today(),
+        "signer_title": (federation.signer_title if federation else "") or "CHỦ TỊCH",
+        "signer_name": (federation.signer_name if federation else "") or "",
+        "recipients": "\n".join(recipients),
+    }
+
+
+def issue_report(request, kind: str):
+    """ "Phát hành": the register's next number, the signer, the date and the recipients."""
+    if kind not in KINDS:
+        raise Http404
+    if not is_district_staff(request.user) or not may_see_report(request.user, kind):
+        raise PermissionDenied
+    scope = Scope(user=request.user)
+    try:
+        year = _year(request, scope) if request.method == "GET" else int(request.POST.get("year", ""))
+        if not 2000 <= year <= 2100:
+            raise ValueError(year)
+    except ValueError:
+        return HttpResponseBadRequest(_("Năm không hợp lệ."), content_type="text/plain; charset=utf-8")
+    federation = scope.issuing_federation()
+    register.document_types()  # a new install gets the default types
+    signers = [
+        f"{p.user.last_name} {p.user.first_name}".strip() or p.user.get_username()
+        for p in UserProfile.objects.for_user(request.user)
+        .filter(role=Role.LEADERSHIP, federation=federation)
+        .select_related("user")
+    ]
+    if request.method == "POST":
+        form = IssueForm(request.POST, user=request.user, signers=signers)
+        if form.is_valid():
+            data = form.cleaned_data
+            issued = register.issue(
+                request.user,
+                register.IssueRequest(
+                    kind=kind,
+                    report_year=year,
+                    document_type=data["document_type"],
+                    signer_title=data["signer_title"],
+                    signer_name=data["signer_name"],
+                    recipients=data["recipients"],
+                    addressed_to=list(data["addressed_to"]),
+                    issued_on=data["issued_on"],
+                ),
+            )
+            if issued.person_ids:
+                record_access(
+                    request,
+                    AccessLog.Action.EXPORT,
+                    f"Phát hành {issued.reference} — {TITLES[kind]} — {year}",
+                    issued.person_ids,
+                    fields=issued.disclosed_fields,
+                )
+            messages.success(
+                request,
+                _("Đã phát hành văn bản số %(ref)s ngày %(d)s.")
+                % {"ref": issued.reference, "d": issued.issued_on.strftime("%d/%m/%Y")},
+            )
+            return redirect("reports:issued_detail", pk=issued.pk)
+        messages.error(request, _("Chưa phát hành: hãy sửa các ô báo lỗi."))
+    else:
+        form = IssueForm(initial=_issue_initial(request, federation, kind), user=request.user, signers=signers)
+    return render(
+        request,
+        "reports/issue.html",
+        {
+            "form": form,
+            "kind": kind,
+            "title": TITLES[kind],
+            "year": year,
+            "federation": federation,
+            "signers": signers,
+            "previous": register.latest_issued(request.user, kind, year),
+            "breadcrumbs": [
+                (_("Báo cáo"), "reports:centre"),
+                (_("Sổ văn bản đi"), "reports:register"),
+                (_("Phát hành"), None),
+            ],
+        },
+    )
+
+
+def issued_detail(request, pk: int):
+    if not _may_read_register(request.user):
+        raise PermissionDenied
+    report = _issued_or_404(request, pk)
+    return render(
+        request,
+        "reports/issued_detail.html",
+        {
+            "report": report,
+            "kind_title": TITLES.get(report.report_kind, report.report_kind),
+            "addressed_to": list(report.addressed_to.order_by("name")),
+            "may_compare": is_federation_reader(request.user) and may_see_report(request.user, report.report_kind),
+            "breadcrumbs": [
+                (_("Báo cáo"), "reports:centre"),
+                (_("Sổ văn bản đi"), "reports:register"),
+                (report.reference, None),
+            ],
+        },
+    )
+
+
+def issued_download(request, pk: int):
+    """The file exactly as issued (byte for byte); every download is access-logged."""
+    if not _may_read_register(request.user):
+        raise PermissionDenied
+    report = _issued_or_404(request, pk)
+    data = bytes(report.content)
+    if register.sha256(data) != report.sha256:
+        logger.error("issued report %s: stored file does not match its SHA-256", report.pk)
+        return HttpResponse(
+            _(
+                "Tệp lưu của văn bản số %(ref)s không khớp mã SHA-256 đã ghi khi phát hành: không tải về. "
+                "Hãy báo quản trị viên khôi phục từ bản sao lưu."
+            )
+            % {"ref": report.reference},
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
+    record_access(
+        request,
+        AccessLog.Action.EXPORT,
+        f"Văn bản đã phát hành số {report.reference} — {report.title}",
+        report.person_ids,
+        fields=report.disclosed_fields,
+    )
+    code = report.document_type.code
+    filename = f"{report.register_year}-{report.number}-{code}-{report.report_kind}-{report.report_year}.xlsx"
+    response = xlsx_response(data, filename)
+    response["X-Content-SHA256"] = report.sha256
+    return response
+
+
+def issued_compare(request, pk: int):
+    """ "So với bản đã phát hành": rows and totals that differ between the issued file and today's."""
+    if not is_federation_reader(request.user):
+        raise PermissionDenied
+    report = _issued_or_404(request, pk)
+    if not may_see_report(request.user, report.report_kind):
+        raise PermissionDenied
+    scope = Scope(user=request.user)
+    current = build_report(report.report_kind, scope, report.report_year)
+    diffs = compare.compare(bytes(report.content), current)
+    if lists_people(report.report_kind):
+        seen = disclosure.collected()
+        record_access(
+            request,
+            AccessLog.Action.VIEW,
+            f"So với bản đã phát hành {report.reference}",
+            sorted(seen.person_ids | set(report.person_ids)),
+            fields=sorted(seen.fields | set(report.disclosed_fields)),
+        )
+    return render(
+        request,
+        "reports/issued_compare.html",
+        {
+            "report": report,
+            "diffs": diffs,
+            "unchanged": all(d.unchanged for d in diffs),
+            "breadcrumbs": [
+                (_("Báo cáo"), "reports:centre"),
+                (_("Sổ văn bản đi"), "reports:register"),
+                (report.reference, reverse("reports:issued_detail", args=[report.pk])),
+                (_("So với bản đã phát hành"), None),
+            ],
+        },
+    )
+
+
+def compare_latest(request, kind: str):
+    """From a report's screen: compare with the last issued version of that report and year."""
+    if kind not in KINDS:
+        raise Http404
+    if not is_federation_reader(request.user) or not may_see_report(request.user, kind):
+        raise PermissionDenied
+    scope = Scope(user=request.user)
+    try:
+        year = _year(request, scope)
+    except ValueError:
+        return HttpResponseBadRequest(_("Năm không hợp lệ."), content_type="text/plain; charset=utf-8")
+    issued = register.latest_issued(request.user, kind, year)
+    if issued is None:
+        messages.info(request, _("Báo cáo này của năm %(y)s chưa được phát hành.") % {"y": year})
+        return redirect(f"{reverse('reports:register')}?kind={kind}")
+    return redirect("reports:issued_compare", pk=issued.pk)

@@ -381,7 +381,8 @@ class Generator:
                 self.add(
                     YearlyAggregate,
                     federation_id=federation_id,
-                    year=year,
+                    start_year=year,
+                    end_year=year,
                     introduced=self.rng.randint(20, 60),
                     admitted=self.rng.randint(10, 40),
                     source="Báo cáo tổng kết năm",

@@ -20,7 +20,9 @@ import io
 import re
 import tempfile
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from copy import copy
 from dataclasses import dataclass, field
 
@@ -48,6 +50,30 @@ PERCENT_FORMAT = "0.0"
 DATE_FORMAT = "DD/MM/YYYY"
 
 
+@dataclass(frozen=True)
+class Issue:
+    """The register's number, date and signer of a report being issued (`reports.register`)."""
+
+    number: str  # the whole line, "Số: 12/BC-LĐLĐ"
+    on: datetime.date
+    signer_title: str = ""
+    signer_name: str = ""
+    recipients: tuple[str, ...] = ()
+
+
+_issue: ContextVar[Issue | None] = ContextVar("document_issue", default=None)
+
+
+@contextmanager
+def issuing(issue: Issue) -> Iterator[None]:
+    """Reports built inside the block print `issue`'s number, date, signer and recipients."""
+    token = _issue.set(issue)
+    try:
+        yield
+    finally:
+        _issue.reset(token)
+
+
 @dataclass
 class Issuer:
     """Who issues the report and who signs it, read from the federation's row."""
@@ -71,7 +97,15 @@ class Issuer:
             signer_title=(federation.signer_title if federation else "") or "CHỦ TỊCH",
             signer_name=(federation.signer_name if federation else "") or "",
             recipients=list(recipients),
-        )
+        )._issued()
+
+    def _issued(self) -> Issuer:
+        issue = _issue.get()
+        if issue is not None:
+            self.signer_title = issue.signer_title or self.signer_title
+            self.signer_name = issue.signer_name or self.signer_name
+            self.recipients = list(issue.recipients) or self.recipients
+        return self
 
 
 @dataclass
@@ -456,6 +490,9 @@ class ReportSheet:
 
     def header(self, number: str | None = None, on: datetime.date | None = None) -> None:
         """Issuer at top left, national name and motto at top right (each with its short rule), place and date."""
+        issue = _issue.get()
+        if issue is not None:
+            number, on = number or issue.number, on or issue.on
         on = on or datetime.date.today()
         left_last, right_first = self.split, self.split + 1
         self._merged(1, 1, left_last, self.issuer.superior, _font(12))
