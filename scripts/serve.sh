@@ -31,5 +31,7 @@ if ! output=$("$PY" manage.py migrate --check 2>&1); then
   refuse "the database is not reachable or has unapplied migrations: take a backup (docs/operations.md), then run: $PY manage.py migrate"
 fi
 "$PY" manage.py collectstatic --noinput --verbosity 0
+# The interface's translations (locale/*.po → .mo; the .mo files are built, not kept in git).
+"$PY" manage.py compilemessages --ignore=.venv --verbosity 0
 
 exec "$VENV/bin/gunicorn" tienlang.wsgi:application

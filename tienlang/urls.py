@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path
 from django.views import defaults
+from django.views.i18n import set_language
 
 from reports.views import dashboard
 from unions.twofactor import TwoStepLoginView, otp_enrol, otp_verify
@@ -33,6 +34,8 @@ urlpatterns = [
     path("admission/", include("admission.urls")),
     path("reports/", include("reports.urls")),
     path("jobs/", include("jobs.urls")),
+    # The language switch of the user menu (POST, stores the choice in the language cookie).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 
