@@ -4,7 +4,7 @@
 # Reads ./.env when present (variables already set in the environment win, as with
 # systemd's EnvironmentFile), refuses a configuration that is not fit for production,
 # refuses to start over unapplied migrations (take a backup, then migrate), collects the
-# static files, and hands over to gunicorn (settings in ./gunicorn.conf.py).
+# static files, compiles the translations, and hands over to gunicorn (settings in ./gunicorn.conf.py).
 # Used by `make serve` and by the systemd unit in docs/deploy/tienlang.service.
 set -euo pipefail
 cd "$(dirname "$0")/.."
