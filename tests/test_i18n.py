@@ -104,3 +104,26 @@ def test_unknown_language_is_ignored(client, staff):
     client.force_login(staff)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     assert '<html lang="vi">' in client.get("/").content.decode()
+
+
+# Template text outside {% translate %} / {% blocktranslate %}: tags, variables, comments, scripts
+# and markup removed, what is left must be no words (a symbol or an entity at most).
+_BLOCK = re.compile(r"{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}", re.S)
+_COMMENT = re.compile(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}|<!--.*?-->", re.S)
+_TAG = re.compile(r"{%.*?%}|{{.*?}}", re.S)
+_ATTRIBUTE = re.compile(r'\s(?:title|placeholder|aria-label|alt)="([^"]*)"')
+
+
+def test_templates_have_no_text_outside_translate_tags():
+    found = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        text = _COMMENT.sub("", _BLOCK.sub("", path.read_text(encoding="utf-8")))
+        text = re.sub(r"<(script|style)\b.*?</\1>", "", text, flags=re.S)
+        plain = _TAG.sub(" ", text)
+        # A date pattern ("dd/mm/yyyy") is a format, the same in every language.
+        words = [a for a in _ATTRIBUTE.findall(plain) if re.search(r"[A-Za-zÀ-ỹ]{2,}", a) and a != "dd/mm/yyyy"]
+        for line in re.sub(r"<[^>]*>", "\n", plain).split("\n"):
+            if re.search(r"[A-Za-zÀ-ỹ]{2,}", line) and not re.fullmatch(r"\s*(&[a-z]+;|&#\d+;|\s)*\s*", line):
+                words.append(line.strip())
+        found += [f"{path.relative_to(ROOT)}: {w}" for w in words]
+    assert found == [], "Text not marked for translation:\n" + "\n".join(found)
