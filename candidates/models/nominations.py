@@ -128,7 +128,7 @@ class Nomination(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = NominationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
+    history = HistoricalRecords(excluded_fields=[*HISTORY_EXCLUDED, "sort_name"])  # derived, like the folded text
 
     class Meta:
         verbose_name = _("hồ sơ nguồn")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from tienlang.lib import disclosure
 
 # Derived search columns: recomputed from the real fields, not worth a history line.
-HISTORY_EXCLUDED = ["name_folded", "search_folded", "sort_name"]
+HISTORY_EXCLUDED = ["name_folded", "search_folded"]
 
 
 def change_history(obj, limit: int = 15) -> list[dict]:
