@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint serve clean bench loadtest screenshots
+.PHONY: run test lint serve clean bench loadtest screenshots messages
 
 # The first step installs what a stock Debian lacks to make a venv (python3-venv).
 $(VENV)/.installed: requirements.txt
@@ -21,6 +21,7 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.installed
+	DEBUG=$${DEBUG:-1} $(PY) manage.py compilemessages --ignore=$(VENV) --verbosity 0
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --if-empty
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
@@ -50,6 +51,14 @@ loadtest: $(VENV)/.dev-installed
 # Production: gunicorn + WhiteNoise on PostgreSQL; reads .env, refuses an unsafe configuration.
 serve: $(VENV)/.installed
 	bash scripts/serve.sh
+
+# After adding or changing interface text: extract it into locale/en/LC_MESSAGES/django.po, then
+# translate every new msgid (tests/test_i18n.py lists those still missing). Vietnamese is the source
+# language, so it has no catalogue of its own.
+messages: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete --ignore=$(VENV) --ignore=scale --ignore=tests \
+	  --ignore=test-artifacts --ignore=docs
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=$(VENV) --verbosity 0
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

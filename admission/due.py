@@ -83,7 +83,7 @@ def _ceremonies(nominations: list[Nomination]) -> dict[int, datetime.date]:
 def due_for(user, today: datetime.date, calendar: WorkingCalendar | None = None) -> list[Due]:
     calendar = calendar or WorkingCalendar()
     rules_now = rules.rules_in_force(today)
-    scoped = Nomination.objects.for_user(user).select_related("person").order_by("search_folded", "pk")
+    scoped = Nomination.objects.for_user(user).select_related("person").order_by("sort_name", "pk")
     found: list[Due] = []
     introduced = list(scoped.filter(status=Status.INTRODUCED)[:LIMIT])
     lacking = _missing(introduced, today, rules_now) if introduced else {}

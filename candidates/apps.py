@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CandidatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "candidates"
+    verbose_name = _("Đoàn viên và hồ sơ nguồn")
 
     def ready(self):
         from tienlang.lib import disclosure

@@ -112,6 +112,10 @@ def refold_nomination_search(value, row, person):
     return fold(f"{person.anonymised['full_name']} {row.union.code} {row.union.name}")
 
 
+def anonymised_name(value, row, person):
+    return person.anonymised["full_name"]
+
+
 @dataclass(frozen=True)
 class Tag:
     level: str
@@ -163,6 +167,7 @@ REGISTRY: dict[str, dict[str, Tag]] = {
         "chair_assessment": Tag(SENSITIVE),
         "warnings": Tag(BASIC, anonymise=warnings_without_messages),
         "search_folded": Tag(BASIC, identifying=True, anonymise=refold_nomination_search, derived=True),
+        "sort_name": Tag(BASIC, identifying=True, anonymise=anonymised_name, derived=True),
     },
     "candidates.NominationEvent": {
         "reason": Tag(SENSITIVE),

@@ -31,7 +31,7 @@ def status_badge(record) -> str:
 
 class NominationTable(tables.Table):
     name = tables.Column(
-        verbose_name=_("Họ và tên"), accessor="person__full_name", order_by=("search_folded", "pk"), linkify=True
+        verbose_name=_("Họ và tên"), accessor="person__full_name", order_by=("sort_name", "pk"), linkify=True
     )
     citizen_id = tables.Column(verbose_name=_("Số CCCD"), accessor="person__masked_citizen_id", orderable=False)
     date_of_birth = tables.DateColumn(verbose_name=_("Ngày sinh"), accessor="person__date_of_birth")
@@ -61,7 +61,7 @@ class NominationTable(tables.Table):
 
 
 class PersonTable(tables.Table):
-    full_name = tables.Column(verbose_name=_("Họ và tên"), linkify=True, order_by=("name_folded",))
+    full_name = tables.Column(verbose_name=_("Họ và tên"), linkify=True, order_by=("full_name", "pk"))
     citizen_id = tables.Column(verbose_name=_("Số CCCD"), accessor="masked_citizen_id", orderable=False)
     date_of_birth = tables.DateColumn(verbose_name=_("Ngày sinh"))
     sex = tables.Column(verbose_name=_("Giới tính"))

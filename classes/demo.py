@@ -98,7 +98,7 @@ def seed(context: dict) -> None:
     learners = list(
         Enrollment.objects.filter(training_class=klass)
         .select_related("nomination__person")
-        .order_by("nomination__search_folded", "pk")
+        .order_by("nomination__sort_name", "pk")
     )
     pending = set(rng.sample([e.pk for e in learners], PENDING))
     for index, session in enumerate(sessions):

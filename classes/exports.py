@@ -130,7 +130,7 @@ def roster_rows(year: int, *, user=None, federation=None):
     return (
         queryset.filter(training_class__year=year)
         .select_related("nomination__person", "nomination__union", "training_class")
-        .order_by("training_class__opens_on", "training_class__pk", "nomination__search_folded", "pk")
+        .order_by("training_class__opens_on", "training_class__pk", "nomination__sort_name", "pk")
     )
 
 

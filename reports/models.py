@@ -121,7 +121,7 @@ class UnionQuota(models.Model):
     class Meta:
         verbose_name = _("chỉ tiêu của công đoàn cơ sở")
         verbose_name_plural = _("chỉ tiêu của công đoàn cơ sở")
-        ordering = ["-year", "union__name_folded"]
+        ordering = ["-year", "union__name", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["union", "year"],

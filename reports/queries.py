@@ -21,8 +21,8 @@ from admission.due import due_for
 from candidates.models import STAGE, DataSubjectRequest, Nomination, Status
 from classes.models import ClassStatus, StipendPayment, TrainingClass
 from classes.services import budget_totals
+from tienlang.lib.collation import vietnamese_sort_key
 from tienlang.lib.money import format_vnd
-from tienlang.lib.text import fold
 from unions.models import Enterprise, Federation, GrassrootsUnion, Role, UserProfile, WorkforceFigure
 from unions.querysets import federation_subtree
 
@@ -188,7 +188,7 @@ def quota_report(scope: Scope, year: int) -> QuotaReport:
     }
     quotas = dict(scope.quotas().filter(year=year).values_list("union_id", "introduce"))
     rows, federation_of = [], {}
-    for union in scope.unions().order_by("name_folded", "pk").values("pk", "code", "name", "federation_id"):
+    for union in scope.unions().order_by("name", "pk").values("pk", "code", "name", "federation_id"):
         row = QuotaRow(union["pk"], union["code"], union["name"], quota=quotas.get(union["pk"], 0))
         for name, value in per_union.get(union["pk"], {}).items():
             setattr(row, name, value)
@@ -393,7 +393,7 @@ def introductions(scope: Scope, year: int) -> QuerySet[Nomination]:
         queryset.filter(year=year, stage__gte=STAGE[Status.INTRODUCED], introduction__isnull=False)
         .exclude(person__processing_restricted=True)
         .select_related("person", "union", "introduction__receiving_organization")
-        .order_by("introduction__receiving_organization__name_folded", "search_folded", "pk")
+        .order_by("introduction__receiving_organization__name", "sort_name", "pk")
     )
 
 
@@ -442,7 +442,7 @@ def coverage(scope: Scope, year: int, group: str) -> list[dict]:
         row["without_party"] = row["enterprises"] - row["with_party"]
         result.append(row)
     if group == "commune":
-        result.sort(key=lambda r: fold(r["label"]))
+        result.sort(key=lambda r: vietnamese_sort_key(r["label"]))
     return result
 
 

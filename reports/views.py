@@ -209,7 +209,7 @@ def quota_list(request):
     except ValueError:
         return HttpResponseBadRequest(_("Năm không hợp lệ."), content_type="text/plain; charset=utf-8")
     federation = scope.issuing_federation()
-    unions = list(scope.unions().order_by("name_folded", "pk"))
+    unions = list(scope.unions().order_by("name", "pk"))
     existing = {q.union_id: q for q in UnionQuota.objects.for_user(request.user).filter(year=year)}
     initial = [
         {

@@ -610,6 +610,7 @@ class Generator:
             warnings_accepted=bool(warnings) and status != "nominated",
             in_district=lives_in,
             search_folded=fold_cached(f"{full_name} {residence_commune} {code} {union_name}"),
+            sort_name=full_name,
             source_import_id=None,
             created_by_id=None,
             version=len(path),

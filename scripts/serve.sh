@@ -4,7 +4,7 @@
 # Reads ./.env when present (variables already set in the environment win, as with
 # systemd's EnvironmentFile), refuses a configuration that is not fit for production,
 # refuses to start over unapplied migrations (take a backup, then migrate), collects the
-# static files, and hands over to gunicorn (settings in ./gunicorn.conf.py).
+# static files, compiles the translations, and hands over to gunicorn (settings in ./gunicorn.conf.py).
 # Used by `make serve` and by the systemd unit in docs/deploy/tienlang.service.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,5 +31,7 @@ if ! output=$("$PY" manage.py migrate --check 2>&1); then
   refuse "the database is not reachable or has unapplied migrations: take a backup (docs/operations.md), then run: $PY manage.py migrate"
 fi
 "$PY" manage.py collectstatic --noinput --verbosity 0
+# The interface's translations (locale/*.po → .mo; the .mo files are built, not kept in git).
+"$PY" manage.py compilemessages --ignore=.venv --verbosity 0
 
 exec "$VENV/bin/gunicorn" tienlang.wsgi:application

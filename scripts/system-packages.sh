@@ -37,6 +37,8 @@ find_pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 
 missing=()
 # Debian's own Python needs python3-venv (ensurepip) to make a virtual environment.
 "$PYTHON" -c "import ensurepip, venv" 2>/dev/null || missing+=(python3-venv)
+# compilemessages turns locale/*/django.po into the .mo files Django reads (GNU gettext's msgfmt).
+command -v msgfmt >/dev/null || missing+=(gettext)
 
 if [ "${1:-run}" = test ]; then
   # The throwaway database server of the suite.

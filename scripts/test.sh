@@ -63,6 +63,9 @@ if [ "${SKIP_LINT:-0}" != 1 ]; then
   DEBUG=1 .venv/bin/lint-imports --no-cache >/dev/null
 fi
 
+# The interface's translations (.po → .mo), as `make run` and `make serve` do.
+DEBUG=1 $PY manage.py compilemessages --ignore=.venv --verbosity 0
+
 # Two workers (pytest-xdist), each with its own test database: the machine has two cores.
 # WORKERS=0 runs in one process (for -x, --pdb and friends).
 WORKERS=${WORKERS:-2}

@@ -93,7 +93,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language the user chose in the menu, else Vietnamese; never the browser's (lib/language.py).
+    "tienlang.lib.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -200,8 +201,14 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Vietnamese first; English is available through the translation machinery.
 LANGUAGE_CODE = "vi"
+# Each language named in itself, as the switch in the user menu shows it.
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+# locale/<lang>/LC_MESSAGES/django.po, compiled to .mo by `compilemessages` at install and test time.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language switch keeps the choice for a year in a cookie only the server reads.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -264,6 +271,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", "1")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", "1")

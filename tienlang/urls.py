@@ -5,8 +5,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path
 from django.views import defaults
+from django.views.i18n import set_language
 
 from reports.views import dashboard
+from tienlang.guide import guide_image, guide_index, guide_page
 from unions.twofactor import TwoStepLoginView, otp_enrol, otp_verify
 from unions.views import healthz
 
@@ -33,6 +35,12 @@ urlpatterns = [
     path("admission/", include("admission.urls")),
     path("reports/", include("reports.urls")),
     path("jobs/", include("jobs.urls")),
+    # The guide of each role (docs/guide/*.md).
+    path("guide/", guide_index, name="guide_index"),
+    path("guide/img/<str:name>", guide_image, name="guide_image"),
+    path("guide/<slug:slug>/", guide_page, name="guide_page"),
+    # The language switch of the user menu (POST, stores the choice in the language cookie).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -68,7 +68,7 @@ def communes_in_scope(request):
     return AdministrativeUnit.objects.filter(
         level=AdministrativeUnit.Level.COMMUNE,
         pk__in=Enterprise.objects.for_user(_user(request)).values("commune"),
-    ).order_by("name_folded")
+    ).order_by("name", "pk")
 
 
 def industries_in_scope(user) -> list[tuple[str, str]]:

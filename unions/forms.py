@@ -148,7 +148,7 @@ class EnterpriseForm(VersionedFormMixin, ClearNumbersMixin, forms.ModelForm):
         if area_id:
             offered = offered.filter(parent=area_id)
         current = self.instance.commune_id if self.instance.pk else None
-        return (offered | all_communes.filter(pk=current)).order_by("name_folded")
+        return (offered | all_communes.filter(pk=current)).order_by("name", "pk")
 
     def clean_tax_code(self):
         return "".join(strip_invisible(self.cleaned_data["tax_code"]).split())

@@ -28,17 +28,17 @@ class NumberColumn(tables.Column):
 
 
 class EnterpriseTable(tables.Table):
-    name = tables.Column(linkify=True, verbose_name=_("Tên doanh nghiệp"), order_by=("name_folded", "pk"))
+    name = tables.Column(linkify=True, verbose_name=_("Tên doanh nghiệp"), order_by=("name", "pk"))
     tax_code = tables.Column(verbose_name=_("Mã số DN"), order_by=("tax_code", "pk"))
-    ownership = tables.Column(verbose_name=_("Loại hình"), order_by=("ownership", "name_folded", "pk"))
-    industry = tables.Column(verbose_name=_("Ngành nghề"), order_by=("industry", "name_folded", "pk"))
-    commune = tables.Column(verbose_name=_("Xã/thị trấn"), order_by=("commune__name_folded", "name_folded", "pk"))
-    workers = NumberColumn(verbose_name=_("Số lao động"), order_by=("workers", "name_folded", "pk"))
+    ownership = tables.Column(verbose_name=_("Loại hình"), order_by=("ownership", "name", "pk"))
+    industry = tables.Column(verbose_name=_("Ngành nghề"), order_by=("industry", "name", "pk"))
+    commune = tables.Column(verbose_name=_("Xã/thị trấn"), order_by=("commune__name", "name", "pk"))
+    workers = NumberColumn(verbose_name=_("Số lao động"), order_by=("workers", "name", "pk"))
     union = tables.Column(verbose_name=_("Công đoàn cơ sở"), accessor="pk", orderable=False, empty_values=())
     party_org_since = tables.DateColumn(
-        verbose_name=_("Có tổ chức Đảng từ"), default="—", order_by=("party_org_since", "name_folded", "pk")
+        verbose_name=_("Có tổ chức Đảng từ"), default="—", order_by=("party_org_since", "name", "pk")
     )
-    is_pilot = tables.BooleanColumn(verbose_name=_("DN điểm"), yesno="✔,", order_by=("-is_pilot", "name_folded", "pk"))
+    is_pilot = tables.BooleanColumn(verbose_name=_("DN điểm"), yesno="✔,", order_by=("-is_pilot", "name", "pk"))
 
     class Meta:
         model = Enterprise
@@ -66,27 +66,25 @@ class EnterpriseTable(tables.Table):
 
 class UnionTable(tables.Table):
     code = tables.Column(verbose_name=_("Mã"), linkify=True, order_by=("code",))
-    name = tables.Column(verbose_name=_("Công đoàn cơ sở"), linkify=True, order_by=("name_folded", "pk"))
-    enterprise = tables.Column(verbose_name=_("Doanh nghiệp"), linkify=True, order_by=("enterprise__name_folded", "pk"))
+    name = tables.Column(verbose_name=_("Công đoàn cơ sở"), linkify=True, order_by=("name", "pk"))
+    enterprise = tables.Column(verbose_name=_("Doanh nghiệp"), linkify=True, order_by=("enterprise__name", "pk"))
     ownership = tables.Column(
         verbose_name=_("Loại hình"),
         accessor="enterprise__get_ownership_display",
-        order_by=("enterprise__ownership", "name_folded", "pk"),
+        order_by=("enterprise__ownership", "name", "pk"),
     )
     commune = tables.Column(
         verbose_name=_("Xã/thị trấn"),
         accessor="enterprise__commune",
-        order_by=("enterprise__commune__name_folded", "name_folded", "pk"),
+        order_by=("enterprise__commune__name", "name", "pk"),
     )
-    members = NumberColumn(verbose_name=_("Số đoàn viên"), order_by=("members", "name_folded", "pk"))
-    founded_on = tables.DateColumn(
-        verbose_name=_("Ngày thành lập"), default="—", order_by=("founded_on", "name_folded", "pk")
-    )
+    members = NumberColumn(verbose_name=_("Số đoàn viên"), order_by=("members", "name", "pk"))
+    founded_on = tables.DateColumn(verbose_name=_("Ngày thành lập"), default="—", order_by=("founded_on", "name", "pk"))
     has_party = tables.BooleanColumn(
         verbose_name=_("DN có tổ chức Đảng"),
         accessor="enterprise__has_party_organization",
         yesno="✔,",
-        order_by=("enterprise__party_org_since", "name_folded", "pk"),
+        order_by=("enterprise__party_org_since", "name", "pk"),
     )
 
     class Meta:
@@ -97,11 +95,18 @@ class UnionTable(tables.Table):
 
 
 class AreaTable(tables.Table):
-    name = tables.Column(verbose_name=_("Tên"), linkify=True, order_by=("name_folded",))
+    name = tables.Column(verbose_name=_("Tên"), linkify=True, order_by=("name", "pk"))
     level = tables.Column(verbose_name=_("Cấp"))
-    parent = tables.Column(verbose_name=_("Trực thuộc"), order_by=("parent__name_folded",))
+    parent = tables.Column(verbose_name=_("Trực thuộc"), order_by=("parent__name",))
     retired_on = tables.DateColumn(verbose_name=_("Ngừng sử dụng từ"), default="—")
-    merged_into = tables.Column(verbose_name=_("Sáp nhập vào"), default="—", order_by=("merged_into__name",))
+    merged_into = tables.Column(
+        verbose_name=_("Sáp nhập vào"),
+        default="—",
+        order_by=(
+            "merged_into__name",
+            "pk",
+        ),
+    )
 
     class Meta:
         model = AdministrativeUnit

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from tienlang.lib import disclosure
 from tienlang.lib.audit import HISTORY_EXCLUDED
+from tienlang.lib.collation import COLLATION
 from tienlang.lib.text import fold
 from unions.models import Federation, GrassrootsUnion, PartyOrganization
 from unions.querysets import ScopedQuerySet, party_organization_ids
@@ -109,6 +110,8 @@ class Nomination(models.Model):
     warnings_accepted = models.BooleanField(_("đã chấp nhận cảnh báo"), default=False)
     in_district = models.BooleanField(_("thường trú trong huyện"), default=False)
     search_folded = models.CharField(max_length=500, editable=False, default="")
+    # The person's name, copied so that the list sorts in Vietnamese order from one index.
+    sort_name = models.CharField(max_length=120, editable=False, default="", db_collation=COLLATION)
     source_import = models.ForeignKey(
         "NominationImport",
         verbose_name=_("nhập từ tệp"),
@@ -125,12 +128,12 @@ class Nomination(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = NominationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
+    history = HistoricalRecords(excluded_fields=[*HISTORY_EXCLUDED, "sort_name"])  # derived, like the folded text
 
     class Meta:
         verbose_name = _("hồ sơ nguồn")
         verbose_name_plural = _("hồ sơ nguồn")
-        ordering = ["-year", "search_folded", "pk"]
+        ordering = ["-year", "sort_name", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["person"],
@@ -148,11 +151,9 @@ class Nomination(models.Model):
         indexes = [
             # The list's filters (year, status) and its order (name, then id) in one index,
             # and the unfiltered list in name order (docs/performance.md).
-            models.Index(
-                fields=["federation", "year", "status", "search_folded", "id"], name="cand_nom_fed_year_status"
-            ),
-            models.Index(fields=["federation", "search_folded", "id"], name="cand_nom_fed_search"),
-            models.Index(fields=["search_folded", "id"], name="cand_nom_search"),  # an administrator's list
+            models.Index(fields=["federation", "year", "status", "sort_name", "id"], name="cand_nom_fed_year_status"),
+            models.Index(fields=["federation", "sort_name", "id"], name="cand_nom_fed_search"),
+            models.Index(fields=["sort_name", "id"], name="cand_nom_search"),  # an administrator's list
             models.Index(fields=["federation", "status", "nominated_on"], name="cand_nom_fed_status_date"),
             models.Index(fields=["union", "year", "stage"], name="cand_nom_union_year_stage"),
         ]
@@ -186,6 +187,7 @@ class Nomination(models.Model):
     def refresh_search(self) -> None:
         person = self.person
         self.search_folded = fold(f"{person.full_name} {person.residence_commune} {self.union.code} {self.union.name}")
+        self.sort_name = person.full_name
         self.in_district = person.lives_in_district
 
 

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from tienlang.lib import disclosure
 from tienlang.lib.audit import HISTORY_EXCLUDED
+from tienlang.lib.collation import COLLATION
 from tienlang.lib.text import clean_text, fold
 from tienlang.lib.versioning import VersionedModel
 from unions.models import Federation, GrassrootsUnion, Sex
@@ -114,7 +115,7 @@ class Person(VersionedModel):
     union = models.ForeignKey(
         GrassrootsUnion, verbose_name=_("công đoàn cơ sở"), on_delete=models.PROTECT, related_name="people"
     )
-    full_name = models.CharField(_("họ và tên"), max_length=120)
+    full_name = models.CharField(_("họ và tên"), max_length=120, db_collation=COLLATION)
     name_folded = models.CharField(max_length=120, editable=False, db_index=True)
     search_folded = models.CharField(max_length=400, editable=False)
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
@@ -166,9 +167,9 @@ class Person(VersionedModel):
     class Meta:
         verbose_name = _("đoàn viên")
         verbose_name_plural = _("đoàn viên")
-        ordering = ["name_folded", "pk"]
+        ordering = ["full_name", "pk"]
         indexes = [
-            models.Index(fields=["federation", "name_folded"], name="cand_person_fed_name"),
+            models.Index(fields=["federation", "full_name", "id"], name="cand_person_fed_name"),
             models.Index(fields=["full_name", "date_of_birth"], name="cand_person_name_dob"),
             # Search within a federation reads the folded text from the index alone.
             models.Index(fields=["federation", "search_folded"], name="cand_person_fed_search"),

@@ -81,7 +81,7 @@ class NominationUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         # The only unions offered (and accepted) are those in the user's scope.
-        unions = GrassrootsUnion.objects.for_user(user).select_related("federation").order_by("name_folded", "pk")
+        unions = GrassrootsUnion.objects.for_user(user).select_related("federation").order_by("name", "pk")
         self.fields["union"].queryset = unions
         if is_chair(user):
             self.fields["union"].empty_label = None

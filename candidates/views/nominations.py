@@ -110,7 +110,7 @@ class ReviewQueueView(StaffRequiredMixin, Breadcrumbs, View):
             Nomination.objects.for_user(self.request.user)
             .filter(status=Status.NOMINATED)
             .select_related("person", "union")
-            .order_by("nominated_on", "search_folded", "pk")
+            .order_by("nominated_on", "sort_name", "pk")
         )
 
     def get(self, request):

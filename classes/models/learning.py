@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from candidates.models import Nomination
 from tienlang.lib.audit import HISTORY_EXCLUDED
+from tienlang.lib.collation import COLLATION
 from tienlang.lib.text import clean_text
 from tienlang.lib.versioning import VersionedModel
 from unions.models import Federation
@@ -54,7 +55,7 @@ class TrainingClass(VersionedModel):
     federation = models.ForeignKey(
         Federation, verbose_name=_("liên đoàn lao động"), on_delete=models.PROTECT, related_name="training_classes"
     )
-    name = models.CharField(_("tên lớp"), max_length=255)
+    name = models.CharField(_("tên lớp"), max_length=255, db_collation=COLLATION)
     year = models.PositiveSmallIntegerField(_("năm"))
     organiser = models.CharField(_("đơn vị tổ chức"), max_length=255, default=DEFAULT_ORGANISER)
     opens_on = models.DateField(_("ngày khai giảng"))
@@ -205,7 +206,7 @@ class Enrollment(models.Model):
     class Meta:
         verbose_name = _("học viên")
         verbose_name_plural = _("học viên")
-        ordering = ["training_class", "nomination__search_folded", "pk"]
+        ordering = ["training_class", "nomination__sort_name", "pk"]
         constraints = [
             # A nomination is one person's path in one year: one class per nomination.
             models.UniqueConstraint(

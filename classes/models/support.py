@@ -227,7 +227,7 @@ class EmployerCommitment(models.Model):
     class Meta:
         verbose_name = _("cam kết của doanh nghiệp")
         verbose_name_plural = _("cam kết của doanh nghiệp")
-        ordering = ["training_class", "enterprise__name_folded"]
+        ordering = ["training_class", "enterprise__name", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["training_class", "enterprise"],

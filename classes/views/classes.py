@@ -260,7 +260,7 @@ class EnrolView(ClassActionView):
             Nomination.objects.for_user(self.request.user)
             .filter(status=Status.APPROVED, federation=self.klass.federation_id, enrollments__isnull=True)
             .select_related("person", "union")
-            .order_by("union__code", "search_folded", "pk")
+            .order_by("union__code", "sort_name", "pk")
         )
         data = filters.cleaned_data if filters.is_valid() else {}
         year = data.get("year") or self.klass.year

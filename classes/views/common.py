@@ -52,7 +52,7 @@ def _learners(klass: TrainingClass, user):
         Enrollment.objects.for_user(user)
         .filter(training_class=klass)
         .select_related("nomination__person", "nomination__union")
-        .order_by("nomination__search_folded", "pk")
+        .order_by("nomination__sort_name", "pk")
     )
 
 

@@ -124,7 +124,7 @@ class EmployerCommitmentsView(ClassActionView):
             Enterprise.objects.for_user(self.request.user)
             .filter(unions__nominations__enrollments__training_class=self.klass)
             .annotate(learners=Count("unions__nominations__enrollments", distinct=True))
-            .order_by("name_folded")
+            .order_by("name", "pk")
         )
         existing = {
             c.enterprise_id: c

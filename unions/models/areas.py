@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tienlang.lib.audit import HISTORY_EXCLUDED
+from tienlang.lib.collation import COLLATION
 from tienlang.lib.text import clean_text, fold
 from tienlang.lib.versioning import VersionedModel
 
@@ -29,7 +30,7 @@ class AdministrativeUnit(VersionedModel, RetirableMixin):
         DISTRICT = "district", _("Quận/Huyện")
         COMMUNE = "commune", _("Xã/Phường/Thị trấn")
 
-    name = models.CharField(_("tên"), max_length=120)
+    name = models.CharField(_("tên"), max_length=120, db_collation=COLLATION)
     name_folded = models.CharField(max_length=120, editable=False, db_index=True)
     level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
@@ -48,7 +49,7 @@ class AdministrativeUnit(VersionedModel, RetirableMixin):
     class Meta:
         verbose_name = _("đơn vị hành chính")
         verbose_name_plural = _("đơn vị hành chính")
-        ordering = ["level", "name_folded"]
+        ordering = ["level", "name", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["parent", "level", "name"],

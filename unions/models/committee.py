@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tienlang.lib.audit import HISTORY_EXCLUDED
+from tienlang.lib.collation import COLLATION
 from tienlang.lib.text import clean_text, fold
 from tienlang.lib.versioning import VersionedModel
 
@@ -45,7 +46,7 @@ class CommitteeMember(VersionedModel):
     union = models.ForeignKey(
         GrassrootsUnion, verbose_name=_("công đoàn cơ sở"), on_delete=models.CASCADE, related_name="committee"
     )
-    full_name = models.CharField(_("họ và tên"), max_length=120)
+    full_name = models.CharField(_("họ và tên"), max_length=120, db_collation=COLLATION)
     full_name_folded = models.CharField(max_length=120, editable=False, db_index=True)
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
     position = models.CharField(_("chức vụ trong BCH"), max_length=12, choices=Position.choices)
@@ -65,7 +66,7 @@ class CommitteeMember(VersionedModel):
     class Meta:
         verbose_name = _("ủy viên Ban Chấp hành")
         verbose_name_plural = _("ủy viên Ban Chấp hành")
-        ordering = ["union", "rank", "full_name_folded", "pk"]
+        ordering = ["union", "rank", "full_name", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("term_start")),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tienlang.lib.audit import HISTORY_EXCLUDED
+from tienlang.lib.collation import COLLATION
 from tienlang.lib.text import clean_text, fold
 from tienlang.lib.versioning import VersionedModel
 
@@ -50,7 +51,7 @@ class Enterprise(VersionedModel):
     federation = models.ForeignKey(
         Federation, verbose_name=_("liên đoàn lao động"), on_delete=models.PROTECT, related_name="enterprises"
     )
-    name = models.CharField(_("tên doanh nghiệp"), max_length=255)
+    name = models.CharField(_("tên doanh nghiệp"), max_length=255, db_collation=COLLATION)
     name_folded = models.CharField(max_length=255, editable=False, db_index=True)
     tax_code = models.CharField(
         _("mã số doanh nghiệp"),
@@ -85,9 +86,9 @@ class Enterprise(VersionedModel):
     class Meta:
         verbose_name = _("doanh nghiệp")
         verbose_name_plural = _("doanh nghiệp")
-        ordering = ["name_folded", "pk"]
+        ordering = ["name", "pk"]
         indexes = [
-            models.Index(fields=["federation", "name_folded"], name="unions_ent_fed_name"),
+            models.Index(fields=["federation", "name", "id"], name="unions_ent_fed_name"),
             models.Index(fields=["federation", "ownership"], name="unions_ent_fed_ownership"),
             models.Index(fields=["federation", "party_org_since"], name="unions_ent_fed_party"),
             models.Index(fields=["federation", "industry"], name="unions_ent_fed_industry"),

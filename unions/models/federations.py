@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tienlang.lib.audit import HISTORY_EXCLUDED
+from tienlang.lib.collation import COLLATION
 
 from ..querysets import ReferenceQuerySet
 from .areas import AdministrativeUnit
@@ -19,7 +20,7 @@ class Federation(RetirableMixin):
     Reports take their issuer, superior body, place and signer from this row.
     """
 
-    name = models.CharField(_("tên"), max_length=200)
+    name = models.CharField(_("tên"), max_length=200, db_collation=COLLATION)
     short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
     parent = models.ForeignKey(
         "self",
@@ -52,7 +53,7 @@ class Federation(RetirableMixin):
     class Meta:
         verbose_name = _("liên đoàn lao động")
         verbose_name_plural = _("liên đoàn lao động")
-        ordering = ["name"]
+        ordering = ["name", "pk"]
 
     def __str__(self) -> str:
         return self.name

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tienlang.lib.audit import HISTORY_EXCLUDED
+from tienlang.lib.collation import COLLATION
 from tienlang.lib.text import clean_text, fold
 from tienlang.lib.versioning import VersionedModel
 
@@ -46,7 +47,7 @@ class GrassrootsUnion(VersionedModel):
             RegexValidator(r"^[A-Z0-9][A-Z0-9-]*$", _("Mã chỉ gồm chữ in hoa không dấu, số và dấu gạch ngang."))
         ],
     )
-    name = models.CharField(_("tên công đoàn cơ sở"), max_length=255)
+    name = models.CharField(_("tên công đoàn cơ sở"), max_length=255, db_collation=COLLATION)
     name_folded = models.CharField(max_length=300, editable=False, db_index=True)
     members = models.PositiveIntegerField(_("số đoàn viên"), default=0)
     founded_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
@@ -57,7 +58,7 @@ class GrassrootsUnion(VersionedModel):
     class Meta:
         verbose_name = _("công đoàn cơ sở")
         verbose_name_plural = _("công đoàn cơ sở")
-        ordering = ["name_folded", "pk"]
+        ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise"],
@@ -65,7 +66,7 @@ class GrassrootsUnion(VersionedModel):
                 violation_error_message=_("Doanh nghiệp này đã có công đoàn cơ sở."),
             ),
         ]
-        indexes = [models.Index(fields=["federation", "name_folded", "id"], name="unions_union_fed_name")]
+        indexes = [models.Index(fields=["federation", "name", "id"], name="unions_union_fed_name")]
 
     def __str__(self) -> str:
         return self.name

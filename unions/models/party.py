@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tienlang.lib.audit import HISTORY_EXCLUDED
+from tienlang.lib.collation import COLLATION
 from tienlang.lib.text import clean_text, fold
 
 from ..querysets import ReferenceQuerySet
@@ -27,7 +28,7 @@ class PartyOrganization(RetirableMixin):
         ENTERPRISE_CELL = "enterprise_cell", _("Chi bộ doanh nghiệp")
         OTHER = "other", _("Tổ chức Đảng khác")
 
-    name = models.CharField(_("tên"), max_length=200)
+    name = models.CharField(_("tên"), max_length=200, db_collation=COLLATION)
     name_folded = models.CharField(max_length=200, editable=False, db_index=True)
     kind = models.CharField(_("loại"), max_length=24, choices=Kind.choices)
     parent = models.ForeignKey(
@@ -63,7 +64,7 @@ class PartyOrganization(RetirableMixin):
     class Meta:
         verbose_name = _("tổ chức Đảng")
         verbose_name_plural = _("tổ chức Đảng")
-        ordering = ["kind", "name"]
+        ordering = ["kind", "name", "pk"]
 
     def __str__(self) -> str:
         return self.name

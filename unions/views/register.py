@@ -93,7 +93,7 @@ class EnterpriseDetailView(RegisterReaderMixin, Breadcrumbs, ScopedQuerysetMixin
             GrassrootsUnion.objects.for_user(user)
             .order_by("code")
             .prefetch_related(
-                Prefetch("committee", queryset=CommitteeMember.objects.order_by("rank", "full_name_folded", "pk")),
+                Prefetch("committee", queryset=CommitteeMember.objects.order_by("rank", "full_name", "pk")),
                 Prefetch("chairs", queryset=UserProfile.objects.select_related("user")),
             )
         )
@@ -204,7 +204,7 @@ class UnionDetailView(RegisterReaderMixin, Breadcrumbs, ScopedQuerysetMixin, Det
             .select_related("enterprise__commune__parent", "federation")
             .prefetch_related(
                 Prefetch("chairs", queryset=UserProfile.objects.select_related("user")),
-                Prefetch("committee", queryset=CommitteeMember.objects.order_by("rank", "full_name_folded", "pk")),
+                Prefetch("committee", queryset=CommitteeMember.objects.order_by("rank", "full_name", "pk")),
                 "enterprise__party_organizations",
                 Prefetch("enterprise__figures", queryset=WorkforceFigure.objects.order_by("-year")),
             )
