@@ -198,10 +198,17 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Vietnamese first; English is available through the translation machinery.
+# Vietnamese first. Another language is offered (to the browser's Accept-Language, and so to
+# <html lang>) only once the product's translation into it is there, compiled: until then every
+# page is Vietnamese whatever the browser asks, Django's own labels too, and says so. Otherwise a
+# browser asking for English would get lang="en" and Django's English labels on Vietnamese pages.
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGES = [("vi", "Tiếng Việt")] + [
+    (code, name)
+    for code, name in [("en", "English")]
+    if (LOCALE_PATHS[0] / code / "LC_MESSAGES" / "django.mo").is_file()
+]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
