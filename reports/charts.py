@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 
 def _fmt(value) -> str:
@@ -15,9 +16,12 @@ def funnel_svg(steps) -> str:
     width, bar_h, gap, label_w = 640, 26, 8, 190
     top = max([count for _, _, count in steps] + [1])
     height = len(steps) * (bar_h + gap) + gap
+    # The picture's text equivalent gives the figures it draws (a screen reader reads no bar).
+    figures = "; ".join(f"{label}: {_fmt(count)}" for _name, label, count in steps)
+    description = escape(_("Các bước của hồ sơ") + (f" — {figures}" if figures else ""))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'class="w-100" aria-label="Các bước của hồ sơ">'
+        f'class="w-100" aria-label="{description}">'
     ]
     for index, (_name, label, count) in enumerate(steps):
         y = gap + index * (bar_h + gap)
@@ -35,6 +39,20 @@ def funnel_svg(steps) -> str:
     return mark_safe("".join(parts))
 
 
+def _trend_description(rows) -> str:
+    """The trend chart's figures in words: '2015: giới thiệu 612, kết nạp 540 (số liệu tổng hợp); …'."""
+    years = []
+    for row in rows:
+        figures = [
+            f"{word} {_fmt(value)}"
+            for word, value in ((_("giới thiệu cho Đảng"), row.introduced), (_("kết nạp"), row.admitted))
+            if value is not None
+        ]
+        aggregate = f" ({_('số liệu tổng hợp')})" if row.is_aggregate else ""
+        years.append(f"{row.year}: {', '.join(figures) or '—'}{aggregate}")
+    return _("Kết quả qua các năm") + " — " + "; ".join(years)
+
+
 def trend_svg(rows) -> str:
     """Introduced and admitted per year since 2015; hatched bars mark typed-in aggregate years."""
     if not rows:
@@ -46,7 +64,7 @@ def trend_svg(rows) -> str:
     scale = (height - bottom - top_pad) / top
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" class="w-100" '
-        f'aria-label="Kết quả qua các năm">',
+        f'aria-label="{escape(_trend_description(rows))}">',
         '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
         '<rect width="6" height="6" fill="#e9b3b3"/>'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#8b1a1a" stroke-width="2"/>'

@@ -51,6 +51,8 @@ if [ "${1:-run}" = test ]; then
   # in Times New Roman's metric twin (Liberation Serif), then read back with poppler.
   command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
   has_font "Liberation Serif" || missing+=(fonts-liberation)
+  # npm installs axe-core, the browser tests' accessibility audit (package-lock.json).
+  command -v npm >/dev/null || missing+=(npm)
   command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 fi
 

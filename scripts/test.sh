@@ -18,6 +18,17 @@ find_pg_bin() {
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
 }
 
+# axe-core for the browser tests' accessibility audit (package.json, pinned in package-lock.json),
+# into the git-ignored node_modules/; never served to users. Again only when the lock file changed.
+if ! command -v npm >/dev/null; then
+  echo "npm is missing: the browser tests need it for axe-core (Debian: apt-get install npm)" >&2
+  exit 1
+fi
+if [ ! -f node_modules/.installed ] || [ package-lock.json -nt node_modules/.installed ]; then
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  touch node_modules/.installed
+fi
+
 PGBIN=$(find_pg_bin)
 PGROOT=$(mktemp -d /tmp/tienlang-pg.XXXXXX)
 PGPORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')

@@ -199,12 +199,18 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Vietnamese first; English is available through the translation machinery.
+# Vietnamese first, whatever the browser asks (tienlang/lib/language.py follows only the user's
+# own choice in the switch, never Accept-Language), so <html lang> always says the language the
+# page is in. Another language is offered only once its catalogue is there, compiled.
 LANGUAGE_CODE = "vi"
-# Each language named in itself, as the switch in the user menu shows it.
-LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-# locale/<lang>/LC_MESSAGES/django.po, compiled to .mo by `compilemessages` at install and test time.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language named in itself, as the switch in the user menu shows it; English only once its
+# catalogue is compiled (`compilemessages` at install and test time).
+LANGUAGES = [("vi", "Tiếng Việt")] + [
+    (code, name)
+    for code, name in [("en", "English")]
+    if (LOCALE_PATHS[0] / code / "LC_MESSAGES" / "django.mo").is_file()
+]
 # The language switch keeps the choice for a year in a cookie only the server reads.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_HTTPONLY = True
