@@ -18,3 +18,6 @@ class AdmissionConfig(AppConfig):
 
         providers.register_step_judge(Status.ADMITTED, judges.judge_admitted)
         providers.register_step_judge(Status.OFFICIAL, judges.judge_official)
+        providers.register_step_judge(Status.REMOVED, judges.judge_removed)
+        providers.register_step_judge("cell_resolution", judges.judge_cell_resolution)
+        providers.register_step_judge("ceremony", judges.judge_ceremony)
