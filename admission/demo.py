@@ -34,6 +34,7 @@ from candidates.models import Introduction, Nomination, Status
 from unions.models import PartyOrganization
 
 from . import dossier, residence
+from .calendar import WorkingCalendar
 from .models import DossierItem, ResidenceCommentRequest
 
 YEAR = 2022
@@ -101,7 +102,8 @@ def receive(nomination: Nomination, staff, codes: list[str], on: datetime.date) 
 
 def residence_committee(nomination: Nomination) -> str:
     person = nomination.person
-    return f"Đảng ủy {person.residence_commune.lower()}, {person.residence_district}, {person.residence_province}"
+    commune = person.residence_commune
+    return f"Đảng ủy {commune[:1].lower()}{commune[1:]}, {person.residence_district}, {person.residence_province}"
 
 
 def ask_residence(nomination, staff, sent_on, number, reply_on=None) -> None:
@@ -222,7 +224,13 @@ def _story_now(people: list[Nomination], outsiders: list[Nomination], staff, tod
     if people:
         nomination = prepare(people[0], staff, today - 200 * day, 20)
         cell_resolution(nomination, staff, today - 110 * day, 20)  # 60 working days have run out
-    for number, (nomination, sent) in enumerate(zip(outsiders, (70, 65, 36, None), strict=False), start=21):
+    # The third request is due within 10 working days whatever the day (25 of its 30 have run).
+    soon, calendar = today, WorkingCalendar()
+    while calendar.working_days_between(soon, today) < 25:
+        soon -= day
+    for number, (nomination, sent) in enumerate(
+        zip(outsiders, (70, 65, (today - soon).days, None), strict=False), start=21
+    ):
         nomination = introduce(nomination, staff, today - 75 * day, number)
         codes = BEFORE_CELL + ["workplace_comments"]
         if number == 24:

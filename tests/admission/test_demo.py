@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from admission import clocks
 from admission.models import DossierItem, ResidenceCommentRequest
@@ -39,7 +40,7 @@ def test_the_learner_over_60_on_the_cells_date_was_refused_by_the_age_rule(demo)
 
 def test_every_list_after_the_introduction_has_rows_on_first_start(demo, client):
     staff = factories.get_user("canbo")
-    counts = clocks.action_counts(staff, datetime.date.today())
+    counts = clocks.action_counts(staff, timezone.localdate())
     assert all(counts[kind] >= 1 for kind in ("overdue", "soon", "stale", "waiting", "missing")), counts
     assert ResidenceCommentRequest.objects.filter(replied_on__isnull=True).count() == 3
     assert DossierItem.objects.filter(item_type__code="residence_comments", status="received").count() >= 3
