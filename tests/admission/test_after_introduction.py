@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from admission import clocks, dossier
 from admission.calendar import WorkingCalendar
 from admission.models import DossierItem, ResidenceCommentRequest
-from candidates import services
+from candidates import privacy, services
 from candidates.models import Introduction, Nomination, NominationEvent, Status
 from tests import factories
 from unions.models import AccessLog
@@ -391,3 +391,40 @@ def test_the_union_resolution_prints_every_figure_of_form_4a_and_is_access_logge
     ):
         assert expected in text, expected
     assert AccessLog.objects.filter(user=staff, action="export", person_ids__contains=[outsider.person_id]).exists()
+
+
+# --- the person's data ----------------------------------------------------------------------
+
+
+def test_the_persons_export_holds_the_dossier_and_the_residence_comments(client, staff, outsider):
+    ResidenceCommentRequest.objects.create(
+        nomination=outsider,
+        organization_text="Đảng ủy xã Nơi Ở Thử",
+        sent_on=D(2026, 9, 2),
+        channel="post",
+        replied_on=D(2026, 9, 20),
+        outcome="agree",
+        reply_note="Gia đình gương mẫu ở khu dân cư.",
+    )
+    client.force_login(staff)
+    response = client.get(f"/candidates/people/{outsider.person_id}/export.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert {"Hồ sơ kết nạp", "Nhận xét nơi cư trú"} <= set(book.sheetnames)
+    replies = [c.value for row in book["Nhận xét nơi cư trú"].iter_rows() for c in row]
+    assert "Đảng ủy xã Nơi Ở Thử" in replies and "Gia đình gương mẫu ở khu dân cư." in replies
+
+
+def test_anonymising_the_person_blanks_the_residence_reply_and_removes_scans(staff, outsider):
+    request = ResidenceCommentRequest.objects.create(
+        nomination=outsider,
+        organization_text="Đảng ủy xã Nơi Ở Thử",
+        sent_on=D(2026, 9, 2),
+        channel="post",
+        reply_note="Gia đình gương mẫu.",
+        attachment=PDF,
+        attachment_name="tra-loi.pdf",
+    )
+    services.move(outsider, Status.WITHDRAWN, staff, reason="Chuyển công tác.", on=D(2026, 10, 1))
+    privacy.anonymise_person(outsider.person, rule="thử")
+    request.refresh_from_db()
+    assert (request.reply_note, request.organization_text, bytes(request.attachment)) == ("", "", b"")
