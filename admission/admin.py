@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from unions.admin import ScopedAdmin
 
-from .models import AdmissionRule, CalendarDay, DossierItem, DossierItemType
+from .models import AdmissionRule, CalendarDay, DossierItem, DossierItemType, ResidenceCommentRequest
 
 
 @admin.register(AdmissionRule)
@@ -33,3 +33,12 @@ class DossierItemAdmin(ScopedAdmin):
     list_select_related = ["nomination__person", "item_type", "recorded_by"]
     readonly_fields = ["attachment_name", "attachment_type", "recorded_by", "recorded_at", "version"]
     raw_id_fields = ["nomination"]
+
+
+@admin.register(ResidenceCommentRequest)
+class ResidenceCommentRequestAdmin(ScopedAdmin):
+    list_display = ["nomination", "addressee", "sent_on", "channel", "replied_on", "outcome"]
+    list_filter = ["channel", "outcome"]
+    list_select_related = ["nomination__person", "organization"]
+    readonly_fields = ["attachment_name", "attachment_type", "recorded_by", "recorded_at"]
+    raw_id_fields = ["nomination", "organization"]

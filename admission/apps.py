@@ -14,7 +14,11 @@ class AdmissionConfig(AppConfig):
         from candidates import providers
         from candidates.models import Status
 
-        from . import judges
+        from . import judges, providers as admission_providers
 
         providers.register_step_judge(Status.ADMITTED, judges.judge_admitted)
         providers.register_step_judge(Status.OFFICIAL, judges.judge_official)
+        providers.register_step_judge(Status.REMOVED, judges.judge_removed)
+        providers.register_step_judge("cell_resolution", judges.judge_cell_resolution)
+        providers.register_step_judge("ceremony", judges.judge_ceremony)
+        admission_providers.register()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from candidates.models import Nomination
+from tienlang.lib.versioning import VersionedModel
 from unions.querysets import ReferenceQuerySet, ScopedQuerySet
 
 
@@ -29,6 +30,9 @@ class AdmissionRule(models.Model):
         CEREMONY_DEADLINE = "ceremony", _("Thời hạn tổ chức lễ kết nạp")
         PROBATION = "probation", _("Thời gian dự bị")
         OFFICIAL_CONSIDERATION = "official", _("Thời hạn chi bộ xét công nhận đảng viên chính thức")
+        CELL_VOTE = "cell_vote", _("Tỷ lệ đảng viên chính thức tán thành khi chi bộ xét kết nạp")
+        REMOVAL = "removal", _("Xóa tên đảng viên dự bị không được công nhận chính thức")
+        RESIDENCE_REPLY = "residence_reply", _("Thời hạn chờ chi ủy nơi cư trú trả lời nhận xét")
 
     code = models.CharField(_("mã quy tắc"), max_length=20, choices=Code.choices)
     name = models.CharField(_("tên quy tắc"), max_length=200)
@@ -170,3 +174,70 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.day:%d/%m/%Y}"
+
+
+class ResidenceCommentRequest(VersionedModel):
+    """The request for comments sent to the Party committee where a person living outside the
+    federation's area resides, and its reply (Hướng dẫn 12-HD/BTCTW, phần II, mục 1.1)."""
+
+    class Channel(models.TextChoices):
+        POST = "post", _("Gửi qua bưu điện")
+        HAND = "hand", _("Chuyển tay")
+        EMAIL = "email", _("Thư điện tử")
+
+    class Outcome(models.TextChoices):
+        AGREE = "agree", _("Đồng ý")
+        DISAGREE = "disagree", _("Không đồng ý")
+        NO_REPLY = "no_reply", _("Không trả lời")
+
+    nomination = models.ForeignKey(
+        "candidates.Nomination",
+        verbose_name=_("hồ sơ"),
+        on_delete=models.CASCADE,
+        related_name="residence_requests",
+    )
+    organization = models.ForeignKey(
+        "unions.PartyOrganization",
+        verbose_name=_("cấp ủy nơi cư trú"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organization_text = models.CharField(
+        _("cấp ủy nơi cư trú (khi chưa có trong danh mục)"), max_length=200, blank=True
+    )
+    number = models.CharField(_("số công văn"), max_length=40, blank=True)
+    sent_on = models.DateField(_("ngày gửi"))
+    channel = models.CharField(_("hình thức gửi"), max_length=8, choices=Channel.choices)
+    replied_on = models.DateField(_("ngày trả lời"), null=True, blank=True)
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices, blank=True)
+    reply_note = models.CharField(_("nội dung trả lời"), max_length=500, blank=True)
+    # The reply's scan: kept like the dossier's (database, scoped and access-logged download, backups).
+    attachment = models.BinaryField(_("bản quét trả lời"), blank=True, default=b"", editable=False)
+    attachment_name = models.CharField(_("tên tệp"), max_length=200, blank=True)
+    attachment_type = models.CharField(_("loại tệp"), max_length=40, blank=True)
+    recorded_by = models.ForeignKey(
+        "auth.User", verbose_name=_("người ghi"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("thời điểm ghi"), auto_now=True)
+
+    objects = DossierItemQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["attachment"])
+
+    class Meta:
+        verbose_name = _("đề nghị nhận xét nơi cư trú")
+        verbose_name_plural = _("đề nghị nhận xét nơi cư trú")
+        ordering = ["nomination", "-sent_on", "-pk"]
+        indexes = [models.Index(fields=["replied_on", "sent_on"], name="adm_residence_waiting")]
+
+    def __str__(self) -> str:
+        return f"{self.addressee} — {self.sent_on:%d/%m/%Y}"
+
+    @property
+    def addressee(self) -> str:
+        return self.organization.name if self.organization_id else self.organization_text
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.replied_on is None

@@ -33,7 +33,16 @@ DEFAULT_RULES = [
     (C.DECISION_DEADLINE, {"working_days": 60, "extension_max": 30}, ANCHOR),
     (C.CEREMONY_DEADLINE, {"working_days": 30}, ANCHOR),
     (C.PROBATION, {"months": 12}, "Điều lệ Đảng, Điều 5; " + ANCHOR),
-    (C.OFFICIAL_CONSIDERATION, {"working_days": 30}, ANCHOR),
+    (C.OFFICIAL_CONSIDERATION, {"working_days": 30}, "Điều lệ Đảng, Điều 5, khoản 3; " + ANCHOR),
+    (C.CELL_VOTE, {"numerator": 2, "denominator": 3}, "Điều lệ Đảng, Điều 4; " + ANCHOR),
+    (C.REMOVAL, {"working_days": 30}, "Điều lệ Đảng, Điều 5, khoản 3; " + ANCHOR),
+    # No regulation sets how long to wait for the residence cell's reply: this is the office's own
+    # follow-up period, recorded as such, to be changed when a guide sets one.
+    (
+        C.RESIDENCE_REPLY,
+        {"working_days": 30},
+        "Thời hạn theo dõi do LĐLĐ định (văn bản của Đảng không quy định thời hạn trả lời)",
+    ),
 ]
 VALID_FROM = datetime.date(2016, 7, 25)
 
@@ -95,8 +104,13 @@ def default_rule_rows() -> list[dict]:
     ]
 
 
-def rules_in_force(on: datetime.date) -> dict[str, AdmissionRule]:
-    stored = list(AdmissionRule.objects.all())
+def rule_rows() -> list[AdmissionRule]:
+    """Every stored rule row (one query); a list computing many dates passes it to each call."""
+    return list(AdmissionRule.objects.all())
+
+
+def rules_in_force(on: datetime.date, rows: list[AdmissionRule] | None = None) -> dict[str, AdmissionRule]:
+    stored = rule_rows() if rows is None else rows
     if not stored:
         # A wiped database (flush, --reset) still judges by the regulations as written.
         stored = [AdmissionRule(**row) for row in default_rule_rows()]
@@ -151,9 +165,9 @@ def judge_admission(name: str, born: datetime.date, cell_on: datetime.date, *, o
     return []
 
 
-def probation_end(ceremony_on: datetime.date) -> datetime.date:
+def probation_end(ceremony_on: datetime.date, rows: list[AdmissionRule] | None = None) -> datetime.date:
     """The day official status takes effect if recognised: 12 months after the ceremony."""
-    rules = rules_in_force(ceremony_on)
+    rules = rules_in_force(ceremony_on, rows)
     return add_months(ceremony_on, param(rules, C.PROBATION, "months"))
 
 
@@ -176,15 +190,62 @@ def judge_official(name: str, ceremony_on: datetime.date, on: datetime.date, dec
     return findings
 
 
+def judge_cell_vote(name: str, on: datetime.date, members_total: int, votes_for: int) -> list:
+    """The cell proposes admission only when enough of its full members agree (two thirds)."""
+    rules = rules_in_force(on)
+    if C.CELL_VOTE not in rules or not members_total:
+        return []
+    numerator, denominator = param(rules, C.CELL_VOTE, "numerator"), param(rules, C.CELL_VOTE, "denominator")
+    if votes_for * denominator >= members_total * numerator:
+        return []
+    message = _("%(n)s: chi bộ mới có %(v)s/%(t)s đảng viên chính thức tán thành; cần ít nhất %(a)s/%(b)s.") % {
+        "n": name,
+        "v": votes_for,
+        "t": members_total,
+        "a": numerator,
+        "b": denominator,
+    }
+    return [_finding(rules, C.CELL_VOTE, BLOCK, message)]
+
+
+def judge_removal(name: str, ceremony_on: datetime.date, on: datetime.date, decision: str, decided_on) -> list:
+    """Removal from the list (xóa tên): a probationary member the cell does not recognise when
+    probation ends, on the competent committee's decision. Before the end there is nothing to
+    judge yet; the cell has `working_days` after it (a later date is recorded, and shows late)."""
+    rules = rules_in_force(on)
+    findings = []
+    end = probation_end(ceremony_on)
+    if on < end:
+        message = _(
+            "%(n)s: chưa hết 12 tháng dự bị (kết thúc ngày %(e)s); chi bộ chỉ xét công nhận hoặc đề nghị xóa tên "
+            "khi hết thời gian dự bị."
+        ) % {"n": name, "e": end.strftime("%d/%m/%Y")}
+        findings.append(_finding(rules, C.REMOVAL, BLOCK, message))
+    if not (decision or "").strip() or decided_on is None:
+        message = _("%(n)s: cần số và ngày quyết định xóa tên của cấp ủy có thẩm quyền.") % {"n": name}
+        findings.append(_finding(rules, C.REMOVAL, BLOCK, message))
+    elif C.REMOVAL in rules:
+        last = WorkingCalendar().add_working_days(end, param(rules, C.REMOVAL, "working_days"))
+        if on > last:
+            message = _("%(n)s: chi bộ xét quá thời hạn (hạn cuối %(d)s, 30 ngày làm việc sau khi hết dự bị).") % {
+                "n": name,
+                "d": last.strftime("%d/%m/%Y"),
+            }
+            findings.append(_finding(rules, C.REMOVAL, WARNING, message))
+    return findings
+
+
 def is_stale(prepared_on: datetime.date, on: datetime.date) -> bool:
     """More than 12 months after the dossier was prepared without the cell considering it."""
     rules = rules_in_force(on)
     return on > add_months(prepared_on, param(rules, C.DOSSIER_STALENESS, "months"))
 
 
-def due_date(code: str, start: datetime.date, calendar_: WorkingCalendar | None = None) -> datetime.date:
+def due_date(
+    code: str, start: datetime.date, calendar_: WorkingCalendar | None = None, rows: list[AdmissionRule] | None = None
+) -> datetime.date:
     """The last day of a step counted in working days from `start` (decision, ceremony, official)."""
-    rules = rules_in_force(start)
+    rules = rules_in_force(start, rows)
     return (calendar_ or WorkingCalendar()).add_working_days(start, param(rules, code, "working_days"))
 
 
@@ -193,9 +254,10 @@ def admission_window(
     certificate_on: datetime.date | None,
     prepared_on: datetime.date | None,
     today: datetime.date,
+    rows: list[AdmissionRule] | None = None,
 ) -> list[tuple[str, datetime.date]]:
     """The dates after which the cell can no longer consider the person, each with what sets it."""
-    rules = rules_in_force(today)
+    rules = rules_in_force(today, rows)
     limits = []
     # Over `max_months` full months of age the rule blocks: the last day is the day before that.
     over = add_months(born, param(rules, C.AGE_AT_CONSIDERATION, "max_months") + 1) - datetime.timedelta(days=1)

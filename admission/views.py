@@ -6,25 +6,35 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from candidates import services
 from candidates.models import Nomination, Status
 from tienlang.lib.audit import record_access
+from tienlang.lib.document import Issuer
+from tienlang.lib.forms import form_error_messages
+from tienlang.lib.xlsx import xlsx_response
 from unions.models import AccessLog
 from unions.permissions import ALL_ROLES, is_district_staff, user_role
 
-from . import dossier, rules
-from .models import DossierItem
+from . import clocks, documents, dossier, residence, rules
+from .forms import CellResolutionForm, CeremonyForm, ResidenceReplyForm, ResidenceRequestForm
+from .models import DossierItem, ResidenceCommentRequest
 
 
 def _nomination(request, pk: int) -> Nomination:
     if user_role(request.user) not in ALL_ROLES:
         raise PermissionDenied
-    return get_object_or_404(Nomination.objects.for_user(request.user).select_related("person", "union"), pk=pk)
+    return get_object_or_404(
+        Nomination.objects.for_user(request.user).select_related(
+            "person", "union", "introduction__receiving_organization__parent"
+        ),
+        pk=pk,
+    )
 
 
 def dossier_page(request, pk: int):
@@ -46,7 +56,17 @@ def dossier_page(request, pk: int):
         "closes": closes,
         "closes_soon": closes is not None and (closes[1] - today).days <= 60,
         "missing_before_cell": dossier.missing_for(nomination, "before_cell"),
-        "admitted": nomination.status in (Status.ADMITTED, Status.OFFICIAL),
+        "admitted": nomination.status in (Status.ADMITTED, Status.OFFICIAL, Status.REMOVED),
+        "clocks": clocks.Clocks([nomination], today).for_nomination(nomination),
+        "needs_residence": residence.needs_comments(nomination),
+        "residence_requests": list(
+            ResidenceCommentRequest.objects.for_user(request.user)
+            .filter(nomination=nomination)
+            .select_related("organization")
+        ),
+        "request_form": ResidenceRequestForm(user=request.user, initial={"sent_on": today}),
+        "outcomes": ResidenceCommentRequest.Outcome.choices,
+        "channels": ResidenceCommentRequest.Channel.choices,
         "breadcrumbs": [
             (_("Hồ sơ nguồn"), "candidates:nomination_list"),
             (str(nomination), nomination.get_absolute_url()),
@@ -106,3 +126,267 @@ def attachment(request, item_pk: int):
     response["Cache-Control"] = "no-store, private"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _post_only(request) -> HttpResponse | None:
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    if not is_district_staff(request.user):
+        raise PermissionDenied
+    return None
+
+
+STEP_FORMS = {"cell_resolution": CellResolutionForm, "ceremony": CeremonyForm}
+STEP_DONE = {
+    "cell_resolution": _("Đã ghi nghị quyết của chi bộ đề nghị kết nạp %(n)s."),
+    "ceremony": _("Đã ghi ngày lễ kết nạp của %(n)s."),
+}
+
+
+def record_step(request, pk: int, step: str):
+    """The cell's resolution or the ceremony, from the nomination page; refused with the reason."""
+    refused = _post_only(request)
+    if refused:
+        return refused
+    nomination = _nomination(request, pk)
+    form_class = STEP_FORMS.get(step)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _refuse(request, nomination, step, form_error_messages(form))
+    try:
+        services.record_step(
+            nomination,
+            step,
+            request.user,
+            on=form.cleaned_data["happened_on"],
+            details=form.details(),
+            expected_version=form.cleaned_data["version"],
+        )
+    except ValidationError as exc:
+        return _refuse(request, nomination, step, exc.messages)
+    messages.success(request, STEP_DONE[step] % {"n": nomination.person.full_name})
+    return redirect(nomination.get_absolute_url())
+
+
+def _refuse(request, nomination: Nomination, step: str, errors: list[str]):
+    """Say why, and keep what was typed: the page shows the step's form filled in again."""
+    request.session[f"refused-step-{nomination.pk}"] = {
+        "step": step,
+        **{k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"},
+    }
+    for message in errors:
+        messages.error(request, message)
+    return redirect(nomination.get_absolute_url())
+
+
+def _parse_date(value: str) -> datetime.date | None:
+    try:
+        return datetime.datetime.strptime(value.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
+def residence_request_new(request, pk: int):
+    refused = _post_only(request)
+    if refused:
+        return refused
+    nomination = _nomination(request, pk)
+    form = ResidenceRequestForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for message in form_error_messages(form):
+            messages.error(request, message)
+        return redirect("admission:dossier", pk=nomination.pk)
+    data = form.cleaned_data
+    try:
+        residence.send_request(
+            nomination,
+            request.user,
+            organization=data["organization"],
+            organization_text=data["organization_text"],
+            number=data["number"],
+            sent_on=data["sent_on"],
+            channel=data["channel"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        name = nomination.person.full_name
+        messages.success(request, _("Đã ghi đề nghị nhận xét nơi cư trú của %(n)s.") % {"n": name})
+    return redirect("admission:dossier", pk=nomination.pk)
+
+
+def _residence_request(request, request_pk: int) -> ResidenceCommentRequest:
+    if user_role(request.user) not in ALL_ROLES:
+        raise PermissionDenied
+    return get_object_or_404(
+        ResidenceCommentRequest.objects.for_user(request.user).select_related(
+            "organization",
+            "nomination__person",
+            "nomination__union__enterprise",
+            "nomination__federation__parent",
+            "nomination__introduction__receiving_organization",
+        ),
+        pk=request_pk,
+    )
+
+
+def residence_reply(request, request_pk: int):
+    refused = _post_only(request)
+    if refused:
+        return refused
+    comment_request = _residence_request(request, request_pk)
+    nomination = comment_request.nomination
+    form = ResidenceReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for message in form_error_messages(form):
+            messages.error(request, message)
+        return redirect("admission:dossier", pk=nomination.pk)
+    data = form.cleaned_data
+    try:
+        residence.record_reply(
+            comment_request,
+            request.user,
+            replied_on=data["replied_on"],
+            outcome=data["outcome"],
+            note=data["reply_note"],
+            upload=data["attachment"],
+            version=data["version"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã ghi trả lời của %(o)s.") % {"o": comment_request.addressee})
+    return redirect("admission:dossier", pk=nomination.pk)
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def residence_attachment(request, request_pk: int):
+    """The reply's scan: only for users who may see its nomination, and access-logged."""
+    comment_request = _residence_request(request, request_pk)
+    if not comment_request.attachment_name:
+        raise Http404
+    record_access(
+        request,
+        AccessLog.Action.EXPORT,
+        _("Bản quét trả lời nhận xét nơi cư trú"),
+        [comment_request.nomination.person_id],
+        fields=["full_name"],
+    )
+    return _download(
+        bytes(comment_request.attachment), comment_request.attachment_type, comment_request.attachment_name
+    )
+
+
+def residence_letter(request, request_pk: int):
+    """The request letter to print and sign (xlsx in the administrative layout)."""
+    comment_request = _residence_request(request, request_pk)
+    nomination = comment_request.nomination
+    record_access(
+        request,
+        AccessLog.Action.EXPORT,
+        _("Công văn đề nghị nhận xét nơi cư trú"),
+        [nomination.person_id],
+        fields=["full_name", "date_of_birth", "residence_commune"],
+    )
+    issuer = Issuer.for_federation(nomination.federation)
+    return xlsx_response(
+        documents.request_letter_workbook(comment_request, issuer), f"de-nghi-nhan-xet-{comment_request.pk}.xlsx"
+    )
+
+
+def resolution_document(request, pk: int):
+    """The union executive's resolution introducing the member (mẫu 4A-KNĐ), ready to sign."""
+    nomination = _nomination(request, pk)
+    introduction = getattr(nomination, "introduction", None)
+    if introduction is None:
+        raise Http404
+    record_access(
+        request,
+        AccessLog.Action.EXPORT,
+        _("Nghị quyết giới thiệu đoàn viên ưu tú"),
+        [nomination.person_id],
+        fields=["full_name", "date_of_birth"],
+    )
+    return xlsx_response(documents.resolution_workbook(introduction), f"nghi-quyet-gioi-thieu-{nomination.pk}.xlsx")
+
+
+SHOW = {
+    "overdue": (_("Quá hạn"), lambda clock: clock.overdue),
+    "soon": (_("Đến hạn trong 10 ngày làm việc"), lambda clock: clock.soon),
+    "due": (_("Quá hạn và sắp đến hạn"), lambda clock: clock.overdue or clock.soon),
+    "missing": (_("Hồ sơ còn thiếu giấy tờ"), lambda clock: clock.step == "dossier"),
+    "stale": (_("Hồ sơ quá 12 tháng chưa được chi bộ xét"), None),
+}
+
+
+def due_list(request):
+    """Overdue and soon-due steps of the user's people, grouped by the body that must act."""
+    if user_role(request.user) not in ALL_ROLES:
+        raise PermissionDenied
+    show = request.GET.get("show", "due")
+    if show not in SHOW:
+        show = "due"
+    today = timezone.localdate()
+    nominations = clocks.scoped_nominations(request.user)
+    computed = clocks.Clocks(nominations, today)
+    title, keep = SHOW[show]
+    if show == "stale":
+        shown = [c for c in computed.all() if c.step == "cell" and computed.facts[c.nomination.pk].stale]
+    else:
+        shown = [c for c in computed.all() if keep(c)]
+    shown.sort(key=lambda c: (c.body_kind, c.body, c.due_on or datetime.date.max, c.nomination.search_folded))
+    groups: dict[tuple[str, str], list] = {}
+    for clock in shown:
+        groups.setdefault((clock.body_kind_label, clock.body), []).append(clock)
+    record_access(
+        request,
+        AccessLog.Action.VIEW,
+        _("Danh sách việc đến hạn sau khi giới thiệu cho Đảng"),
+        sorted({c.nomination.person_id for c in shown}),
+        fields=["full_name"],
+    )
+    context = {
+        "groups": [(kind, body, rows) for (kind, body), rows in groups.items()],
+        "title": title,
+        "show": show,
+        "choices": [(key, label) for key, (label, _keep) in SHOW.items()],
+        "count": len(shown),
+        "limited": len(nominations) >= clocks.LIMIT,
+        "breadcrumbs": [(_("Việc đến hạn"), None)],
+    }
+    return render(request, "admission/due_list.html", context)
+
+
+def residence_waiting(request):
+    """People living outside the area whose residence comments are not in yet."""
+    if user_role(request.user) not in ALL_ROLES:
+        raise PermissionDenied
+    today = timezone.localdate()
+    nominations = [n for n in clocks.scoped_nominations(request.user) if n.status == Status.INTRODUCED]
+    computed = clocks.Clocks(nominations, today)
+    rows = [c for c in computed.all() if c.step in ("residence_reply", "residence_request")]
+    rows.sort(key=lambda c: (c.step != "residence_reply", c.due_on or datetime.date.max, c.nomination.search_folded))
+    record_access(
+        request,
+        AccessLog.Action.VIEW,
+        _("Danh sách chờ nhận xét nơi cư trú"),
+        sorted({c.nomination.person_id for c in rows}),
+        fields=["full_name", "residence_commune"],
+    )
+    context = {
+        "rows": rows,
+        "limited": len(nominations) >= clocks.LIMIT,
+        "breadcrumbs": [(_("Chờ nhận xét nơi cư trú"), None)],
+    }
+    return render(request, "admission/residence_waiting.html", context)

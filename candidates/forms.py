@@ -205,6 +205,11 @@ class MoveForm(forms.Form):
                 self.add_error("decision_number", _("Cần số quyết định công nhận đảng viên chính thức."))
             if not data.get("decision_date"):
                 self.add_error("decision_date", _("Cần ngày quyết định công nhận đảng viên chính thức."))
+        if data.get("to_status") == Status.REMOVED:
+            if not data.get("decision_number"):
+                self.add_error("decision_number", _("Cần số quyết định xóa tên."))
+            if not data.get("decision_date"):
+                self.add_error("decision_date", _("Cần ngày quyết định xóa tên."))
         return data
 
     def details(self) -> dict:

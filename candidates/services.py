@@ -40,10 +40,10 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.ENROLLED: {Status.COMPLETED, Status.NOT_COMPLETED, Status.WITHDRAWN},
     Status.COMPLETED: {Status.INTRODUCED, Status.WITHDRAWN},
     Status.INTRODUCED: {Status.ADMITTED, Status.WITHDRAWN},
-    Status.ADMITTED: {Status.OFFICIAL},
+    Status.ADMITTED: {Status.OFFICIAL, Status.REMOVED},
 }
 CHAIR_MAY_SET = {Status.WITHDRAWN, Status.INTRODUCED}
-REASON_REQUIRED = {Status.REJECTED, Status.NOT_COMPLETED, Status.WITHDRAWN}
+REASON_REQUIRED = {Status.REJECTED, Status.NOT_COMPLETED, Status.WITHDRAWN, Status.REMOVED}
 
 PERSON_FIELDS = [
     "full_name",
@@ -282,6 +282,50 @@ def move(
             _check_before_approval(current)
         _check_step(current, to_status, on or timezone.localdate(), details or {})
         return _apply(current, to_status, user, reason=reason, on=on, details=details)
+
+
+# Dated steps that do not change the status: the Party cell's resolution while the person is
+# introduced, the admission ceremony once the decision is made (when it was not given with it).
+STEPS: dict[str, str] = {"cell_resolution": Status.INTRODUCED, "ceremony": Status.ADMITTED}
+
+
+def record_step(
+    nomination: Nomination,
+    step: str,
+    user: Actor,
+    *,
+    on: datetime.date,
+    details: dict | None = None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Nomination:
+    """Record one dated step inside a status (staff only), judged by the rules of its own date."""
+    if not is_district_staff(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        current = _locked(nomination, user)
+        if expected_version is not None and current.version != expected_version:
+            raise StaleVersion(current)
+        privacy.refuse_if_restricted(current.person)
+        if STEPS.get(step) != current.status:
+            raise ValidationError(
+                _("Hồ sơ của %(n)s đang ở “%(s)s”: không ghi được bước này.")
+                % {"n": current.person.full_name, "s": current.get_status_display()}
+            )
+        _check_step(current, step, on, details or {})
+        current.version += 1
+        current._history_user = _real_user(user)
+        current.save(update_fields=["version", "updated_at"])
+        NominationEvent.objects.create(
+            nomination=current,
+            from_status=current.status,
+            to_status=current.status,
+            happened_on=on,
+            recorded_by=user,
+            reason=(reason or "").strip(),
+            details={**(details or {}), "step": step},
+        )
+        return current
 
 
 def _check_step(nomination: Nomination, to_status: str, on: datetime.date, details: dict) -> None:

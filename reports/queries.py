@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, IntegerField, Manager, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
-from admission.due import due_for
+from admission.clocks import action_counts
 from candidates.models import STAGE, DataSubjectRequest, Nomination, Status
 from classes.models import ClassStatus, StipendPayment, TrainingClass
 from classes.services import budget_totals
@@ -451,6 +452,20 @@ def coverage(scope: Scope, year: int, group: str) -> list[dict]:
 # ---------------------------------------------------------------------------------------
 
 
+def _after_introduction(user) -> list[tuple[str, int, str]]:
+    """After the introduction: steps overdue or due soon, stale dossiers, residence comments
+    awaited, documents missing; each links to its list (admission's, scoped by the user)."""
+    counts = action_counts(user, timezone.localdate())
+    due = reverse("admission:due_list")
+    return [
+        (_("Bước quá hạn (sau khi giới thiệu cho Đảng)"), counts["overdue"], due + "?show=overdue"),
+        (_("Bước đến hạn trong 10 ngày làm việc"), counts["soon"], due + "?show=soon"),
+        (_("Hồ sơ kết nạp quá 12 tháng chưa được xét"), counts["stale"], due + "?show=stale"),
+        (_("Chờ nhận xét của cấp ủy nơi cư trú"), counts["waiting"], reverse("admission:residence_waiting")),
+        (_("Hồ sơ kết nạp còn thiếu giấy tờ"), counts["missing"], due + "?show=missing"),
+    ]
+
+
 def needs_action(scope: Scope) -> list[tuple[str, int, str]]:
     """(label, count, url) of what waits for this user."""
     user = scope.user
@@ -476,16 +491,8 @@ def needs_action(scope: Scope) -> list[tuple[str, int, str]]:
                 reverse("candidates:request_list") + "?status=open",
             )
         )
-    if user is not None and (user.is_superuser or role in (Role.STAFF, Role.CHAIR)):
-        # After the introduction: dossiers lacking documents, windows closing, probations ending.
-        due = due_for(user, datetime.date.today())
-        items.append(
-            (
-                _("Việc sau khi giới thiệu cho Đảng (hồ sơ kết nạp, thời hạn)"),
-                len(due),
-                reverse("candidates:nomination_list") + "?status=introduced",
-            )
-        )
+    if user is not None and (user.is_superuser or role in (Role.STAFF, Role.CHAIR, Role.PARTY_VIEWER)):
+        items.extend(_after_introduction(user))
     if role == Role.CHAIR:
         completed = nominations.filter(status=Status.COMPLETED).count()
         items.append(

@@ -108,12 +108,17 @@ def judge(client, name: str, path: str, response, forbidden: set[str]) -> str | 
     return f"{name} {path}: {seen[:2]}" if seen else None
 
 
+def _shown(value) -> str:
+    # A binary field (a scan) reads back as a memoryview, whose repr names its address.
+    return bytes(value).hex() if isinstance(value, memoryview) else str(value)
+
+
 def fingerprint(user) -> dict[str, list]:
     """Every row a user can see, every field, and the number of history rows of each model."""
     state = {}
     for model in scoped_models():
         rows = list(model._default_manager.for_user(user).order_by("pk").values())
-        state[model._meta.label] = [sorted((k, str(v)) for k, v in row.items()) for row in rows]
+        state[model._meta.label] = [sorted((k, _shown(v)) for k, v in row.items()) for row in rows]
         history = getattr(model, "history", None)
         if history is not None:
             pk_name = model._meta.pk.attname

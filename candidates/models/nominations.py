@@ -38,9 +38,12 @@ class Status(models.TextChoices):
     ADMITTED = "admitted", _("Đã kết nạp")
     OFFICIAL = "official", _("Đảng viên chính thức")
     WITHDRAWN = "withdrawn", _("Rút khỏi danh sách")
+    # A probationary member not recognised as official is struck off (Điều lệ Đảng, Điều 5).
+    REMOVED = "removed", _("Xóa tên khỏi danh sách đảng viên dự bị")
 
 
-# Furthest-forward step numbers; terminal statuses keep the stage reached before them.
+# Furthest-forward step numbers; terminal statuses keep the stage reached before them (a removed
+# probationary member still counts as admitted: the reports' "ever reached" figures do not change).
 STAGE = {
     Status.NOMINATED: 1,
     Status.APPROVED: 2,

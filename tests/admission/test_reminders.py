@@ -57,4 +57,4 @@ def test_reminders_are_sent_once_a_day(introduced, staff, client):
 def test_the_dashboard_counts_what_is_due_after_the_introduction(introduced, staff, client):
     client.force_login(staff)
     page = client.get("/").content.decode()
-    assert "Việc sau khi giới thiệu cho Đảng" in page
+    assert "Hồ sơ kết nạp còn thiếu giấy tờ" in page and "/admission/due/?show=missing" in page

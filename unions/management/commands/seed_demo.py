@@ -45,5 +45,5 @@ class Command(BaseCommand):
 
 def demo_hooks():
     """Other apps' demo seeders, in dependency order (each takes the organisation result)."""
-    names = ("candidates.demo", "classes.demo", "reports.demo")
+    names = ("candidates.demo", "classes.demo", "admission.demo", "reports.demo")
     return [importlib.import_module(name).seed for name in names if importlib.util.find_spec(name)]
