@@ -216,6 +216,10 @@ def test_restricted_learners_are_left_out_of_the_roster_and_signing_list(staff, 
     hidden = factories.make_learner(klass, union_a, staff, full_name="Đinh Thị Hạn Chế")
     policy = factories.make_policy(union_a.federation)
     class_services.commit_stipends(klass, [kept.pk, hidden.pk], policy, staff, on=datetime.date(2022, 3, 20))
+    # Paid, so that both are on the list to sign for (the signing list holds paid stipends only).
+    class_services.pay_stipends(
+        klass, [kept.pk, hidden.pk], policy, staff, voucher_number="PC-07", paid_on=datetime.date(2022, 3, 25)
+    )
     privacy.restrict(hidden.nomination.person, staff, "Theo đơn")
     for builder in (build_roster_workbook, build_stipends_workbook):
         buffer = io.BytesIO()
