@@ -23,8 +23,9 @@ from classes.models import ClassStatus, StipendPayment, TrainingClass
 from classes.services import budget_totals
 from tienlang.lib.money import format_vnd
 from tienlang.lib.text import fold
-from unions.models import Enterprise, Federation, GrassrootsUnion, Role, UserProfile, WorkforceFigure
+from unions.models import Enterprise, Federation, GrassrootsUnion, Role, UnionAffiliation, UserProfile, WorkforceFigure
 from unions.querysets import federation_subtree
+from unions.reorganisations import memberships
 
 from .models import FederationTarget, UnionQuota, YearlyAggregate
 
@@ -161,6 +162,9 @@ class QuotaRow:
     age_31_40: int = 0
     age_41_50: int = 0
     age_51_60: int = 0
+    # The federation that held the union for this row's period (a union moved during the year
+    # has a row under each federation, each with the nominations of its own period).
+    federation_id: int | None = None
 
     @property
     def percent(self) -> float | None:
@@ -181,25 +185,62 @@ class QuotaReport:
 
 
 def quota_report(scope: Scope, year: int) -> QuotaReport:
-    """One row per grassroots union in scope (even with no nominations), and the totals."""
-    per_union = {
-        row["union_id"]: _unprefixed(row)
-        for row in scope.nominations().filter(year=year).values("union_id").annotate(**_stage_counts(year)).order_by()
+    """One row per grassroots union in scope in that year (even with no nominations), and the totals.
+
+    The unions are those the federations in scope held during the year (the union's history,
+    `UnionAffiliation`, keeps who held it before a reorganisation): a report of a past year lists
+    what its issuer held then. A union that changed federation during the year has one row per
+    federation, each counting the nominations recorded under it; its quota counts once, in the
+    row of the federation that held it first that year.
+    """
+    per_pair = {
+        (row["union_id"], row["federation_id"]): _unprefixed(row)
+        for row in scope.nominations()
+        .filter(year=year)
+        .values("union_id", "federation_id")
+        .annotate(**_stage_counts(year))
+        .order_by()
     }
-    quotas = dict(scope.quotas().filter(year=year).values_list("union_id", "introduce"))
-    rows, federation_of = [], {}
-    for union in scope.unions().order_by("name_folded", "pk").values("pk", "code", "name", "federation_id"):
-        row = QuotaRow(union["pk"], union["code"], union["name"], quota=quotas.get(union["pk"], 0))
-        for name, value in per_union.get(union["pk"], {}).items():
+    periods = memberships(
+        scope.unions(), scope.totals(UnionAffiliation.objects), datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    )
+    pairs = list(dict.fromkeys([(m.union_id, m.federation_id) for m in periods] + sorted(per_pair)))
+    union_ids = {union_id for union_id, _federation in pairs}
+    # Names and quotas of unions the scope's own rows named (scoped above).
+    unions = {
+        u["pk"]: u for u in GrassrootsUnion.objects.filter(pk__in=union_ids).values("pk", "code", "name", "name_folded")
+    }
+    quotas = dict(UnionQuota.objects.filter(union_id__in=union_ids, year=year).values_list("union_id", "introduce"))
+    quota_holder = _first_holders(union_ids, year)
+    rows = []
+    for union_id, federation_id in sorted(pairs, key=lambda p: (unions[p[0]]["name_folded"], p[0])):
+        union = unions[union_id]
+        quota = quotas.get(union_id, 0) if quota_holder.get(union_id, federation_id) == federation_id else 0
+        row = QuotaRow(union_id, union["code"], union["name"], quota=quota, federation_id=federation_id)
+        for name, value in per_pair.get((union_id, federation_id), {}).items():
             setattr(row, name, value)
         rows.append(row)
-        federation_of[union["pk"]] = union["federation_id"]
     return QuotaReport(
         year=year,
         rows=rows,
         totals=_summed(rows, "Tổng cộng"),
-        subtotals=_subtotals(scope.issuing_federation(), rows, federation_of),
+        subtotals=_subtotals(scope.issuing_federation(), rows),
     )
+
+
+def _first_holders(union_ids: set[int], year: int) -> dict[int, int]:
+    """The federation that held each union first in `year` (from its whole history, not only the scope)."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    periods = memberships(
+        GrassrootsUnion.objects.filter(pk__in=union_ids),
+        UnionAffiliation.objects.filter(union_id__in=union_ids),
+        start,
+        end,
+    )
+    holders: dict[int, int] = {}
+    for period in periods:  # earliest first
+        holders.setdefault(period.union_id, period.federation_id)
+    return holders
 
 
 def _summed(rows: list[QuotaRow], name: str) -> QuotaRow:
@@ -209,7 +250,7 @@ def _summed(rows: list[QuotaRow], name: str) -> QuotaRow:
     return total
 
 
-def _subtotals(issuer: Federation | None, rows: list[QuotaRow], federation_of: dict[int, int]) -> list[QuotaRow]:
+def _subtotals(issuer: Federation | None, rows: list[QuotaRow]) -> list[QuotaRow]:
     """A row per federation directly below `issuer`, summing the unions of it and of those below it."""
     if issuer is None:
         return []
@@ -217,7 +258,7 @@ def _subtotals(issuer: Federation | None, rows: list[QuotaRow], federation_of: d
     subtotals = []
     for child in below:
         members = set(federation_subtree(child.pk))
-        subtotals.append(_summed([r for r in rows if federation_of.get(r.union_id) in members], child.name))
+        subtotals.append(_summed([r for r in rows if r.federation_id in members], child.name))
     return subtotals
 
 
