@@ -103,7 +103,9 @@ class Scope:
 
 def default_federation() -> Federation | None:
     """The federation that keeps unions (the district federation in a single-office install)."""
-    return Federation.objects.filter(unions__isnull=False).order_by("pk").first() or Federation.objects.first()
+    # A federation ended by a reorganisation still issued its own years (its past unions count).
+    keeps_unions = Q(unions__isnull=False) | Q(past_unions__isnull=False)
+    return Federation.objects.filter(keeps_unions).order_by("pk").first() or Federation.objects.first()
 
 
 def latest_year(scope: Scope) -> int:
@@ -206,12 +208,19 @@ def quota_report(scope: Scope, year: int) -> QuotaReport:
     )
     pairs = list(dict.fromkeys([(m.union_id, m.federation_id) for m in periods] + sorted(per_pair)))
     union_ids = {union_id for union_id, _federation in pairs}
-    # Names and quotas of unions the scope's own rows named (scoped above).
-    unions = {
-        u["pk"]: u for u in GrassrootsUnion.objects.filter(pk__in=union_ids).values("pk", "code", "name", "name_folded")
-    }
+    unions = {m.union_id: {"code": m.code, "name": m.name, "name_folded": m.name_folded} for m in periods}
+    missing = union_ids - set(unions)  # nominations under a period the scope does not hold (never, normally)
+    if missing:
+        named = GrassrootsUnion.objects.filter(pk__in=missing).values("pk", "code", "name", "name_folded")
+        unions.update({u.pop("pk"): u for u in named})
+    # Quotas of the unions the scope's own rows named (scoped above).
     quotas = dict(UnionQuota.objects.filter(union_id__in=union_ids, year=year).values_list("union_id", "introduce"))
-    quota_holder = _first_holders(union_ids, year)
+    # A union held from before the year began: its holder then holds the year's quota. Only a union
+    # that came during the year needs its whole history to say who held it first.
+    start = datetime.date(year, 1, 1)
+    moved_in = {m.union_id for m in periods if m.valid_from and m.valid_from > start}
+    quota_holder = {m.union_id: m.federation_id for m in periods if m.union_id not in moved_in}
+    quota_holder.update(_first_holders(moved_in, year))
     rows = []
     for union_id, federation_id in sorted(pairs, key=lambda p: (unions[p[0]]["name_folded"], p[0])):
         union = unions[union_id]
@@ -230,6 +239,8 @@ def quota_report(scope: Scope, year: int) -> QuotaReport:
 
 def _first_holders(union_ids: set[int], year: int) -> dict[int, int]:
     """The federation that held each union first in `year` (from its whole history, not only the scope)."""
+    if not union_ids:
+        return {}
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     periods = memberships(
         GrassrootsUnion.objects.filter(pk__in=union_ids),
@@ -258,7 +269,12 @@ def _subtotals(issuer: Federation | None, rows: list[QuotaRow]) -> list[QuotaRow
     subtotals = []
     for child in below:
         members = set(federation_subtree(child.pk))
-        subtotals.append(_summed([r for r in rows if r.federation_id in members], child.name))
+        held = [r for r in rows if r.federation_id in members]
+        if not held:
+            continue  # no union under it in the report's year (it did not exist yet, or had ended)
+        subtotal = _summed(held, child.name)
+        subtotal.federation_id = child.pk
+        subtotals.append(subtotal)
     return subtotals
 
 

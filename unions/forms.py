@@ -421,11 +421,20 @@ class ReorganisationMappingForm(forms.Form):
         choices = [("", _("— chưa chọn —"))] + [(str(t.pk), str(t)) for t in targets]
         self.items = list(
             reorganisation.items.select_related(
-                "union__enterprise__commune", "party_organization__area", "target_federation", "target_party"
+                "union__enterprise__commune",
+                "enterprise__commune",
+                "party_organization__area",
+                "target_federation",
+                "target_party",
             )
         )
         for item in self.items:
-            where = item.union.enterprise.commune if item.union_id else item.party_organization.area
+            if item.union_id:
+                where = item.union.enterprise.commune
+            elif item.enterprise_id:
+                where = item.enterprise.commune
+            else:
+                where = item.party_organization.area
             self.fields[f"item_{item.pk}"] = forms.TypedChoiceField(
                 label=f"{item.member} ({where or '—'})",
                 choices=choices,

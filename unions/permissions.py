@@ -127,6 +127,18 @@ def check_in_scope(queryset, obj, user) -> None:
         raise PermissionDenied
 
 
+def sees_other_federations(user) -> bool:
+    """An administrator, or staff or leadership whose scope holds federations besides their own.
+
+    No query of its own once the request has scoped anything (the subtree is cached): the menu's
+    test. What may be changed is `may_reorganise`'s stricter question.
+    """
+    role = user_role(user)
+    if role == ADMIN:
+        return True
+    return role in (Role.STAFF, Role.LEADERSHIP) and len(federation_ids(get_profile(user))) > 1
+
+
 def is_upper_level(user) -> bool:
     """An administrator, or staff or leadership of a federation with federations below it."""
     role = user_role(user)
@@ -134,7 +146,8 @@ def is_upper_level(user) -> bool:
         return True
     if role not in (Role.STAFF, Role.LEADERSHIP):
         return False
-    return len(federation_ids(get_profile(user))) > 1  # the subtree a request computes once anyway
+    # Federations below by the tree itself (an ended federation's successors are not below it).
+    return Federation.objects.filter(parent_id=get_profile(user).federation_id).exists()
 
 
 def may_reorganise(user) -> bool:
@@ -152,10 +165,10 @@ def reorganisable_federations(user):
 
 
 class UpperLevelRequiredMixin(RoleRequiredMixin):
-    """Staff and leadership of a federation with federations below it (and administrators)."""
+    """Staff and leadership whose scope holds other federations (and administrators): read reorganisations."""
 
     def test_role(self, user) -> bool:
-        return is_upper_level(user)
+        return sees_other_federations(user)
 
 
 class ReorganiserRequiredMixin(RoleRequiredMixin):

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,7 @@ from tienlang.lib.versioning import StaleVersion
 
 from .models import (
     AdministrativeUnit,
+    Enterprise,
     Federation,
     GrassrootsUnion,
     PartyOrganization,
@@ -139,6 +141,16 @@ def create(
         for union in unions.order_by("name_folded", "pk"):
             target = _proposal(union.enterprise.commune, targets)
             items.append(ReorganisationItem(reorganisation=reorganisation, union=union, target_federation=target))
+        # Enterprises without a union go too (by their commune), so no register row stays behind.
+        for enterprise in (
+            Enterprise.objects.filter(federation=source, unions__isnull=True)
+            .select_related("commune")
+            .order_by("name_folded", "pk")
+        ):
+            target = _proposal(enterprise.commune, targets)
+            items.append(
+                ReorganisationItem(reorganisation=reorganisation, enterprise=enterprise, target_federation=target)
+            )
     else:
         reorganisation.target_parties.set(targets)
         children = PartyOrganization.objects.filter(parent=source, retired_on__isnull=True)
@@ -206,19 +218,26 @@ def _moves(reorganisation: Reorganisation, *, undo: bool = False) -> list[Move]:
 
 def unmapped(reorganisation: Reorganisation) -> list[ReorganisationItem]:
     field = "target_federation" if reorganisation.kind == Reorganisation.Kind.FEDERATION else "target_party"
-    return list(reorganisation.items.filter(**{f"{field}__isnull": True}).select_related("union", "party_organization"))
+    return list(
+        reorganisation.items.filter(**{f"{field}__isnull": True}).select_related(
+            "union", "enterprise", "party_organization"
+        )
+    )
 
 
 def preview(reorganisation: Reorganisation) -> dict:
     """What applying would do: the members per target, what is left unmapped, the rows that follow."""
-    items = reorganisation.items.select_related("union", "party_organization", "target_federation", "target_party")
+    items = reorganisation.items.select_related(
+        "union", "enterprise", "party_organization", "target_federation", "target_party"
+    )
     per_target: dict = {}
     for item in items:
         if item.target is not None:
             per_target.setdefault(item.target, []).append(item.member)
     counts: dict[str, int] = {}
     if reorganisation.kind == Reorganisation.Kind.FEDERATION:
-        counts[_("Công đoàn cơ sở")] = sum(len(v) for v in per_target.values())
+        counts[_("Công đoàn cơ sở")] = sum(1 for i in items if i.union_id and i.target is not None)
+        counts[_("Doanh nghiệp chưa có công đoàn")] = sum(1 for i in items if i.enterprise_id and i.target is not None)
         moves = [m for m in _moves(reorganisation) if m.new_federation_id is not None]
         for follower in FOLLOWERS:
             counts.update(follower(moves, reorganisation.effective_on, undo=False, dry_run=True))
@@ -311,10 +330,25 @@ def _apply_federation(reorganisation: Reorganisation, source: Federation, user) 
         item.previous_since = union.federation_since
         item.save(update_fields=["previous_since"])
         _move_union(union, item.target_federation_id, day, user)
-    moved = {str(_("Công đoàn cơ sở")): len(items)}
+    enterprises = list(reorganisation.items.exclude(enterprise=None).select_related("enterprise"))
+    for item in enterprises:
+        _move_enterprise(item.enterprise, source, item.target_federation_id, user)
+    moved = {str(_("Công đoàn cơ sở")): len(items), str(_("Doanh nghiệp chưa có công đoàn")): len(enterprises)}
     for follower in FOLLOWERS:
         moved.update(follower(_moves(reorganisation), day, undo=False, dry_run=False))
     return moved
+
+
+def _move_enterprise(enterprise, expected_federation: Federation, federation_id: int, user) -> None:
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if enterprise.federation_id != expected_federation.pk:
+        raise ValidationError(
+            _("%(name)s không còn thuộc %(source)s: hãy lập lại phương án.")
+            % {"name": enterprise, "source": expected_federation}
+        )
+    enterprise.federation_id = federation_id
+    enterprise._history_user = _user(user)
+    enterprise.save(update_fields=["federation"])
 
 
 def _apply_party(reorganisation: Reorganisation, user) -> dict[str, int]:
@@ -339,8 +373,10 @@ def undo_refusal(reorganisation: Reorganisation, today: datetime.date | None = N
         return _("Đã đến ngày %(day)s: tổ chức mới đã hoạt động, không hủy được nữa.") % {
             "day": f"{reorganisation.effective_on:%d/%m/%Y}"
         }
-    items = reorganisation.items.select_related("union", "party_organization")
+    items = reorganisation.items.select_related("union", "enterprise", "party_organization")
     for item in items:
+        if item.enterprise_id and item.enterprise.federation_id != item.target_federation_id:
+            return _("%(name)s đã được chuyển tiếp sau lần sắp xếp này.") % {"name": item.enterprise}
         if item.union_id and (
             item.union.federation_id != item.target_federation_id
             or item.union.federation_since != reorganisation.effective_on
@@ -369,6 +405,8 @@ def undo(reorganisation: Reorganisation, user, today: datetime.date | None = Non
             follower(_moves(locked, undo=True), locked.effective_on, undo=True, dry_run=False)
         for item in locked.items.exclude(union=None).select_related("union__enterprise"):
             _move_union(item.union, source.pk, item.previous_since, user)
+        for item in locked.items.exclude(enterprise=None).select_related("enterprise", "target_federation"):
+            _move_enterprise(item.enterprise, item.target_federation, source.pk, user)
         locked.affiliations.all().delete()
     else:
         for item in locked.items.exclude(party_organization=None).select_related("party_organization"):
@@ -396,25 +434,22 @@ class Membership:
     union_id: int
     federation_id: int
     valid_from: datetime.date | None
+    code: str = ""
+    name: str = ""
+    name_folded: str = ""
 
 
 def memberships(unions, affiliations, start: datetime.date, end: datetime.date) -> list[Membership]:
     """Every (union, federation) period in [start, end] among `unions` (current periods) and
-    `affiliations` (closed ones), both already scoped by the caller; earliest period first."""
-    rows = [
-        Membership(u, f, since)
-        for u, f, since in unions.filter(federation_since__lte=end).values_list(
-            "pk", "federation_id", "federation_since"
-        )
-    ]
-    rows += [
-        Membership(u, f, since)
-        for u, f, since in unions.filter(federation_since__isnull=True).values_list(
-            "pk", "federation_id", "federation_since"
-        )
-    ]
-    rows += [
-        Membership(u, f, since)
-        for u, f, since in affiliations.overlapping(start, end).values_list("union_id", "federation_id", "valid_from")
-    ]
-    return sorted(set(rows), key=lambda m: (m.union_id, m.valid_from or datetime.date.min))
+    `affiliations` (closed ones), both already scoped by the caller; earliest period first.
+
+    One query (a UNION of the two), so a report costs no more than it did before the history.
+    """
+    current = unions.filter(Q(federation_since__isnull=True) | Q(federation_since__lte=end)).values_list(
+        "pk", "federation_id", "federation_since", "code", "name", "name_folded"
+    )
+    past = affiliations.overlapping(start, end).values_list(
+        "union_id", "federation_id", "valid_from", "union__code", "union__name", "union__name_folded"
+    )
+    rows = {Membership(*row) for row in current.order_by().union(past.order_by())}
+    return sorted(rows, key=lambda m: (m.union_id, m.valid_from or datetime.date.min))

@@ -119,6 +119,19 @@ def test_a_split_applied_and_undone(world):
     assert _report(Scope(user=world["district_staff"])) == before
 
 
+def test_enterprises_without_a_union_go_by_their_commune(world):
+    east_commune = world["east"].area
+    lone = factories.make_enterprise(federation=world["district"], commune=east_commune)
+    reorg = _split(world)
+    assert reorg.items.get(enterprise=lone).target_federation == world["east"]
+    reorganisations.apply(reorg, world["city_staff"])
+    lone.refresh_from_db()
+    assert lone.federation == world["east"]
+    reorganisations.undo(reorg, world["city_staff"])
+    lone.refresh_from_db()
+    assert lone.federation == world["district"]
+
+
 def test_nothing_is_applied_while_a_union_has_no_target(world):
     reorg = _split(world)
     item = reorg.items.get(union=world["unions"]["w1"])
@@ -267,11 +280,19 @@ def test_scope_after_the_reform_at_three_depths(reformed, depth):
     assert Nomination.objects.for_user(user).count() == {"city": 4, "east": 0, "chair": 1}[depth]
 
 
-def test_the_ended_federation_s_staff_keep_reading_its_history(reformed):
+def test_the_ended_federation_s_users_keep_its_history_and_the_work_it_handed_over(reformed):
+    """Its nominations stay its own; the unions it handed over are seen under their new federations."""
     staff = factories.get_user(reformed["district_staff"].username)
     assert Nomination.objects.for_user(staff).count() == 4
     assert UnionAffiliation.objects.for_user(staff).count() == 4
-    assert not GrassrootsUnion.objects.for_user(staff).exists()
+    assert GrassrootsUnion.objects.for_user(staff).count() == 4
+    # ... but a successor does not see the ended federation, nor its sibling.
+    east = factories.make_user(Role.STAFF, federation=reformed["east"])
+    assert set(GrassrootsUnion.objects.for_user(east).values_list("federation", flat=True)) == {reformed["east"].pk}
+    # The ended federation has no federation below it in the tree: it cannot reorganise.
+    from unions.permissions import may_reorganise
+
+    assert not may_reorganise(staff)
 
 
 def test_a_party_organisation_split(db):
@@ -294,6 +315,14 @@ def test_a_party_organisation_split(db):
     assert (old_east.parent, old_west.parent) == (new_east, new_west)
     district.refresh_from_db()
     assert district.retired_on == LATER
+    # The ended committee's reader still reads what its former communes received; the new
+    # commune committee's reader reads only its own.
+    from unions.querysets import party_organization_ids
+
+    old_reader = factories.make_user(Role.PARTY_VIEWER, party_organization=district)
+    assert set(party_organization_ids(old_reader.profile)) == {district.pk, old_east.pk, old_west.pk}
+    new_reader = factories.make_user(Role.PARTY_VIEWER, party_organization=new_east)
+    assert set(party_organization_ids(new_reader.profile)) == {new_east.pk, old_east.pk}
     reorganisations.undo(reorg, admin)
     old_east.refresh_from_db()
     district.refresh_from_db()

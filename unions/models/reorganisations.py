@@ -207,6 +207,14 @@ class ReorganisationItem(models.Model):
     union = models.ForeignKey(
         GrassrootsUnion, verbose_name=_("công đoàn cơ sở"), null=True, blank=True, on_delete=models.PROTECT
     )
+    enterprise = models.ForeignKey(
+        "Enterprise",
+        verbose_name=_("doanh nghiệp chưa có công đoàn"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,  # an enterprise deleted later leaves the record's counts; nothing to undo
+        related_name="+",
+    )
     party_organization = models.ForeignKey(
         PartyOrganization,
         verbose_name=_("tổ chức Đảng trực thuộc"),
@@ -237,17 +245,18 @@ class ReorganisationItem(models.Model):
         ordering = ["reorganisation", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["reorganisation", "union"], name="unions_reorgitem_union_once"),
+            models.UniqueConstraint(fields=["reorganisation", "enterprise"], name="unions_reorgitem_enterprise_once"),
             models.UniqueConstraint(
                 fields=["reorganisation", "party_organization"], name="unions_reorgitem_party_once"
             ),
         ]
 
     def __str__(self) -> str:
-        return str(self.union or self.party_organization)
+        return str(self.member)
 
     @property
     def member(self):
-        return self.union or self.party_organization
+        return self.union or self.enterprise or self.party_organization
 
     @property
     def target(self):
