@@ -17,7 +17,7 @@ from tienlang.lib.xlsx import xlsx_response
 from unions.models import AccessLog, Role
 from unions.permissions import ADMIN, is_district_staff, user_role
 
-from . import charts, queries
+from . import charts, comparison, queries
 from .exports import KINDS, TITLES, build_report
 from .forms import AggregateFormSet, FederationTargetForm, QuotaFormSet
 from .jobs import is_large
@@ -42,6 +42,7 @@ def dashboard(request):
     role = user_role(user)
     if role is None:
         return render(request, "dashboard_empty.html", status=200)
+    scope = comparison.opened_scope(request, scope)  # ?federation=ID: one federation of the user's tree
     try:
         year = _year(request, scope)
     except ValueError:
@@ -66,6 +67,7 @@ def dashboard(request):
         "role_key": role,
         "role_name": profile.get_role_display() if profile else _("Quản trị hệ thống"),
         "counts": queries_register_counts(scope),
+        "comparison": comparison.comparison(scope, report, year),
     }
     return render(request, "dashboard.html", context)
 
