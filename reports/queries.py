@@ -24,7 +24,7 @@ from classes.services import budget_totals
 from tienlang.lib.money import format_vnd
 from tienlang.lib.text import fold
 from unions.models import Enterprise, Federation, GrassrootsUnion, Role, UnionAffiliation, UserProfile, WorkforceFigure
-from unions.querysets import federation_subtree
+from unions.querysets import federation_ids, federation_scope, federation_subtree
 from unions.reorganisations import memberships
 
 from .models import FederationTarget, UnionQuota, YearlyAggregate
@@ -70,22 +70,27 @@ class Scope:
         return default_federation()
 
     def rows(self, manager: Manager) -> QuerySet:
-        """Rows a report lists: the user's (`for_user`), or the federation's for an operator's run."""
+        """Rows a report lists: the user's (`for_user`), or, for an operator's run, what a user of
+        the federation would see (it, the federations below it, what it handed over)."""
         if self.user is None:
-            return manager.all().for_federation(self.federation)
+            if self.federation is None:
+                return manager.all()
+            return manager.all().within(federation_scope(self.federation.pk))
         return manager.for_user(self.user)
 
     def totals(self, manager: Manager) -> QuerySet:
         """Rows a report only counts, never lists.
 
-        A Party committee viewer's reports are federation totals: they count their federation's
-        rows (`for_federation`) and name no one; what they list goes through `rows`, so through
-        the model's `party_viewer_filter`. Anyone else counts the rows they may list.
+        A Party committee viewer's reports are federation totals: they count the rows of their
+        federation's tree (`within` the federations its staff would see, so an ended district's
+        totals follow the unions it handed over) and name no one; what they list goes through
+        `rows`, so through the model's `party_viewer_filter`. Anyone else counts the rows they may list.
         """
         if self.user is not None and self.is_party_viewer:
-            federation_id = self.profile.federation_id
             queryset = manager.all()
-            return queryset.for_federation(federation_id) if federation_id is not None else queryset.none()
+            if self.profile.federation_id is None:
+                return queryset.none()
+            return queryset.within(federation_ids(self.profile))
         return self.rows(manager)
 
     def nominations(self) -> QuerySet[Nomination]:

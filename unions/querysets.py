@@ -68,6 +68,13 @@ def federation_subtree(federation_id: int) -> list[int]:
     return _subtree(apps.get_model("unions", "Federation")._meta.db_table, federation_id)
 
 
+def federation_scope(federation_id: int) -> list[int]:
+    """What a user of `federation_id` sees: it, every federation below it and, for a federation
+    ended by a reorganisation, the federations that took over its unions (one query)."""
+    table = apps.get_model("unions", "Federation")._meta.db_table  # models import this module
+    return _scope_tree(table, federation_id, _handed_over("source_federation_id", "target_federation_id"))
+
+
 def federation_ids(profile) -> list[int]:
     """The user's federation and every federation below it (cached on the profile for the request);
     for a federation ended by a reorganisation, also the federations that took over its unions."""
@@ -75,9 +82,7 @@ def federation_ids(profile) -> list[int]:
         return []
     cached = getattr(profile, "_federation_ids", None)
     if cached is None or cached[0] != profile.federation_id:
-        table = apps.get_model("unions", "Federation")._meta.db_table  # models import this module
-        handed_over = _handed_over("source_federation_id", "target_federation_id")
-        cached = (profile.federation_id, _scope_tree(table, profile.federation_id, handed_over))
+        cached = (profile.federation_id, federation_scope(profile.federation_id))
         profile._federation_ids = cached
     return cached[1]
 

@@ -94,3 +94,16 @@ def test_the_2022_workbook_after_the_reform_is_still_issued_by_the_district(clie
     head = [str(cell.value) for row in sheet.iter_rows(max_row=6) for cell in row if cell.value]
     assert "LIÊN ĐOÀN LAO ĐỘNG HUYỆN TIÊN LÃNG" in head
     assert not any("CÔNG ĐOÀN XÃ" in text.upper() for text in head)
+
+
+def test_the_district_party_reader_s_totals_follow_what_tien_lang_handed_over(demo):
+    scope = Scope(user=get_user("huyenuy"))
+    assert (scope.enterprises().count(), scope.unions().count()) == (104, 34)
+    assert quota_report(scope, 2022).totals.nominated == 63
+
+
+def test_an_operator_s_run_for_the_ended_district_still_covers_its_register(demo):
+    """`manage.py export_report` for Tiên Lãng after the reform: its 2022 and the register it handed over."""
+    scope = Scope(federation=Federation.objects.get(name=TIEN_LANG))
+    assert scope.enterprises().count() == 104
+    assert quota_report(scope, 2022).totals.nominated == 63
