@@ -1,9 +1,9 @@
 """What follows a union when the tree is reorganised (registered with `unions.reorganisations`).
 
-People move with their union (and are judged again against the new federation's area); a
-nomination keeps the federation it belonged to on its date: only those nominated on or after
-the effective date go to the successor. Nothing else of a nomination changes, so "in the area",
-stored on the nomination when it was made, stays as judged then.
+People move with their union (their "lives in the district" flag stays as judged until their
+record is next edited); a nomination keeps the federation it belonged to on its date: only those
+nominated on or after the effective date go to the successor. Nothing else of a nomination
+changes, so "in the area", stored on the nomination when it was made, stays as judged then.
 """
 
 from __future__ import annotations
@@ -12,15 +12,11 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from unions.models import Federation
-
 from .models import Nomination, Person
-from .models.people import district_matches
 
 
 def follow(moves, effective_on: datetime.date, *, undo: bool, dry_run: bool) -> dict[str, int]:
     people = nominations = 0
-    federations = Federation.objects.in_bulk({m.new_federation_id for m in moves})
     for move in moves:
         persons = Person.objects.filter(union_id=move.union_id, federation_id=move.old_federation_id)
         moved = Nomination.objects.filter(
@@ -31,13 +27,9 @@ def follow(moves, effective_on: datetime.date, *, undo: bool, dry_run: bool) -> 
             nominations += moved.count()
             continue
         nominations += moved.update(federation_id=move.new_federation_id)
-        new = federations[move.new_federation_id]
-        districts = set(persons.values_list("residence_district", flat=True))
+        # `lives_in_district` stays as judged: the admission dossier of an earlier nomination asks
+        # for residence comments by the area of that time; the person's next edit judges it anew.
         people += persons.update(federation_id=move.new_federation_id)
-        for district in districts:
-            Person.objects.filter(union_id=move.union_id, residence_district=district).update(
-                lives_in_district=district_matches(district, new)
-            )
     return {_("Đoàn viên"): people, _("Hồ sơ nguồn (từ ngày hiệu lực)"): nominations}
 
 
