@@ -184,9 +184,9 @@ def build_introductions(scope: Scope, year: int, organisation=None) -> bytes:
     """
     workbook = ReportWorkbook()
     rows = introductions(scope, year).order_by(
-        "introduction__receiving_organization__name_folded",
+        "introduction__receiving_organization__name",
         "introduction__receiving_organization__pk",
-        "search_folded",
+        "sort_name",
         "pk",
     )
     if organisation is not None:

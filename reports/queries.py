@@ -24,8 +24,9 @@ from classes.models import ClassStatus, StipendPayment, TrainingClass
 from classes.services import budget_totals
 from tienlang.lib.collation import vietnamese_sort_key
 from tienlang.lib.money import format_vnd
-from unions.models import Enterprise, Federation, GrassrootsUnion, Role, UserProfile, WorkforceFigure
-from unions.querysets import federation_subtree
+from unions.models import Enterprise, Federation, GrassrootsUnion, Role, UnionAffiliation, UserProfile, WorkforceFigure
+from unions.querysets import federation_ids, federation_scope, federation_subtree
+from unions.reorganisations import memberships
 
 from .models import FederationTarget, UnionQuota, YearlyAggregate
 
@@ -70,22 +71,27 @@ class Scope:
         return default_federation()
 
     def rows(self, manager: Manager) -> QuerySet:
-        """Rows a report lists: the user's (`for_user`), or the federation's for an operator's run."""
+        """Rows a report lists: the user's (`for_user`), or, for an operator's run, what a user of
+        the federation would see (it, the federations below it, what it handed over)."""
         if self.user is None:
-            return manager.all().for_federation(self.federation)
+            if self.federation is None:
+                return manager.all()
+            return manager.all().within(federation_scope(self.federation.pk))
         return manager.for_user(self.user)
 
     def totals(self, manager: Manager) -> QuerySet:
         """Rows a report only counts, never lists.
 
-        A Party committee viewer's reports are federation totals: they count their federation's
-        rows (`for_federation`) and name no one; what they list goes through `rows`, so through
-        the model's `party_viewer_filter`. Anyone else counts the rows they may list.
+        A Party committee viewer's reports are federation totals: they count the rows of their
+        federation's tree (`within` the federations its staff would see, so an ended district's
+        totals follow the unions it handed over) and name no one; what they list goes through
+        `rows`, so through the model's `party_viewer_filter`. Anyone else counts the rows they may list.
         """
         if self.user is not None and self.is_party_viewer:
-            federation_id = self.profile.federation_id
             queryset = manager.all()
-            return queryset.for_federation(federation_id) if federation_id is not None else queryset.none()
+            if self.profile.federation_id is None:
+                return queryset.none()
+            return queryset.within(federation_ids(self.profile))
         return self.rows(manager)
 
     def nominations(self) -> QuerySet[Nomination]:
@@ -103,7 +109,9 @@ class Scope:
 
 def default_federation() -> Federation | None:
     """The federation that keeps unions (the district federation in a single-office install)."""
-    return Federation.objects.filter(unions__isnull=False).order_by("pk").first() or Federation.objects.first()
+    # A federation ended by a reorganisation still issued its own years (its past unions count).
+    keeps_unions = Q(unions__isnull=False) | Q(past_unions__isnull=False)
+    return Federation.objects.filter(keeps_unions).order_by("pk").first() or Federation.objects.first()
 
 
 def latest_year(scope: Scope) -> int:
@@ -162,6 +170,9 @@ class QuotaRow:
     age_31_40: int = 0
     age_41_50: int = 0
     age_51_60: int = 0
+    # The federation that held the union for this row's period (a union moved during the year
+    # has a row under each federation, each with the nominations of its own period).
+    federation_id: int | None = None
 
     @property
     def percent(self) -> float | None:
@@ -182,25 +193,71 @@ class QuotaReport:
 
 
 def quota_report(scope: Scope, year: int) -> QuotaReport:
-    """One row per grassroots union in scope (even with no nominations), and the totals."""
-    per_union = {
-        row["union_id"]: _unprefixed(row)
-        for row in scope.nominations().filter(year=year).values("union_id").annotate(**_stage_counts(year)).order_by()
+    """One row per grassroots union in scope in that year (even with no nominations), and the totals.
+
+    The unions are those the federations in scope held during the year (the union's history,
+    `UnionAffiliation`, keeps who held it before a reorganisation): a report of a past year lists
+    what its issuer held then. A union that changed federation during the year has one row per
+    federation, each counting the nominations recorded under it; its quota counts once, in the
+    row of the federation that held it first that year.
+    """
+    per_pair = {
+        (row["union_id"], row["federation_id"]): _unprefixed(row)
+        for row in scope.nominations()
+        .filter(year=year)
+        .values("union_id", "federation_id")
+        .annotate(**_stage_counts(year))
+        .order_by()
     }
-    quotas = dict(scope.quotas().filter(year=year).values_list("union_id", "introduce"))
-    rows, federation_of = [], {}
-    for union in scope.unions().order_by("name", "pk").values("pk", "code", "name", "federation_id"):
-        row = QuotaRow(union["pk"], union["code"], union["name"], quota=quotas.get(union["pk"], 0))
-        for name, value in per_union.get(union["pk"], {}).items():
+    periods = memberships(
+        scope.unions(), scope.totals(UnionAffiliation.objects), datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    )
+    pairs = list(dict.fromkeys([(m.union_id, m.federation_id) for m in periods] + sorted(per_pair)))
+    union_ids = {union_id for union_id, _federation in pairs}
+    unions = {m.union_id: {"code": m.code, "name": m.name, "name_folded": m.name_folded} for m in periods}
+    missing = union_ids - set(unions)  # nominations under a period the scope does not hold (never, normally)
+    if missing:
+        named = GrassrootsUnion.objects.filter(pk__in=missing).values("pk", "code", "name", "name_folded")
+        unions.update({u.pop("pk"): u for u in named})
+    # Quotas of the unions the scope's own rows named (scoped above).
+    quotas = dict(UnionQuota.objects.filter(union_id__in=union_ids, year=year).values_list("union_id", "introduce"))
+    # A union held from before the year began: its holder then holds the year's quota. Only a union
+    # that came during the year needs its whole history to say who held it first.
+    start = datetime.date(year, 1, 1)
+    moved_in = {m.union_id for m in periods if m.valid_from and m.valid_from > start}
+    quota_holder = {m.union_id: m.federation_id for m in periods if m.union_id not in moved_in}
+    quota_holder.update(_first_holders(moved_in, year))
+    rows = []
+    for union_id, federation_id in sorted(pairs, key=lambda p: (vietnamese_sort_key(unions[p[0]]["name"]), p[0])):
+        union = unions[union_id]
+        quota = quotas.get(union_id, 0) if quota_holder.get(union_id, federation_id) == federation_id else 0
+        row = QuotaRow(union_id, union["code"], union["name"], quota=quota, federation_id=federation_id)
+        for name, value in per_pair.get((union_id, federation_id), {}).items():
             setattr(row, name, value)
         rows.append(row)
-        federation_of[union["pk"]] = union["federation_id"]
     return QuotaReport(
         year=year,
         rows=rows,
         totals=_summed(rows, "Tổng cộng"),
-        subtotals=_subtotals(scope.issuing_federation(), rows, federation_of),
+        subtotals=_subtotals(scope.issuing_federation(), rows),
     )
+
+
+def _first_holders(union_ids: set[int], year: int) -> dict[int, int]:
+    """The federation that held each union first in `year` (from its whole history, not only the scope)."""
+    if not union_ids:
+        return {}
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    periods = memberships(
+        GrassrootsUnion.objects.filter(pk__in=union_ids),
+        UnionAffiliation.objects.filter(union_id__in=union_ids),
+        start,
+        end,
+    )
+    holders: dict[int, int] = {}
+    for period in periods:  # earliest first
+        holders.setdefault(period.union_id, period.federation_id)
+    return holders
 
 
 def _summed(rows: list[QuotaRow], name: str) -> QuotaRow:
@@ -210,7 +267,7 @@ def _summed(rows: list[QuotaRow], name: str) -> QuotaRow:
     return total
 
 
-def _subtotals(issuer: Federation | None, rows: list[QuotaRow], federation_of: dict[int, int]) -> list[QuotaRow]:
+def _subtotals(issuer: Federation | None, rows: list[QuotaRow]) -> list[QuotaRow]:
     """A row per federation directly below `issuer`, summing the unions of it and of those below it."""
     if issuer is None:
         return []
@@ -218,7 +275,12 @@ def _subtotals(issuer: Federation | None, rows: list[QuotaRow], federation_of: d
     subtotals = []
     for child in below:
         members = set(federation_subtree(child.pk))
-        subtotals.append(_summed([r for r in rows if federation_of.get(r.union_id) in members], child.name))
+        held = [r for r in rows if r.federation_id in members]
+        if not held:
+            continue  # no union under it in the report's year (it did not exist yet, or had ended)
+        subtotal = _summed(held, child.name)
+        subtotal.federation_id = child.pk
+        subtotals.append(subtotal)
     return subtotals
 
 

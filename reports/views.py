@@ -20,7 +20,7 @@ from tienlang.lib.xlsx import xlsx_response
 from unions.models import AccessLog, PartyOrganization, Role, UserProfile
 from unions.permissions import ADMIN, is_district_staff, is_federation_reader, user_role
 
-from . import charts, compare, queries, register
+from . import charts, compare, comparison, queries, register
 from .exports import KINDS, RECIPIENTS, TITLES, build_report
 from .forms import AggregateFormSet, FederationTargetForm, IssueForm, QuotaFormSet
 from .jobs import is_large
@@ -47,6 +47,7 @@ def dashboard(request):
     role = user_role(user)
     if role is None:
         return render(request, "dashboard_empty.html", status=200)
+    scope = comparison.opened_scope(request, scope)  # ?federation=ID: one federation of the user's tree
     try:
         year = _year(request, scope)
     except ValueError:
@@ -71,6 +72,7 @@ def dashboard(request):
         "role_key": role,
         "role_name": profile.get_role_display() if profile else _("Quản trị hệ thống"),
         "counts": queries_register_counts(scope),
+        "comparison": comparison.comparison(scope, report, year),
     }
     return render(request, "dashboard.html", context)
 

@@ -23,6 +23,9 @@ from .models import (
     Federation,
     GrassrootsUnion,
     PartyOrganization,
+    Reorganisation,
+    ReorganisationItem,
+    UnionAffiliation,
     UserProfile,
     WorkforceFigure,
 )
@@ -61,6 +64,45 @@ class AreaMergeAdmin(ScopedAdmin):
     search_fields = ["old__name", "new__name", "legal_basis"]
     autocomplete_fields = ["old", "new"]
     readonly_fields = ["recorded_by", "recorded_at", "moved_enterprises"]
+
+
+class ReadOnlyAdmin(ScopedAdmin):
+    """A record that only its operation writes (`unions.reorganisations`): shown, never edited here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReorganisationItemInline(admin.TabularInline):
+    model = ReorganisationItem
+    fields = ["union", "enterprise", "party_organization", "target_federation", "target_party", "proposed"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reorganisation)
+class ReorganisationAdmin(ReadOnlyAdmin):
+    list_display = ["source_federation", "source_party", "effective_on", "state", "applied_by", "applied_at"]
+    list_filter = ["kind", "state"]
+    list_select_related = ["source_federation", "source_party", "applied_by"]
+    inlines = [ReorganisationItemInline]
+
+
+@admin.register(UnionAffiliation)
+class UnionAffiliationAdmin(ReadOnlyAdmin):
+    list_display = ["union", "federation", "valid_from", "valid_until", "reorganisation"]
+    list_select_related = ["union", "federation", "reorganisation"]
+    search_fields = ["union__name", "union__code", "federation__name"]
 
 
 @admin.register(Federation)

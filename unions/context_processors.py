@@ -17,4 +17,6 @@ def user_role(request):
         "is_district_staff": permissions.is_district_staff(user),
         "is_federation_reader": permissions.is_federation_reader(user),
         "is_chair": permissions.is_chair(user),
+        # A callable: only the readers' menu asks, and the subtree is cached by then (no query).
+        "is_upper_level": lambda: permissions.sees_other_federations(user),
     }

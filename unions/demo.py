@@ -12,6 +12,7 @@ import random
 
 from django.contrib.auth import get_user_model
 
+from . import reorganisations
 from .models import (
     AdministrativeUnit,
     CommitteeMember,
@@ -19,6 +20,7 @@ from .models import (
     Federation,
     GrassrootsUnion,
     PartyOrganization,
+    Reorganisation,
     Role,
     Sex,
     UserProfile,
@@ -459,4 +461,170 @@ def seed() -> dict:
     seed_users(federation, party_orgs)
     seed_committees()
     seed_figures(unions)
+    seed_other_district(federation.parent)
+    seed_successors(federation.parent)
     return {"federation": federation, "areas": areas, "party_orgs": party_orgs, "unions": unions}
+
+
+# ---------------------------------------------------------------------------------------
+# The world since 2025 (SPEC §8): a second district, the reform of 01/07/2025
+# ---------------------------------------------------------------------------------------
+
+# Until 30/06/2025 the city federation had district federations below it: Tiên Lãng and this
+# one (invented unions). On 01/07/2025 both ended; commune-level unions under the city federation
+# took over their grassroots unions (SPEC §8). Names of the new bodies and groupings are invented.
+REFORM_DAY = datetime.date(2025, 7, 1)
+REFORM_BASIS = "Hướng dẫn 31-HD/BTCTW ngày 23/4/2025; sắp xếp đơn vị hành chính cấp xã năm 2025 (trình diễn)"
+OTHER_DISTRICT = "Huyện Vĩnh Bảo"
+OTHER_FEDERATION = "Liên đoàn Lao động huyện Vĩnh Bảo"
+OTHER_UNIONS = [
+    # code, enterprise, ownership, industry, commune, workers
+    ("CD-VB-01", "Công ty TNHH May Hiệp Thành Vĩnh Bảo", Enterprise.Ownership.LIMITED, "May mặc", "Xã Tân Hưng", 420),
+    (
+        "CD-VB-02",
+        "Công ty Cổ phần Gốm Cao Minh",
+        Enterprise.Ownership.JOINT_STOCK,
+        "Vật liệu xây dựng",
+        "Xã Cao Minh",
+        160,
+    ),
+    ("CD-VB-03", "Hợp tác xã Nông sản sạch Hiệp Hòa", Enterprise.Ownership.COOPERATIVE, "Thực phẩm", "Xã Hiệp Hòa", 45),
+]
+# The commune-level unions after the reform, and the old communes each took over.
+SUCCESSORS = {
+    "Công đoàn xã Tiên Lãng": [
+        "Thị trấn Tiên Lãng",
+        "Xã Tiên Cường",
+        "Xã Cấp Tiến",
+        "Xã Tự Cường",
+        "Xã Tiên Thanh",
+        "Xã Quyết Tiến",
+        "Xã Khởi Nghĩa",
+    ],
+    "Công đoàn xã Tiên Minh": [
+        "Xã Tiên Minh",
+        "Xã Đoàn Lập",
+        "Xã Bắc Hưng",
+        "Xã Đông Hưng",
+        "Xã Tây Hưng",
+        "Xã Nam Hưng",
+        "Xã Bạch Đằng",
+    ],
+    "Công đoàn xã Hùng Thắng": [
+        "Xã Hùng Thắng",
+        "Xã Vinh Quang",
+        "Xã Toàn Thắng",
+        "Xã Tiên Thắng",
+        "Xã Đại Thắng",
+        "Xã Kiến Thiết",
+        "Xã Quang Phục",
+    ],
+    "Công đoàn xã Vĩnh Bảo": ["Xã Tân Hưng", "Xã Cao Minh", "Xã Hiệp Hòa"],
+}
+
+
+def seed_other_district(city: Federation) -> list[GrassrootsUnion]:
+    """The second district federation below the city until 30/06/2025, with a few invented unions."""
+    area = AdministrativeUnit.objects.get(name=OTHER_DISTRICT, level=AdministrativeUnit.Level.DISTRICT)
+    federation, _ = Federation.objects.get_or_create(
+        name=OTHER_FEDERATION,
+        defaults={
+            "short_name": "LĐLĐ huyện Vĩnh Bảo",
+            "parent": city,
+            "area": area,
+            "place_name": "Vĩnh Bảo",
+            "document_code": "LĐLĐ",
+            "signer_title": "CHỦ TỊCH",
+        },
+    )
+    unions = []
+    for index, (code, name, ownership, industry, commune, workers) in enumerate(OTHER_UNIONS, start=1):
+        enterprise, _ = Enterprise.objects.get_or_create(
+            tax_code=f"02098{index:05d}",  # invented, like the others
+            defaults={
+                "federation": federation,
+                "name": name,
+                "ownership": ownership,
+                "industry": industry,
+                "commune": AdministrativeUnit.objects.get(name=commune, parent=area),
+                "address": f"Thôn {index + 2}, {_lower_first(commune)}, huyện Vĩnh Bảo",
+                "workers": workers,
+            },
+        )
+        union, _ = GrassrootsUnion.objects.get_or_create(
+            code=code,
+            defaults={
+                "federation": federation,
+                "enterprise": enterprise,
+                "name": f"Công đoàn {name}",
+                "members": int(workers * 0.9),
+                "founded_on": datetime.date(2015 + index, 5, 1),
+            },
+        )
+        unions.append(union)
+    return unions
+
+
+def seed_successors(city: Federation) -> dict[str, Federation]:
+    """The commune-level unions under the city federation that exist from 01/07/2025."""
+    province = city.area
+    successors = {}
+    for name in SUCCESSORS:
+        commune = name.removeprefix("Công đoàn ")
+        area = _area(commune[:1].upper() + commune[1:], AdministrativeUnit.Level.COMMUNE, province)
+        successors[name], _ = Federation.objects.get_or_create(
+            name=name,
+            defaults={
+                "short_name": name.replace("Công đoàn", "CĐ"),
+                "parent": city,
+                "area": area,
+                "place_name": commune.removeprefix("xã ").strip(),
+                "document_code": "CĐ",
+                "signer_title": "CHỦ TỊCH",
+            },
+        )
+    return successors
+
+
+def _reform(source: Federation, user) -> Reorganisation:
+    """Record and apply one district's reform, each union mapped by its enterprise's old commune."""
+    targets = {name: Federation.objects.get(name=name) for name in SUCCESSORS}
+    taking = {commune: targets[name] for name, communes in SUCCESSORS.items() for commune in communes}
+    used = sorted({taking[e.commune.name] for e in source.enterprises.select_related("commune")}, key=str)
+    reorganisation = reorganisations.create(
+        user, source=source, effective_on=REFORM_DAY, targets=used, legal_basis=REFORM_BASIS
+    )
+    mapping = {}
+    for item in reorganisation.items.select_related("union__enterprise__commune", "enterprise__commune"):
+        enterprise = item.union.enterprise if item.union_id else item.enterprise
+        mapping[item.pk] = taking[enterprise.commune.name].pk
+    reorganisations.set_mapping(reorganisation, mapping, reorganisation.version)
+    return reorganisations.apply(reorganisation, user)
+
+
+def seed_reform(context: dict | None = None) -> None:
+    """The reform of 01/07/2025 as applied operations, recorded by the city federation's staff.
+
+    Run after the 2022 story and the second district's nominations: nominations keep the district
+    federation of their date. `canbo` and `lanhdao` stay the Tiên Lãng federation's users: they keep
+    its history (2022 as it was) and see the unions it handed over under the new commune-level unions.
+    """
+    city = Federation.objects.get(name="Liên đoàn Lao động thành phố Hải Phòng")
+    user = get_user_model().objects.get(username="canbo.thanhpho")
+    for name in ("Liên đoàn Lao động huyện Tiên Lãng", OTHER_FEDERATION):
+        source = Federation.objects.get(name=name)
+        if source.is_active:
+            _reform(source, user)
+    # The district Party committee ended too: its lower organisations went to the city committee.
+    district_committee = PartyOrganization.objects.get(name="Huyện ủy Tiên Lãng")
+    if district_committee.is_active:
+        city_committee = PartyOrganization.objects.get(name="Thành ủy Hải Phòng")
+        reorganisation = reorganisations.create(
+            user,
+            source=district_committee,
+            effective_on=REFORM_DAY,
+            targets=[city_committee],
+            legal_basis=REFORM_BASIS,
+            recorded_for=city,
+        )
+        reorganisations.apply(reorganisation, user)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tienlang.lib.text import clean_text, strip_invisible
-from tienlang.lib.versioning import VersionedFormMixin
+from tienlang.lib.versioning import VersionedFormMixin, version_field
 
 from .models import (
     AdministrativeUnit,
@@ -17,9 +17,10 @@ from .models import (
     Enterprise,
     Federation,
     GrassrootsUnion,
+    PartyOrganization,
     WorkforceFigure,
 )
-from .permissions import get_profile
+from .permissions import get_profile, reorganisable_federations
 
 DATE_ATTRS = {"placeholder": "dd/mm/yyyy", "autocomplete": "off"}
 
@@ -358,3 +359,93 @@ class EnterpriseImportForm(forms.Form):
         if self.federation is None:
             self.federation = cleaned.get("federation")
         return cleaned
+
+
+# ---------------------------------------------------------------------------------------
+# Reorganisations of the tree
+# ---------------------------------------------------------------------------------------
+
+
+class ReorganisationCreateForm(forms.Form):
+    """Which federation (or Party organisation) ends, on which day, and who takes over."""
+
+    source_federation = forms.ModelChoiceField(
+        label=_("Liên đoàn kết thúc hoạt động"), queryset=Federation.objects.none(), required=False
+    )
+    source_party = forms.ModelChoiceField(
+        label=_("Hoặc tổ chức Đảng kết thúc hoạt động"), queryset=PartyOrganization.objects.none(), required=False
+    )
+    effective_on = forms.DateField(label=_("Ngày kết thúc hoạt động"), widget=forms.DateInput(attrs=DATE_ATTRS))
+    target_federations = forms.ModelMultipleChoiceField(
+        label=_("Liên đoàn tiếp nhận"), queryset=Federation.objects.none(), required=False
+    )
+    target_parties = forms.ModelMultipleChoiceField(
+        label=_("Tổ chức Đảng tiếp nhận"), queryset=PartyOrganization.objects.none(), required=False
+    )
+    legal_basis = forms.CharField(
+        label=_("Căn cứ"), max_length=255, required=False, help_text=_("Số, ngày nghị quyết hoặc quyết định.")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        federations = reorganisable_federations(user).filter(retired_on__isnull=True).order_by("name")
+        parties = PartyOrganization.objects.for_user(user).filter(retired_on__isnull=True).order_by("kind", "name")
+        self.fields["source_federation"].queryset = federations
+        self.fields["target_federations"].queryset = federations
+        self.fields["source_party"].queryset = parties
+        self.fields["target_parties"].queryset = parties
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Lập phương án")))
+
+    def clean(self):
+        data = super().clean()
+        federation, party = data.get("source_federation"), data.get("source_party")
+        if bool(federation) == bool(party):
+            raise forms.ValidationError(
+                _("Chọn đúng một tổ chức kết thúc hoạt động: một liên đoàn hoặc một tổ chức Đảng.")
+            )
+        if federation and not data.get("target_federations"):
+            self.add_error("target_federations", _("Chọn ít nhất một liên đoàn tiếp nhận."))
+        if party and not data.get("target_parties"):
+            self.add_error("target_parties", _("Chọn ít nhất một tổ chức Đảng tiếp nhận."))
+        return data
+
+
+class ReorganisationMappingForm(forms.Form):
+    """One choice per union (or lower Party organisation): where it goes; the proposal is preselected."""
+
+    def __init__(self, *args, reorganisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reorganisation = reorganisation
+        targets = list(reorganisation.targets())
+        choices = [("", _("— chưa chọn —"))] + [(str(t.pk), str(t)) for t in targets]
+        self.items = list(
+            reorganisation.items.select_related(
+                "union__enterprise__commune",
+                "enterprise__commune",
+                "party_organization__area",
+                "target_federation",
+                "target_party",
+            )
+        )
+        for item in self.items:
+            if item.union_id:
+                where = item.union.enterprise.commune
+            elif item.enterprise_id:
+                where = item.enterprise.commune
+            else:
+                where = item.party_organization.area
+            self.fields[f"item_{item.pk}"] = forms.TypedChoiceField(
+                label=f"{item.member} ({where or '—'})",
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=str(item.target.pk) if item.target else "",
+            )
+        self.fields["version"] = version_field(initial=reorganisation.version)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Lưu phương án")))
+
+    def mapping(self) -> dict[int, int | None]:
+        return {item.pk: self.cleaned_data.get(f"item_{item.pk}") for item in self.items}

@@ -10,6 +10,7 @@ from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 
 from .models import Federation, Role, UserProfile
+from .querysets import federation_ids
 
 # The administrator (a superuser) is not a profile role; `user_role` names it with this constant.
 ADMIN = "admin"
@@ -124,3 +125,54 @@ def check_in_scope(queryset, obj, user) -> None:
     """Re-check after a write (inside the same transaction) that `obj` is still visible."""
     if not queryset.for_user(user).filter(pk=obj.pk).exists():
         raise PermissionDenied
+
+
+def sees_other_federations(user) -> bool:
+    """An administrator, or staff or leadership whose scope holds federations besides their own.
+
+    No query of its own once the request has scoped anything (the subtree is cached): the menu's
+    test. What may be changed is `may_reorganise`'s stricter question.
+    """
+    role = user_role(user)
+    if role == ADMIN:
+        return True
+    return role in (Role.STAFF, Role.LEADERSHIP) and len(federation_ids(get_profile(user))) > 1
+
+
+def is_upper_level(user) -> bool:
+    """An administrator, or staff or leadership of a federation with federations below it."""
+    role = user_role(user)
+    if role == ADMIN:
+        return True
+    if role not in (Role.STAFF, Role.LEADERSHIP):
+        return False
+    # Federations below by the tree itself (an ended federation's successors are not below it).
+    return Federation.objects.filter(parent_id=get_profile(user).federation_id).exists()
+
+
+def may_reorganise(user) -> bool:
+    """Record, apply and undo reorganisations: staff of an upper-level federation, or an administrator."""
+    return is_upper_level(user) and user_role(user) in STAFF_ROLES
+
+
+def reorganisable_federations(user):
+    """Federations `user` may end or hand unions to: those below their own (every one for an administrator)."""
+    federations = Federation.objects.for_user(user)
+    if user_role(user) == ADMIN:
+        return federations
+    profile = get_profile(user)
+    return federations.filter(pk__in=federation_ids(profile)).exclude(pk=profile.federation_id)
+
+
+class UpperLevelRequiredMixin(RoleRequiredMixin):
+    """Staff and leadership whose scope holds other federations (and administrators): read reorganisations."""
+
+    def test_role(self, user) -> bool:
+        return sees_other_federations(user)
+
+
+class ReorganiserRequiredMixin(RoleRequiredMixin):
+    """Staff of an upper-level federation (and administrators): may change the tree."""
+
+    def test_role(self, user) -> bool:
+        return may_reorganise(user)

@@ -35,19 +35,54 @@ def _subtree(table: str, root_id: int) -> list[int]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
+def _scope_tree(table: str, root_id: int, handed_over: str) -> list[int]:
+    """Like `_subtree`, also following what an ended row handed over in an applied reorganisation.
+
+    `handed_over` selects (up, down) pairs: an ended federation and the federations that took its
+    unions; an ended Party organisation and the lower organisations it handed over. The users of an
+    ended row so keep seeing the work it held (docs/architecture.md, "The tree"). Still one query.
+    """
+    quoted = connection.ops.quote_name(table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE edges(up, down) AS (SELECT parent_id, id FROM {quoted} WHERE parent_id IS NOT NULL "
+            f"UNION ALL {handed_over}), "
+            "below(id) AS (SELECT CAST(%s AS BIGINT) UNION SELECT e.down FROM edges e JOIN below b ON e.up = b.id) "
+            "SELECT id FROM below",
+            [root_id],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _handed_over(source: str, target: str) -> str:
+    reorganisation = connection.ops.quote_name(apps.get_model("unions", "Reorganisation")._meta.db_table)
+    item = connection.ops.quote_name(apps.get_model("unions", "ReorganisationItem")._meta.db_table)
+    return (
+        f"SELECT DISTINCT r.{source}, i.{target} FROM {reorganisation} r JOIN {item} i ON i.reorganisation_id = r.id "
+        f"WHERE r.state = 'applied' AND i.{target} IS NOT NULL"
+    )
+
+
 def federation_subtree(federation_id: int) -> list[int]:
     """`federation_id` and every federation below it."""
     return _subtree(apps.get_model("unions", "Federation")._meta.db_table, federation_id)
 
 
+def federation_scope(federation_id: int) -> list[int]:
+    """What a user of `federation_id` sees: it, every federation below it and, for a federation
+    ended by a reorganisation, the federations that took over its unions (one query)."""
+    table = apps.get_model("unions", "Federation")._meta.db_table  # models import this module
+    return _scope_tree(table, federation_id, _handed_over("source_federation_id", "target_federation_id"))
+
+
 def federation_ids(profile) -> list[int]:
-    """The user's federation and every federation below it (cached on the profile for the request)."""
+    """The user's federation and every federation below it (cached on the profile for the request);
+    for a federation ended by a reorganisation, also the federations that took over its unions."""
     if profile is None or profile.federation_id is None:
         return []
     cached = getattr(profile, "_federation_ids", None)
     if cached is None or cached[0] != profile.federation_id:
-        table = apps.get_model("unions", "Federation")._meta.db_table  # models import this module
-        cached = (profile.federation_id, _subtree(table, profile.federation_id))
+        cached = (profile.federation_id, federation_scope(profile.federation_id))
         profile._federation_ids = cached
     return cached[1]
 
@@ -59,7 +94,8 @@ def party_organization_ids(profile) -> list[int]:
     cached = getattr(profile, "_party_organization_ids", None)
     if cached is None or cached[0] != profile.party_organization_id:
         table = apps.get_model("unions", "PartyOrganization")._meta.db_table
-        cached = (profile.party_organization_id, _subtree(table, profile.party_organization_id))
+        handed_over = _handed_over("source_party_id", "party_organization_id")
+        cached = (profile.party_organization_id, _scope_tree(table, profile.party_organization_id, handed_over))
         profile._party_organization_ids = cached
     return cached[1]
 
@@ -141,6 +177,12 @@ class ScopedQuerySet(models.QuerySet):
                 word_condition |= Q(**{f"{other}__contains": word})
             condition &= word_condition
         return self.filter(condition) if words else self
+
+    def within(self, ids: list[int]) -> Self:
+        """Rows of these federations only (a reader's view narrowed to one federation's subtree)."""
+        if self.federation_lookup is None:
+            return self
+        return self.filter(**{f"{self.federation_lookup}__in": ids})
 
     def for_federation(self, federation):
         """Every row of `federation` (a row or its id), for work done for a federation rather than a user.

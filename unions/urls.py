@@ -33,5 +33,20 @@ urlpatterns = [
     path("areas/<int:pk>/edit/", views.AreaUpdateView.as_view(), name="area_edit"),
     path("areas/<int:pk>/merge/", views.AreaMergeView.as_view(), name="area_merge"),
     path("areas/<int:pk>/retire/", views.AreaRetireView.as_view(), name="area_retire"),
+    # Reorganisations of the tree (upper-level staff)
+    path("reorganisations/", views.ReorganisationListView.as_view(), name="reorganisation_list"),
+    path("reorganisations/add/", views.ReorganisationCreateView.as_view(), name="reorganisation_create"),
+    path("reorganisations/<int:pk>/", views.ReorganisationDetailView.as_view(), name="reorganisation_detail"),
+    path("reorganisations/<int:pk>/mapping/", views.ReorganisationMappingView.as_view(), name="reorganisation_mapping"),
+    path(
+        "reorganisations/<int:pk>/apply/",
+        views.ReorganisationActionView.as_view(action="apply"),
+        name="reorganisation_apply",
+    ),
+    path(
+        "reorganisations/<int:pk>/undo/",
+        views.ReorganisationActionView.as_view(action="undo"),
+        name="reorganisation_undo",
+    ),
     path("party-organizations/", views.PartyOrganizationListView.as_view(), name="partyorganization_list"),
 ]

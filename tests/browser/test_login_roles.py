@@ -19,7 +19,8 @@ PASSWORD = "TienLang@2022"
         ("chutich.phucthuan", "Chủ tịch Công đoàn cơ sở", "1", "1"),
         ("chutich.m2", "Chủ tịch Công đoàn cơ sở", "1", "1"),
         ("huyenuy", "Cấp ủy Đảng (xem báo cáo)", "104", "34"),
-        ("admin", "Quản trị hệ thống", "104", "34"),
+        # Everything: Tiên Lãng's and the second district's (tests/unions/test_demo_reform.py).
+        ("admin", "Quản trị hệ thống", "107", "37"),
     ],
     ids=lambda value: value if isinstance(value, str) and value.isascii() and not value.isdigit() else "",
 )

@@ -33,7 +33,10 @@ def test_chairs_and_vice_chairs_as_in_the_article(demo):
 
 
 def test_union_enterprises_have_consistent_figures_for_2021_and_2022(demo):
-    union_enterprises = Enterprise.objects.filter(unions__isnull=False)
+    # Tiên Lãng's 34 (held by it until the reform of 01/07/2025); the second district has no figures.
+    union_enterprises = Enterprise.objects.filter(
+        unions__affiliations__federation__name="Liên đoàn Lao động huyện Tiên Lãng"
+    )
     assert union_enterprises.count() == 34
     figures = WorkforceFigure.objects.all()
     assert figures.count() == 68

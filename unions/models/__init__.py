@@ -15,6 +15,7 @@ from .enterprises import TAX_CODE_RE, Enterprise, EnterpriseQuerySet, tax_code_v
 from .federations import Federation
 from .grassroots import GrassrootsUnion, UnionQuerySet
 from .party import PartyOrganization
+from .reorganisations import Reorganisation, ReorganisationItem, UnionAffiliation
 from .users import EnrolmentCode, UserProfile
 from .workforce import WorkforceFigure, WorkforceFigureQuerySet
 
@@ -34,9 +35,12 @@ __all__ = [
     "Federation",
     "GrassrootsUnion",
     "PartyOrganization",
+    "Reorganisation",
+    "ReorganisationItem",
     "RetirableMixin",
     "Role",
     "Sex",
+    "UnionAffiliation",
     "UnionQuerySet",
     "UserProfile",
     "WorkforceFigure",

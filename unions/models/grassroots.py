@@ -51,6 +51,13 @@ class GrassrootsUnion(VersionedModel):
     name_folded = models.CharField(max_length=300, editable=False, db_index=True)
     members = models.PositiveIntegerField(_("số đoàn viên"), default=0)
     founded_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
+    federation_since = models.DateField(
+        _("trực thuộc liên đoàn từ ngày"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Trống: từ khi thành lập. Các thời gian trực thuộc trước đó nằm trong lịch sử trực thuộc."),
+    )
 
     objects = UnionQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)

@@ -33,6 +33,13 @@ from .register import (
     UnionListView,
     UnionUpdateView,
 )
+from .reorganisations import (
+    ReorganisationActionView,
+    ReorganisationCreateView,
+    ReorganisationDetailView,
+    ReorganisationListView,
+    ReorganisationMappingView,
+)
 
 __all__ = [
     "AreaDetailView",
@@ -56,6 +63,11 @@ __all__ = [
     "ImportView",
     "PartyOrganizationListView",
     "RegisterReaderMixin",
+    "ReorganisationActionView",
+    "ReorganisationCreateView",
+    "ReorganisationDetailView",
+    "ReorganisationListView",
+    "ReorganisationMappingView",
     "ScopedFilteredListView",
     "ScopedSaveMixin",
     "UnionCreateView",

@@ -13,7 +13,8 @@ import json
 import os
 import platform
 
-from django.core.management.base import BaseCommand
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from reports.exports import KINDS
@@ -32,11 +33,21 @@ class Command(BaseCommand):
         parser.add_argument("--upload-rows", type=int, default=5000)
         parser.add_argument("--pages", nargs="*", help="Chỉ đo các trang này (tên).")
         parser.add_argument("--exports", nargs="*", choices=KINDS, help="Chỉ đo các báo cáo này.")
+        parser.add_argument(
+            "--as",
+            dest="as_user",
+            help="Đo các trang với tài khoản này (ví dụ cán bộ cấp thành phố, một công đoàn cấp xã) "
+            "thay vì cán bộ của liên đoàn nhiều dữ liệu nhất.",
+        )
 
     def handle(self, *args, tier, requests, skip_exports, skip_upload, upload_rows, pages, exports, **options):
         write = self.stdout.write
         counts = bench.row_counts()
-        staff = bench.staff_of_busiest_federation()
+        as_user = options.get("as_user")
+        staff = get_user_model().objects.filter(username=as_user).first() if as_user else None
+        if as_user and (staff is None or getattr(staff, "profile", None) is None):
+            raise CommandError(f"Không có tài khoản “{as_user}” với một vai trò trong hệ thống.")
+        staff = staff or bench.staff_of_busiest_federation()
         write(
             f"Tier {tier} on {connection.vendor} — {datetime.date.today():%d/%m/%Y}, {os.cpu_count()} cores, "
             f"Python {platform.python_version()}; rows: "

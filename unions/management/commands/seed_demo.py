@@ -45,5 +45,6 @@ class Command(BaseCommand):
 
 def demo_hooks():
     """Other apps' demo seeders, in dependency order (each takes the organisation result)."""
-    names = ("candidates.demo", "classes.demo", "admission.demo", "reports.demo")
+    # candidates.demo_tree last: the second district's nominations, the reform of 01/07/2025, 2026.
+    names = ("candidates.demo", "classes.demo", "admission.demo", "reports.demo", "candidates.demo_tree")
     return [importlib.import_module(name).seed for name in names if importlib.util.find_spec(name)]
