@@ -329,8 +329,12 @@ def upload_workbook(rows: int, seed: int = 5000) -> bytes:
     from candidates.imports import COLUMNS
 
     rng = random.Random(seed)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Danh sách")
+    # A normal workbook, as Excel and LibreOffice save one: with the sheet's <dimension>.
+    # openpyxl's write-only mode leaves it out, and its reader then parses the whole sheet
+    # once more just to size it (a second or more of 5,000 rows that no user's file costs).
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Danh sách"
     sheet.append([column.header for column in COLUMNS])
     for number in range(1, rows + 1):
         sex = rng.choice(["Nam", "Nữ"])
