@@ -103,3 +103,17 @@ def test_list_page_queries_do_not_grow_with_rows(client, staff, union_a, django_
         return len(seen)
 
     assert queries_for(10) == queries_for(60)
+
+
+def test_deep_pages_found_by_key_show_the_same_rows(client, staff, union_a, monkeypatch):
+    from unions.views.common import CappedPaginator
+
+    for n in range(120):
+        make_nomination(union=union_a, full_name=f"Hà Văn Trang {n:03d}")
+    client.force_login(staff)
+    pages = {}
+    for deferred_from in (10**9, 1):  # by OFFSET over rows, then by keys first
+        monkeypatch.setattr(CappedPaginator, "deferred_from", deferred_from)
+        pages[deferred_from] = [body(client.get("/candidates/", {"page": p}).content.decode()) for p in (2, 3)]
+    assert pages[1] == pages[10**9]
+    assert "Hà Văn Trang 050" in pages[1][0] and "Hà Văn Trang 119" in pages[1][1]
