@@ -214,11 +214,29 @@ def _subtotals(issuer: Federation | None, rows: list[QuotaRow], federation_of: d
     if issuer is None:
         return []
     below = list(Federation.objects.filter(parent=issuer).order_by("name", "pk"))
-    subtotals = []
-    for child in below:
-        members = set(federation_subtree(child.pk))
-        subtotals.append(_summed([r for r in rows if federation_of.get(r.union_id) in members], child.name))
-    return subtotals
+    if not below:
+        return []
+    # The federations under the issuer in one query (not one per federation directly below),
+    # then each union's federation followed up to the one directly below the issuer.
+    parent_of = dict(Federation.objects.filter(pk__in=federation_subtree(issuer.pk)).values_list("pk", "parent_id"))
+    top_of: dict[int, int | None] = {child.pk: child.pk for child in below}
+
+    def branch(federation_id: int | None) -> int | None:
+        path = []
+        while federation_id is not None and federation_id not in top_of and federation_id in parent_of:
+            path.append(federation_id)
+            federation_id = parent_of[federation_id]
+        top = top_of.get(federation_id)
+        for seen in path:
+            top_of[seen] = top
+        return top
+
+    grouped: dict[int, list[QuotaRow]] = {child.pk: [] for child in below}
+    for row in rows:
+        top = branch(federation_of.get(row.union_id))
+        if top is not None:
+            grouped[top].append(row)
+    return [_summed(grouped[child.pk], child.name) for child in below]
 
 
 # The funnel counts who ever reached each step: "Đang học" (a status) would read as "studying now".
