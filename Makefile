@@ -40,13 +40,15 @@ screenshots:
 	bash scripts/screenshots.sh
 
 # Benchmarks on a throwaway PostgreSQL (docs/performance.md): `make bench` (district tier),
-# `make bench TIER=city` or `TIER=nation`; `make loadtest`: 50 users for 2 minutes, city tier.
+# `make bench TIER=city` or `TIER=nation`; `make loadtest`: 100 signed-in users for 2 minutes
+# against gunicorn (gunicorn.conf.py's worker model), city tier; requests/s and latencies.
+# BENCH_PGDATA=/some/dir keeps a generated tier between runs.
 TIER ?= district
 bench: $(VENV)/.dev-installed
 	bash scripts/bench.sh --tier $(TIER)
 
 loadtest: $(VENV)/.dev-installed
-	bash scripts/bench.sh --tier city --load --requests 20 --skip-exports --skip-upload
+	bash scripts/bench.sh --tier city --load-only --users 100
 
 # Production: gunicorn + WhiteNoise on PostgreSQL; reads .env, refuses an unsafe configuration.
 serve: $(VENV)/.installed

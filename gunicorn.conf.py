@@ -7,7 +7,15 @@ Static files are served by the application itself (WhiteNoise), so nginx only pr
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8001")
+# Worker model, measured with `make loadtest` (docs/performance.md): the pages are CPU-bound
+# Python (templates, tables) with PostgreSQL on the same two cores, so a few processes with
+# a few threads each; threads overlap one request's database wait with another's Python.
+# gevent was measured against it and bought nothing here (and needs psycopg patched).
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Idle keep-alive connections are held by a thread's event loop, not by a thread.
+keepalive = 5
 # Large Excel exports and uploads take a while; nginx's proxy_read_timeout matches.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30

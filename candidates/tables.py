@@ -4,6 +4,9 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from tienlang.lib.tables import ChoiceColumn, DateColumn, LinkColumn, Table, TextColumn
+from unions.models import Sex
+
 from .models import Nomination, Person, Status
 
 STATUS_CSS = {
@@ -29,15 +32,20 @@ def status_badge(record) -> str:
     )
 
 
-class NominationTable(tables.Table):
-    name = tables.Column(
-        verbose_name=_("Họ và tên"), accessor="person__full_name", order_by=("sort_name", "pk"), linkify=True
+class NominationTable(Table):
+    name = LinkColumn(
+        url_name="candidates:nomination_detail",
+        verbose_name=_("Họ và tên"),
+        accessor="person__full_name",
+        order_by=("sort_name", "pk"),
     )
-    citizen_id = tables.Column(verbose_name=_("Số CCCD"), accessor="person__masked_citizen_id", orderable=False)
-    date_of_birth = tables.DateColumn(verbose_name=_("Ngày sinh"), accessor="person__date_of_birth")
-    union = tables.Column(verbose_name=_("Công đoàn cơ sở"), accessor="union__code", order_by=("union__code",))
-    year = tables.Column(verbose_name=_("Năm"))
-    status = tables.Column(verbose_name=_("Trạng thái"))
+    citizen_id = TextColumn(verbose_name=_("Số CCCD"), accessor="person__masked_citizen_id", orderable=False)
+    date_of_birth = DateColumn(verbose_name=_("Ngày sinh"), accessor="person__date_of_birth")
+    union = TextColumn(verbose_name=_("Công đoàn cơ sở"), accessor="union__code", order_by=("union__code",))
+    year = TextColumn(verbose_name=_("Năm"))
+    # Accessor "pk": django-tables2 would call get_status_display() for every cell before
+    # render_status, which draws the badge from the stored value anyway.
+    status = tables.Column(verbose_name=_("Trạng thái"), accessor="pk", order_by=("status",))
     in_district = tables.BooleanColumn(verbose_name=_("Trong huyện"), yesno="✔,—")
     warnings = tables.Column(verbose_name=_("Cảnh báo"), orderable=False, empty_values=())
 
@@ -46,9 +54,6 @@ class NominationTable(tables.Table):
         fields = ["name", "citizen_id", "date_of_birth", "union", "year", "status", "in_district", "warnings"]
         attrs = {"class": "table table-sm table-hover align-middle"}
         order_by = "name"
-
-    def render_name(self, value, record):
-        return value
 
     def render_status(self, value, record):
         return status_badge(record)
@@ -60,13 +65,15 @@ class NominationTable(tables.Table):
         return format_html('<span class="badge text-bg-{}">{}</span>', css, len(record.warnings))
 
 
-class PersonTable(tables.Table):
-    full_name = tables.Column(verbose_name=_("Họ và tên"), linkify=True, order_by=("full_name", "pk"))
-    citizen_id = tables.Column(verbose_name=_("Số CCCD"), accessor="masked_citizen_id", orderable=False)
-    date_of_birth = tables.DateColumn(verbose_name=_("Ngày sinh"))
-    sex = tables.Column(verbose_name=_("Giới tính"))
-    union = tables.Column(verbose_name=_("Công đoàn cơ sở"), accessor="union__code")
-    residence = tables.Column(verbose_name=_("Thường trú"), orderable=False)
+class PersonTable(Table):
+    full_name = LinkColumn(
+        url_name="candidates:person_detail", verbose_name=_("Họ và tên"), order_by=("full_name", "pk")
+    )
+    citizen_id = TextColumn(verbose_name=_("Số CCCD"), accessor="masked_citizen_id", orderable=False)
+    date_of_birth = DateColumn(verbose_name=_("Ngày sinh"))
+    sex = ChoiceColumn(choices=Sex, path="sex", verbose_name=_("Giới tính"), order_by=("sex",))
+    union = TextColumn(verbose_name=_("Công đoàn cơ sở"), accessor="union__code")
+    residence = TextColumn(verbose_name=_("Thường trú"), orderable=False)
 
     class Meta:
         model = Person

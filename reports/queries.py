@@ -272,13 +272,33 @@ def _subtotals(issuer: Federation | None, rows: list[QuotaRow]) -> list[QuotaRow
     if issuer is None:
         return []
     below = list(Federation.objects.filter(parent=issuer).order_by("name", "pk"))
+    if not below:
+        return []
+    # The federations under the issuer in one query (not one per federation directly below),
+    # then each union's federation followed up to the one directly below the issuer.
+    parent_of = dict(Federation.objects.filter(pk__in=federation_subtree(issuer.pk)).values_list("pk", "parent_id"))
+    top_of: dict[int, int | None] = {child.pk: child.pk for child in below}
+
+    def branch(federation_id: int | None) -> int | None:
+        path = []
+        while federation_id is not None and federation_id not in top_of and federation_id in parent_of:
+            path.append(federation_id)
+            federation_id = parent_of[federation_id]
+        top = top_of.get(federation_id)
+        for seen in path:
+            top_of[seen] = top
+        return top
+
+    grouped: dict[int, list[QuotaRow]] = {child.pk: [] for child in below}
+    for row in rows:
+        top = branch(row.federation_id)
+        if top is not None:
+            grouped[top].append(row)
     subtotals = []
     for child in below:
-        members = set(federation_subtree(child.pk))
-        held = [r for r in rows if r.federation_id in members]
-        if not held:
+        if not grouped[child.pk]:
             continue  # no union under it in the report's year (it did not exist yet, or had ended)
-        subtotal = _summed(held, child.name)
+        subtotal = _summed(grouped[child.pk], child.name)
         subtotal.federation_id = child.pk
         subtotals.append(subtotal)
     return subtotals

@@ -32,12 +32,19 @@ from unions.models import Enterprise, GrassrootsUnion, Role, UserProfile
 
 
 class QueryCounter:
+    """Counts a request's queries and adds up the time spent in them (the page's SQL floor)."""
+
     def __init__(self):
         self.count = 0
+        self.seconds = 0.0
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
 
 
 @dataclass
@@ -45,6 +52,8 @@ class PageResult:
     name: str
     url: str
     times_ms: list[float] = field(default_factory=list)
+    sql_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
     queries: int = 0
     status: int = 0
     size: int = 0
@@ -58,6 +67,21 @@ class PageResult:
         ordered = sorted(self.times_ms)
         return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
 
+    @property
+    def sql_p50(self) -> float:
+        """Median time of the request's own queries: what no Python code of the page can beat."""
+        return statistics.median(self.sql_ms)
+
+    @property
+    def cpu_p50(self) -> float:
+        """Median CPU time of this process per request: the page's own Python work, which other
+        programs on the machine slow down less than the wall-clock time."""
+        return statistics.median(self.cpu_ms)
+
+    @property
+    def ratio(self) -> float:
+        return self.p50 / self.sql_p50 if self.sql_p50 else 0.0
+
 
 @dataclass
 class ExportResult:
@@ -67,6 +91,12 @@ class ExportResult:
     floor_seconds: float
     size_kb: float
     floor_rows: int
+
+    @property
+    def cpu_p50(self) -> float:
+        """Median CPU time of this process per request: the page's own Python work, which other
+        programs on the machine slow down less than the wall-clock time."""
+        return statistics.median(self.cpu_ms)
 
     @property
     def ratio(self) -> float:
@@ -82,6 +112,26 @@ def staff_of_busiest_federation():
     if profile is None:
         raise RuntimeError("No staff account: run generate_scale_data first.")
     return profile.user
+
+
+def upper_staff():
+    """A staff member of the federation at the top of the tree (every federation below it).
+
+    The generated data has accounts per lower federation only; this one is added on first
+    use, with the same invented-data password.
+    """
+    from scale.generate import BENCH_PASSWORD
+    from unions.models import Federation
+
+    top = Federation.objects.filter(parent__isnull=True).order_by("pk").first()
+    if top is None:
+        return None
+    profile = UserProfile.objects.filter(role=Role.STAFF, federation=top).select_related("user").first()
+    if profile:
+        return profile.user
+    user = get_user_model().objects.create_user("bench.staff.top", password=BENCH_PASSWORD, last_name="Đo hiệu năng")
+    UserProfile.objects.create(user=user, role=Role.STAFF, federation=top)
+    return user
 
 
 def page_urls(user) -> list[tuple[str, str]]:
@@ -125,11 +175,11 @@ def page_urls(user) -> list[tuple[str, str]]:
     return pages
 
 
-def measure_pages(user, requests: int, log=print, only=None) -> list[PageResult]:
+def measure_pages(user, requests: int, log=print, only=None, urls=None) -> list[PageResult]:
     client = Client()
     client.force_login(user)
     results = []
-    for name, url in page_urls(user):
+    for name, url in urls or page_urls(user):
         if only and name not in only:
             continue
         result = PageResult(name, url)
@@ -138,15 +188,21 @@ def measure_pages(user, requests: int, log=print, only=None) -> list[PageResult]
         for index in range(requests):
             counter = QueryCounter()
             with connection.execute_wrapper(counter):
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 response = client.get(url, secure=True)
                 elapsed = (time.perf_counter() - started) * 1000
+                cpu = (time.process_time() - cpu_started) * 1000
             result.times_ms.append(elapsed)
+            result.cpu_ms.append(cpu)
+            result.sql_ms.append(counter.seconds * 1000)
             if index == 0:
                 result.queries = counter.count
                 result.status = response.status_code
                 result.size = len(response.content)
-        log(f"  {name:22} p50 {result.p50:8.1f} ms  p95 {result.p95:8.1f} ms  {result.queries:3} queries  {url}")
+        log(
+            f"  {name:22} p50 {result.p50:8.1f} ms  p95 {result.p95:8.1f} ms  SQL {result.sql_p50:7.1f} ms "
+            f"({result.ratio:4.1f}×)  CPU {result.cpu_p50:6.1f} ms  {result.queries:3} queries  {url}"
+        )
         results.append(result)
     return results
 
@@ -273,8 +329,12 @@ def upload_workbook(rows: int, seed: int = 5000) -> bytes:
     from candidates.imports import COLUMNS
 
     rng = random.Random(seed)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Danh sách")
+    # A normal workbook, as Excel and LibreOffice save one: with the sheet's <dimension>.
+    # openpyxl's write-only mode leaves it out, and its reader then parses the whole sheet
+    # once more just to size it (a second or more of 5,000 rows that no user's file costs).
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Danh sách"
     sheet.append([column.header for column in COLUMNS])
     for number in range(1, rows + 1):
         sex = rng.choice(["Nam", "Nữ"])

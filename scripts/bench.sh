@@ -1,25 +1,35 @@
 #!/usr/bin/env bash
 # Benchmark the application at a given data size on a throwaway PostgreSQL on loopback.
 #
-#   bash scripts/bench.sh [--tier district|city|nation] [--load] [extra args for `manage.py bench`]
+#   bash scripts/bench.sh [--tier district|city|nation] [--keep DIR] [--generate-only]
+#                         [--load | --load-only] [--users N] [--worker-class gthread|gevent]
+#                         [extra args for `manage.py bench`]
 #
 # Starts PostgreSQL as an unprivileged user with its data under /tmp, migrates, fills the
 # database with invented data of the tier (`generate_scale_data`) when it is empty, runs
-# `manage.py bench` (and with --load, the 2-minute load test against gunicorn), and always
-# stops the server. With BENCH_PGDATA=/some/dir the data directory is kept between runs
-# (so a generated tier is reused); without it everything is removed at the end.
+# `manage.py bench` (and with --load, the 2-minute load test against gunicorn; --load-only
+# runs the load test alone), and always stops the server. With --keep DIR (or
+# BENCH_PGDATA=DIR) the data directory is kept between runs, so a generated tier is reused:
+# the nation tier takes minutes to generate, so generate it once (--generate-only) and
+# measure as often as needed; without it everything is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=.venv/bin/python
 TIER=district
 LOAD=0
+PAGES=1
+LOAD_ARGS=()
 BENCH_ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --tier) TIER="$2"; shift 2 ;;
     --tier=*) TIER="${1#--tier=}"; shift ;;
+    --keep) BENCH_PGDATA="$2"; shift 2 ;;
+    --generate-only) PAGES=0; shift ;;
     --load) LOAD=1; shift ;;
+    --load-only) LOAD=1; PAGES=0; shift ;;
+    --users|--duration|--worker-class|--workers|--threads) LOAD_ARGS+=("$1" "$2"); shift 2 ;;
     *) BENCH_ARGS+=("$1"); shift ;;
   esac
 done
@@ -80,8 +90,13 @@ export LOG_LEVEL=WARNING
 
 $PY manage.py migrate --noinput -v 0
 $PY manage.py collectstatic --noinput -v 0
+started=$(date +%s)
 $PY manage.py generate_scale_data --tier "$TIER" --if-empty
-$PY manage.py bench --tier "$TIER" "${BENCH_ARGS[@]}"
+echo "Data ready in $(( $(date +%s) - started )) s"
+echo "Load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$PAGES" = 1 ]; then
+  $PY manage.py bench --tier "$TIER" "${BENCH_ARGS[@]}"
+fi
 if [ "$LOAD" = 1 ]; then
-  $PY scripts/loadtest.py --tier "$TIER"
+  $PY scripts/loadtest.py --tier "$TIER" "${LOAD_ARGS[@]}"
 fi

@@ -1,6 +1,7 @@
 """A bounded load test on loopback: logged-in users browse, search and export against gunicorn.
 
-    .venv/bin/python scripts/loadtest.py [--users 50] [--duration 120] [--workers 4]
+    .venv/bin/python scripts/loadtest.py [--users 100] [--duration 120] [--workers 3] [--threads 4]
+                                         [--worker-class gthread|gevent]
 
 Run by `bash scripts/bench.sh --tier city --load` (which provides the PostgreSQL database
 and the generated data). It starts gunicorn on 127.0.0.1 only, gives each virtual user
@@ -10,7 +11,9 @@ password and second-factor steps are not part of the measure), and each user cli
 through the main pages with a think time of 2–8 s between clicks (--think-min/--think-max). It stops by itself
 after `--duration` seconds or `--max-requests` requests, whichever comes first, then
 stops gunicorn and prints requests, errors and latency percentiles per page, with one
-JSON object as the last line.
+JSON object as the last line. gunicorn runs with the production settings of
+gunicorn.conf.py (worker model, threads, keep-alive), the address, access log and the
+options given here excepted.
 """
 
 from __future__ import annotations
@@ -245,14 +248,27 @@ def wait_for(port: int, seconds: float = 30) -> None:
     raise SystemExit("gunicorn did not answer on /healthz")
 
 
+def gunicorn_model(args) -> str:
+    """What the server runs: gunicorn.conf.py's settings unless overridden on the command line."""
+    defaults: dict = {}
+    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), defaults)  # noqa: S102
+    workers = args.workers or defaults.get("workers", 1)
+    threads = args.threads or defaults.get("threads", 1)
+    worker_class = args.worker_class or defaults.get("worker_class", "sync")
+    if worker_class == "gthread":
+        return f"{workers} workers × {threads} threads, gthread"
+    return f"{workers} workers, {worker_class}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tier", default="city")
-    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--duration", type=float, default=120.0, help="seconds (at most 600)")
     parser.add_argument("--max-requests", type=int, default=20_000)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, help="gunicorn processes (default: gunicorn.conf.py)")
+    parser.add_argument("--threads", type=int, help="threads per process (default: gunicorn.conf.py)")
+    parser.add_argument("--worker-class", help="gthread or gevent (default: gunicorn.conf.py)")
     parser.add_argument("--think-min", type=float, default=2.0, help="seconds between a user's clicks, at least")
     parser.add_argument("--think-max", type=float, default=8.0, help="seconds between a user's clicks, at most")
     args = parser.parse_args()
@@ -264,34 +280,29 @@ def main() -> None:
     users = plan_users(args.users)
     port = free_port()
     env = {**os.environ, "ALLOWED_HOSTS": f"{HOST},localhost", "SECURE_SSL_REDIRECT": "0"}
+    options = ["--bind", f"{HOST}:{port}", "--access-logfile", "/dev/null", "--log-level", "warning"]
+    overrides = (("--workers", args.workers), ("--threads", args.threads), ("--worker-class", args.worker_class))
+    for flag, value in overrides:
+        if value:
+            options += [flag, str(value)]
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "tienlang.wsgi:application",
             "--config",
-            "/dev/null",  # these options only, whatever gunicorn.conf.py says
-            "--bind",
-            f"{HOST}:{port}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(args.threads),
-            "--timeout",
-            "120",
-            "--log-level",
-            "warning",
+            str(ROOT / "gunicorn.conf.py"),
+            *options,
         ],
         cwd=ROOT,
         env=env,
     )
     try:
         wait_for(port)
+        model = gunicorn_model(args)
         print(
-            f"Load test: {len(users)} users for {duration:.0f} s against gunicorn "
-            f"({args.workers} workers × {args.threads} threads) on {HOST}:{port}, tier {args.tier}, "
-            f"think time {args.think_min:g}–{args.think_max:g} s"
+            f"Load test: {len(users)} users for {duration:.0f} s against gunicorn ({model}) on {HOST}:{port}, "
+            f"tier {args.tier}, think time {args.think_min:g}–{args.think_max:g} s, "
+            f"load average {os.getloadavg()[0]:.2f}"
         )
         results = Results()
         stop = threading.Event()
@@ -344,6 +355,8 @@ def main() -> None:
         print("  error:", sample)
     summary = {
         "tier": args.tier,
+        "gunicorn": gunicorn_model(args),
+        "load_average_end": round(os.getloadavg()[0], 2),
         "users": len(users),
         "seconds": round(elapsed, 1),
         "requests": len(every),

@@ -3,39 +3,31 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from tienlang.lib.tables import ChoiceColumn, DateColumn, LinkColumn, NumberColumn, PatternURL, Table, TextColumn
+
 from .models import AdministrativeUnit, Enterprise, GrassrootsUnion
 
+UNION_URL = PatternURL("unions:union_detail")
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle mb-0"}
-NUMBER_ATTRS = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 
 
-class NumberColumn(tables.Column):
-    """Whole numbers with the locale's thousands separator (1.500)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("attrs", NUMBER_ATTRS)
-        super().__init__(*args, **kwargs)
-
-    def render(self, value):
-        return intcomma(value)
-
-    def value(self, value):
-        return value
-
-
-class EnterpriseTable(tables.Table):
-    name = tables.Column(linkify=True, verbose_name=_("Tên doanh nghiệp"), order_by=("name", "pk"))
-    tax_code = tables.Column(verbose_name=_("Mã số DN"), order_by=("tax_code", "pk"))
-    ownership = tables.Column(verbose_name=_("Loại hình"), order_by=("ownership", "name", "pk"))
-    industry = tables.Column(verbose_name=_("Ngành nghề"), order_by=("industry", "name", "pk"))
-    commune = tables.Column(verbose_name=_("Xã/thị trấn"), order_by=("commune__name", "name", "pk"))
+class EnterpriseTable(Table):
+    name = LinkColumn(url_name="unions:enterprise_detail", verbose_name=_("Tên doanh nghiệp"), order_by=("name", "pk"))
+    tax_code = TextColumn(verbose_name=_("Mã số DN"), order_by=("tax_code", "pk"))
+    ownership = ChoiceColumn(
+        choices=Enterprise.Ownership,
+        path="ownership",
+        verbose_name=_("Loại hình"),
+        order_by=("ownership", "name", "pk"),
+    )
+    industry = TextColumn(verbose_name=_("Ngành nghề"), order_by=("industry", "name", "pk"))
+    commune = TextColumn(verbose_name=_("Xã/thị trấn"), order_by=("commune__name", "name", "pk"))
     workers = NumberColumn(verbose_name=_("Số lao động"), order_by=("workers", "name", "pk"))
     union = tables.Column(verbose_name=_("Công đoàn cơ sở"), accessor="pk", orderable=False, empty_values=())
-    party_org_since = tables.DateColumn(
+    party_org_since = DateColumn(
         verbose_name=_("Có tổ chức Đảng từ"), default="—", order_by=("party_org_since", "name", "pk")
     )
     is_pilot = tables.BooleanColumn(verbose_name=_("DN điểm"), yesno="✔,", order_by=("-is_pilot", "name", "pk"))
@@ -59,27 +51,33 @@ class EnterpriseTable(tables.Table):
     def render_union(self, record):
         # `unions` is prefetched (scoped) by the view: no query per row.
         return (
-            format_html_join(", ", '<a href="{}">{}</a>', ((u.get_absolute_url(), u.code) for u in record.unions.all()))
+            format_html_join(", ", '<a href="{}">{}</a>', ((UNION_URL(u.pk), u.code) for u in record.unions.all()))
             or "—"
         )
 
 
-class UnionTable(tables.Table):
-    code = tables.Column(verbose_name=_("Mã"), linkify=True, order_by=("code",))
-    name = tables.Column(verbose_name=_("Công đoàn cơ sở"), linkify=True, order_by=("name", "pk"))
-    enterprise = tables.Column(verbose_name=_("Doanh nghiệp"), linkify=True, order_by=("enterprise__name", "pk"))
-    ownership = tables.Column(
+class UnionTable(Table):
+    code = LinkColumn(url_name="unions:union_detail", verbose_name=_("Mã"), order_by=("code",))
+    name = LinkColumn(url_name="unions:union_detail", verbose_name=_("Công đoàn cơ sở"), order_by=("name", "pk"))
+    enterprise = LinkColumn(
+        url_name="unions:enterprise_detail",
+        key="enterprise_id",
+        verbose_name=_("Doanh nghiệp"),
+        order_by=("enterprise__name", "pk"),
+    )
+    ownership = ChoiceColumn(
+        choices=Enterprise.Ownership,
+        path="enterprise.ownership",
         verbose_name=_("Loại hình"),
-        accessor="enterprise__get_ownership_display",
         order_by=("enterprise__ownership", "name", "pk"),
     )
-    commune = tables.Column(
+    commune = TextColumn(
         verbose_name=_("Xã/thị trấn"),
         accessor="enterprise__commune",
         order_by=("enterprise__commune__name", "name", "pk"),
     )
     members = NumberColumn(verbose_name=_("Số đoàn viên"), order_by=("members", "name", "pk"))
-    founded_on = tables.DateColumn(verbose_name=_("Ngày thành lập"), default="—", order_by=("founded_on", "name", "pk"))
+    founded_on = DateColumn(verbose_name=_("Ngày thành lập"), default="—", order_by=("founded_on", "name", "pk"))
     has_party = tables.BooleanColumn(
         verbose_name=_("DN có tổ chức Đảng"),
         accessor="enterprise__has_party_organization",
@@ -94,19 +92,12 @@ class UnionTable(tables.Table):
         order_by = "name"
 
 
-class AreaTable(tables.Table):
-    name = tables.Column(verbose_name=_("Tên"), linkify=True, order_by=("name", "pk"))
-    level = tables.Column(verbose_name=_("Cấp"))
+class AreaTable(Table):
+    name = LinkColumn(url_name="unions:area_detail", verbose_name=_("Tên"), order_by=("name",))
+    level = ChoiceColumn(choices=AdministrativeUnit.Level, path="level", verbose_name=_("Cấp"), order_by=("level",))
     parent = tables.Column(verbose_name=_("Trực thuộc"), order_by=("parent__name",))
-    retired_on = tables.DateColumn(verbose_name=_("Ngừng sử dụng từ"), default="—")
-    merged_into = tables.Column(
-        verbose_name=_("Sáp nhập vào"),
-        default="—",
-        order_by=(
-            "merged_into__name",
-            "pk",
-        ),
-    )
+    retired_on = DateColumn(verbose_name=_("Ngừng sử dụng từ"), default="—")
+    merged_into = tables.Column(verbose_name=_("Sáp nhập vào"), default="—", order_by=("merged_into__name",))
 
     class Meta:
         model = AdministrativeUnit

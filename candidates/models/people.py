@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
+from django.db.models import Case, F, Func, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -99,11 +100,31 @@ class PersonQuerySet(ScopedQuerySet):
     federation_lookup = "federation"
     union_lookup = "union"
 
-    def search(self, text: str, field: str = "search_folded"):
+    def search(self, text: str, field: str | None = None, *, address: bool = False):
+        """People whose name holds every word typed (accents and case ignored); a citizen ID by its digits.
+
+        Names first: the folded name only (`name_folded`, a trigram index on PostgreSQL), so
+        "tran thi hoa" does not find people living in Quỳnh Hoa. With `address` the commune
+        and district of residence are searched too (`search_folded`).
+        """
         digits = re.sub(r"\D", "", text or "")
         if len(digits) >= 6 and digits == (text or "").strip():
             return self.filter(citizen_id__contains=digits)
-        return super().search(text, field)
+        return super().search(text, field or ("search_folded" if address else "name_folded"))
+
+    def ranked(self, text: str, *, address: bool = False):
+        """Closest first: names starting with the text, then by trigram similarity (PostgreSQL), then by name."""
+        query = " ".join(fold(text or "").split())
+        if not query or re.fullmatch(r"[\d ]+", query):
+            return self
+        field = "search_folded" if address else "name_folded"
+        prefix = Case(When(**{f"{field}__startswith": query}, then=Value(0)), default=Value(1))
+        if connections[self.db].vendor == "postgresql":
+            similarity = Func(F(field), Value(query), function="similarity", output_field=models.FloatField())
+            return self.alias(search_prefix=prefix, search_similarity=similarity).order_by(
+                "search_prefix", "-search_similarity", "name_folded", "pk"
+            )
+        return self.alias(search_prefix=prefix).order_by("search_prefix", "name_folded", "pk")
 
 
 class Person(VersionedModel):

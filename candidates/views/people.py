@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.paginator import EmptyPage
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.generic import DetailView
+from django_tables2.paginators import LazyPaginator
 
 from tienlang.lib.audit import change_history, record_access
 from unions.models import AccessLog
@@ -16,6 +18,7 @@ from unions.permissions import (
     user_union_id,
 )
 from unions.views import Breadcrumbs, ScopedFilteredListView
+from unions.views.common import CappedPaginator
 
 from .. import sensitivity
 from ..filters import PersonFilter
@@ -54,6 +57,40 @@ def may_see_full_citizen_id(user, person: Person) -> bool:
     return is_district_staff(user) or (is_chair(user) and user_union_id(user) == person.union_id)
 
 
+class SearchPaginator(LazyPaginator):
+    """A search's pages without counting its matches first.
+
+    Counting then fetching a page reads every match twice (the trigram scan, then the rows
+    sorted by closeness); here each page fetches one row more than it shows, so a search is
+    one query, and the count shown is the rows seen so far ("50+" while more follow). Pages
+    stop, as in the other lists, after `CappedPaginator.max_rows` rows.
+    """
+
+    max_rows = CappedPaginator.max_rows
+    capped = False
+
+    def validate_number(self, number):
+        try:
+            number = super().validate_number(number)
+        except EmptyPage:
+            return 1
+        return min(number, max(1, self.max_rows // self.per_page))
+
+    def page(self, number):
+        try:
+            page = super().page(number)
+        except EmptyPage:  # past the last match: the first page, as a list does
+            page = super().page(1)
+        self._seen = (page.number - 1) * self.per_page + len(page.object_list)
+        self._last = self.is_last_page(page.number)
+        return page
+
+    @property
+    def count(self):
+        seen = getattr(self, "_seen", 0)
+        return seen if getattr(self, "_last", True) else f"{seen}+"
+
+
 class PersonListView(PersonReaderMixin, ScopedFilteredListView):
     model = Person
     filterset_class = PersonFilter
@@ -63,6 +100,20 @@ class PersonListView(PersonReaderMixin, ScopedFilteredListView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("union")
+
+    def searching(self) -> bool:
+        return bool((self.request.GET.get("q") or "").strip())
+
+    def get_table_pagination(self, table):
+        if self.searching():
+            return {**self.table_pagination, "paginator_class": SearchPaginator}
+        return super().get_table_pagination(table)
+
+    def get_table_kwargs(self):
+        # A search is ranked closest first (PersonFilter) unless the user sorts by a column.
+        if self.searching() and not self.request.GET.get("sort"):
+            return {**super().get_table_kwargs(), "order_by": ()}
+        return super().get_table_kwargs()
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)

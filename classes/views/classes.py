@@ -14,6 +14,7 @@ from django.views.generic import CreateView, DetailView, UpdateView
 
 from candidates.models import Nomination, Status
 from candidates.tables import status_badge
+from tienlang.lib.tables import DateColumn, LinkColumn, Table
 from tienlang.lib.versioning import RefuseStaleSaveMixin
 from unions.permissions import (
     StaffRequiredMixin,
@@ -67,11 +68,11 @@ class TrainingClassFilter(django_filters.FilterSet):
         fields = ["year", "status"]
 
 
-class TrainingClassTable(tables.Table):
-    name = tables.Column(verbose_name=gettext_lazy("Tên lớp"), linkify=True)
+class TrainingClassTable(Table):
+    name = LinkColumn(url_name="classes:class_detail", verbose_name=gettext_lazy("Tên lớp"), order_by=("name",))
     year = tables.Column(verbose_name=gettext_lazy("Năm"))
-    opens_on = tables.DateColumn(verbose_name=gettext_lazy("Khai giảng"), format="d/m/Y")
-    closes_on = tables.DateColumn(verbose_name=gettext_lazy("Bế giảng"), format="d/m/Y")
+    opens_on = DateColumn(verbose_name=gettext_lazy("Khai giảng"))
+    closes_on = DateColumn(verbose_name=gettext_lazy("Bế giảng"))
     venue = tables.Column(verbose_name=gettext_lazy("Địa điểm"))
     learners = tables.Column(verbose_name=gettext_lazy("Học viên / chỗ"), orderable=True, order_by=("learners",))
     status = tables.Column(verbose_name=gettext_lazy("Tình trạng"))

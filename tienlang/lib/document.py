@@ -540,10 +540,10 @@ class ReportSheet:
             self.fit_height(self.row, column.title, index, index, 12, bold=True)
             number = self.cell(self.row + 1, index)
             set_text(number, f"({index})")
-            number.font = _font(11, italic=True)
+            number.font = _font(12, italic=True)
             number.alignment = Alignment(horizontal="center")
             number.border = BOX
-        self.row_height(self.row + 1, line_height(11) + ROW_PADDING)
+        self.row_height(self.row + 1, line_height(12) + ROW_PADDING)
         self.header_row = self.row
         self._titles_height = self._heights[self.row] + self._heights[self.row + 1]
         self.row += 2

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
@@ -16,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2.rows import BoundRows
 
 from tienlang.lib.versioning import StaleVersion
 from tienlang.lib.xlsx import xlsx_response
@@ -115,6 +117,31 @@ class CappedPaginator(Paginator):
             if int(number) > 1:
                 return self.num_pages
             raise
+
+    # From this many rows in, a page is found by its keys first (below).
+    deferred_from = 1_000
+
+    def page(self, number):
+        """A deep page reads the keys of the rows it skips from the index alone, then its own rows.
+
+        OFFSET over full rows reads every skipped row from the table (the nomination list's
+        last page at the nation tier: 224 ms of SQL); the keys come from an index-only scan
+        of the same order, and the page's 50 rows are then fetched by key.
+        """
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list
+        # django-tables2 hands over its rows (BoundRows) around its data around the queryset.
+        queryset = getattr(getattr(rows, "data", None), "data", None)
+        if bottom < self.deferred_from or not isinstance(queryset, QuerySet) or queryset.query.distinct:
+            return self._get_page(rows[bottom:top], number, self)
+        keys = list(queryset.values_list("pk", flat=True)[bottom:top])
+        found = {row.pk: row for row in queryset.filter(pk__in=keys).order_by()}
+        page_rows = BoundRows([found[key] for key in keys if key in found], rows.table, rows.pinned_data)
+        return self._get_page(page_rows, number, self)
 
 
 class ScopedFilteredListView(Breadcrumbs, ScopedQuerysetMixin, SingleTableMixin, FilterView):

@@ -21,6 +21,8 @@ from reports.exports import KINDS
 from scale import bench
 from scale.generate import TIERS
 
+PERSONAS = ("staff", "upper", "admin")
+
 
 class Command(BaseCommand):
     help = "Đo thời gian các trang chính, các báo cáo Excel và việc tải lên danh sách trên dữ liệu hiện có."
@@ -35,12 +37,21 @@ class Command(BaseCommand):
         parser.add_argument("--exports", nargs="*", choices=KINDS, help="Chỉ đo các báo cáo này.")
         parser.add_argument(
             "--as",
+            dest="personas",
+            nargs="*",
+            choices=PERSONAS,
+            default=list(PERSONAS),
+            help="Đo các trang với tư cách: cán bộ LĐLĐ bận nhất (staff), LĐLĐ cấp trên (upper), quản trị (admin).",
+        )
+        parser.add_argument(
+            "--user",
             dest="as_user",
-            help="Đo các trang với tài khoản này (ví dụ cán bộ cấp thành phố, một công đoàn cấp xã) "
+            help="Cán bộ “staff” là tài khoản này (ví dụ cán bộ cấp thành phố, một công đoàn cấp xã) "
             "thay vì cán bộ của liên đoàn nhiều dữ liệu nhất.",
         )
 
     def handle(self, *args, tier, requests, skip_exports, skip_upload, upload_rows, pages, exports, **options):
+        personas = options["personas"]
         write = self.stdout.write
         counts = bench.row_counts()
         as_user = options.get("as_user")
@@ -48,13 +59,24 @@ class Command(BaseCommand):
         if as_user and (staff is None or getattr(staff, "profile", None) is None):
             raise CommandError(f"Không có tài khoản “{as_user}” với một vai trò trong hệ thống.")
         staff = staff or bench.staff_of_busiest_federation()
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
         write(
-            f"Tier {tier} on {connection.vendor} — {datetime.date.today():%d/%m/%Y}, {os.cpu_count()} cores, "
+            f"Load average {load:.2f}. Tier {tier} on {connection.vendor} — {datetime.date.today():%d/%m/%Y}, "
+            f"{os.cpu_count()} cores, "
             f"Python {platform.python_version()}; rows: "
             + ", ".join(f"{name} {value:,}" for name, value in counts.items())
         )
-        write(f"Pages as {staff.username} (federation {staff.profile.federation}), {requests} requests each:")
-        page_results = bench.measure_pages(staff, requests, log=write, only=pages)
+        # The same pages (the busiest federation's person, class, search) for every persona.
+        urls = bench.page_urls(staff)
+        users = {"staff": staff, "upper": bench.upper_staff(), "admin": bench.admin_user()}
+        results_by_persona = {}
+        for persona in personas:
+            user = users[persona]
+            if user is None:
+                continue
+            where = getattr(getattr(user, "profile", None), "federation", None) or "toàn quốc"
+            write(f"Pages as {user.username} ({persona}, {where}), {requests} requests each:")
+            results_by_persona[persona] = bench.measure_pages(user, requests, log=write, only=pages, urls=urls)
         export_results = []
         year = bench.latest_year()
         if not skip_exports:
@@ -66,9 +88,12 @@ class Command(BaseCommand):
             upload = bench.measure_upload(staff, upload_rows, log=write)
 
         write("")
-        write(f"{'page':24}{'p50 ms':>10}{'p95 ms':>10}{'queries':>9}")
-        for r in page_results:
-            write(f"{r.name:24}{r.p50:10.1f}{r.p95:10.1f}{r.queries:9d}")
+        write(f"{'page':24}{'as':>7}{'p50 ms':>10}{'p95 ms':>10}{'SQL ms':>9}{'ratio':>7}{'CPU ms':>9}{'queries':>9}")
+        for persona, results in results_by_persona.items():
+            for r in results:
+                write(
+                    f"{r.name:24}{persona:>7}{r.p50:10.1f}{r.p95:10.1f}{r.sql_p50:9.1f}{r.ratio:7.1f}{r.cpu_p50:9.1f}{r.queries:9d}"
+                )
         if export_results:
             write(f"{'export':24}{'seconds':>10}{'peak MB':>10}{'SQL floor s':>13}{'ratio':>8}")
             for e in export_results:
@@ -79,10 +104,10 @@ class Command(BaseCommand):
             "cores": os.cpu_count(),
             "database": connection.vendor,
             "rows": counts,
-            "pages": {
-                r.name: {"p50_ms": round(r.p50, 1), "p95_ms": round(r.p95, 1), "queries": r.queries}
-                for r in page_results
-            },
+            "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+            # "pages": as the busiest federation's staff; "personas": every persona measured.
+            "pages": page_figures(results_by_persona.get("staff", [])),
+            "personas": {persona: page_figures(results) for persona, results in results_by_persona.items()},
             "exports": {
                 e.name: {
                     "seconds": round(e.seconds, 3),
@@ -95,3 +120,16 @@ class Command(BaseCommand):
         if upload is not None:
             summary["upload"] = upload
         write(json.dumps(summary, ensure_ascii=False))
+
+
+def page_figures(results) -> dict:
+    return {
+        r.name: {
+            "p50_ms": round(r.p50, 1),
+            "p95_ms": round(r.p95, 1),
+            "sql_ms": round(r.sql_p50, 1),
+            "cpu_ms": round(r.cpu_p50, 1),
+            "queries": r.queries,
+        }
+        for r in results
+    }
