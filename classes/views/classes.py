@@ -289,6 +289,8 @@ class EnrolView(ClassActionView):
             "form": form,
             "taken": taken,
             "free": max(self.klass.capacity - taken, 0),
+            # No policy covers the class's year: enrolling commits no stipend; say so, and where to add it.
+            "no_policy": not self.policies().exists(),
             "breadcrumbs": _class_crumbs(self.klass, (_("Ghi danh học viên"), None)),
         }
         return render(self.request, self.template_name, context, status=status)
