@@ -10,10 +10,14 @@ def user_role(request):
         return {}
     # Vietnamese order: family and middle names (last_name) before the given name.
     display_name = f"{user.last_name} {user.first_name}".strip() or user.get_username()
+    profile = permissions.get_profile(user)
+    federation = getattr(profile, "federation", None)
     return {
+        # The header's brand: the user's federation by its short name, beside the product's name.
+        "brand_federation": (federation.short_name or federation.name) if federation else "",
         "display_name": display_name,
         "role": permissions.user_role(user),
-        "profile": permissions.get_profile(user),
+        "profile": profile,
         "is_district_staff": permissions.is_district_staff(user),
         "is_federation_reader": permissions.is_federation_reader(user),
         "is_chair": permissions.is_chair(user),
