@@ -55,6 +55,7 @@ class EnterpriseTable(tables.Table):
         ]
         attrs = TABLE_ATTRS
         order_by = "name"
+        empty_text = _("Chưa có doanh nghiệp nào trong danh sách.")
 
     def render_union(self, record):
         # `unions` is prefetched (scoped) by the view: no query per row.
@@ -94,6 +95,7 @@ class UnionTable(tables.Table):
         fields = ["code", "name", "enterprise", "ownership", "commune", "members", "founded_on", "has_party"]
         attrs = TABLE_ATTRS
         order_by = "name"
+        empty_text = _("Chưa có công đoàn cơ sở nào: thêm công đoàn cho một doanh nghiệp trong danh sách.")
 
 
 class AreaTable(tables.Table):
@@ -107,3 +109,4 @@ class AreaTable(tables.Table):
         model = AdministrativeUnit
         fields = ["name", "level", "parent", "retired_on", "merged_into"]
         attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = _("Chưa có đơn vị hành chính nào.")

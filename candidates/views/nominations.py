@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView
@@ -73,6 +74,8 @@ class NominationListView(NominationReaderMixin, ScopedFilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if is_district_staff(self.request.user) or is_chair(self.request.user):
+            context["empty_action"] = (_("Giới thiệu đoàn viên"), reverse("candidates:nomination_add"))
         if user_role(self.request.user) == Role.PARTY_VIEWER:
             # What the Party viewer's menu calls it: the people introduced to their organisations.
             context["title"] = glossary.TERMS["introduced_title"]

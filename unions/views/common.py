@@ -160,6 +160,8 @@ class ScopedFilteredListView(Breadcrumbs, ScopedQuerysetMixin, SingleTableMixin,
         context = super().get_context_data(**kwargs)
         context["title"] = self.title
         context["export_enabled"] = self.export_workbook is not None
+        # A filter in use (not the sort or the page): an empty list then offers to clear it.
+        context["is_filtered"] = any(v for k, v in self.request.GET.items() if k not in ("sort", "page"))
         return context
 
 
