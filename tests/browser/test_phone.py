@@ -128,3 +128,11 @@ def test_the_chair_works_on_a_phone(phone, demo_live):
     page.get_by_role("button", name="Mở menu").click()
     page.get_by_role("link", name="Công đoàn của tôi").click()
     phone_checks(page)
+
+    # It can be added to the home screen: the manifest and its icons are served by the app.
+    href = page.locator("link[rel=manifest]").get_attribute("href")
+    manifest = page.request.get(base + href)
+    assert manifest.ok
+    for icon in manifest.json()["icons"]:
+        image = page.request.get(base + href.rsplit("/", 1)[0] + "/" + icon["src"])
+        assert image.ok and image.body()[:4] == b"\x89PNG"

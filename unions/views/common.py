@@ -164,6 +164,16 @@ class ScopedFilteredListView(Breadcrumbs, ScopedQuerysetMixin, SingleTableMixin,
         context["is_filtered"] = any(v for k, v in self.request.GET.items() if k not in ("sort", "page"))
         return context
 
+    def render_to_response(self, context, **response_kwargs):
+        # The table renders in its own context (django-tables2): hand it what its empty state
+        # offers — the view's `empty_action`, else its first action — and whether a filter is on.
+        table = context.get("table")
+        if table is not None:
+            actions = context.get("actions") or []
+            table.empty_action = context.get("empty_action") or (tuple(actions[0][:2]) if actions else None)
+            table.is_filtered = context.get("is_filtered", False)
+        return super().render_to_response(context, **response_kwargs)
+
 
 class ChangeObjectMixin:
     """Edit views: outside the user's scope is 404 (scoped queryset); allowed to read only is 403."""
