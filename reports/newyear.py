@@ -85,8 +85,10 @@ def plans_for(user, year: int):
 
 
 def year_status(user, federation: Federation | None, year: int) -> YearStatus:
-    unions = list(GrassrootsUnion.objects.for_user(user).filter(federation=federation).order_by("name_folded", "pk"))
-    quotas = {q.union_id: q for q in UnionQuota.objects.for_user(user).filter(year=year, union__federation=federation)}
+    # Every union in the user's scope (a city office's covers the federations below it), as on
+    # the quota page; targets, plans and policies are the issuing federation's own.
+    unions = list(GrassrootsUnion.objects.for_user(user).order_by("name_folded", "pk"))
+    quotas = {q.union_id: q for q in UnionQuota.objects.for_user(user).filter(year=year)}
     target = (
         FederationTarget.objects.for_user(user).filter(federation=federation, year=year).select_related("plan").first()
     )
@@ -171,22 +173,14 @@ class Proposal:
 
 def prepare(user, federation: Federation | None, year: int) -> Proposal:
     earlier = (
-        UnionQuota.objects.for_user(user)
-        .filter(year__lt=year, union__federation=federation)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
+        UnionQuota.objects.for_user(user).filter(year__lt=year).order_by("-year").values_list("year", flat=True).first()
     )
     target = (
         FederationTarget.objects.for_user(user).filter(federation=federation, year__lt=year).order_by("-year").first()
     )
     source_year = max([y for y in (earlier, target.year if target else None) if y is not None], default=None)
     quotas = (
-        dict(
-            UnionQuota.objects.for_user(user)
-            .filter(year=source_year, union__federation=federation)
-            .values_list("union_id", "introduce")
-        )
+        dict(UnionQuota.objects.for_user(user).filter(year=source_year).values_list("union_id", "introduce"))
         if source_year
         else {}
     )
@@ -207,11 +201,7 @@ def prepare(user, federation: Federation | None, year: int) -> Proposal:
 def fingerprint(user, federation: Federation | None, year: int) -> str:
     """A digest of everything of the year the forms write: quotas, targets, plans, policies."""
     parts = [
-        sorted(
-            UnionQuota.objects.for_user(user)
-            .filter(year=year, union__federation=federation)
-            .values_list("union_id", "introduce", "plan_id")
-        ),
+        sorted(UnionQuota.objects.for_user(user).filter(year=year).values_list("union_id", "introduce", "plan_id")),
         sorted(
             FederationTarget.objects.for_user(user)
             .filter(federation=federation, year=year)
