@@ -60,7 +60,8 @@ def dashboard(request):
     this_year = timezone.localdate().year
     report = queries.quota_report(scope, year)
     trend = queries.history(scope, until=max(year, this_year))
-    latest = queries.latest_year(scope)
+    # A year without records says where the last ones are (one query, only then).
+    latest = queries.latest_year(scope) if not report.totals.nominated else None
     profile = getattr(user, "profile", None)
     context = {
         "year": year,
