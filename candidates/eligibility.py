@@ -79,6 +79,16 @@ class Finding:
     def as_dict(self) -> dict:
         return {"code": self.code, "level": self.level, "message": self.message, "legal_basis": self.legal_basis}
 
+    @property
+    def field(self) -> str:
+        """The form field the finding is about, where it is shown beside it ("" for none)."""
+        return FIELD_OF.get(self.code, "")
+
+    @property
+    def detail(self) -> str:
+        """The message without the person's name in front, for beside the field."""
+        return self.message.split(": ", 1)[1] if ": " in self.message else self.message
+
 
 @dataclass
 class Facts:
@@ -177,7 +187,7 @@ def _age(judge: _Judge, facts: Facts, on: datetime.date) -> None:
             judge.add(
                 C.AGE,
                 BLOCK,
-                _("chưa đủ %(min)s tuổi (%(age)s) vào ngày %(on)s; phải đủ 18 tuổi khi chi bộ xét kết nạp.")
+                _("chưa đủ %(min)s (mới %(age)s) vào ngày %(on)s; phải đủ 18 tuổi khi chi bộ xét kết nạp.")
                 % {"min": format_age(block_under), "age": format_age(max(months, 0)), "on": on.strftime("%d/%m/%Y")},
             )
         elif months < warn_under:
@@ -191,7 +201,10 @@ def _age(judge: _Judge, facts: Facts, on: datetime.date) -> None:
             judge.add(
                 C.AGE,
                 BLOCK,
-                _("đã quá %(max)s (%(age)s) vào ngày %(on)s; kết nạp người trên 60 tuổi do cấp ủy cấp tỉnh quyết định.")
+                _(
+                    "đã quá %(max)s (đã %(age)s) vào ngày %(on)s; "
+                    "kết nạp người trên 60 tuổi do cấp ủy cấp tỉnh quyết định."
+                )
                 % {"max": format_age(max_months), "age": format_age(months), "on": on.strftime("%d/%m/%Y")},
             )
 
@@ -249,10 +262,35 @@ def check(
     findings = judge.findings
     if check_database and facts.citizen_id:
         findings.extend(database_findings(facts, on, year or on.year, exclude_nomination_id, rules, viewer))
-    return findings
+    return one_per_rule(findings)
+
+
+def one_per_rule(findings: list[Finding]) -> list[Finding]:
+    """One message per rule: where two checks say the same (the form's "is a Party member" box
+    and an admission on record), the first block, else the first warning, stands for the rule."""
+    kept: dict[str, Finding] = {}
+    for finding in findings:
+        held = kept.get(finding.code)
+        if held is None or (finding.is_block and not held.is_block):
+            kept[finding.code] = finding
+    return [f for f in findings if kept.get(f.code) is f]
 
 
 HELD_ELSEWHERE = "held_elsewhere"
+POSSIBLE_DUPLICATE = "possible_duplicate"
+# Where each rule's finding is shown on the nomination form (beside the field it concerns).
+FIELD_OF = {
+    C.UNION_MEMBER: "union",
+    C.MEMBERSHIP: "union_joined_on",
+    C.AGE: "date_of_birth",
+    C.EDUCATION: "education",
+    C.PARTY_MEMBER: "is_party_member",
+    C.OPEN_NOMINATION: "citizen_id",
+    C.DISCIPLINE: "discipline_until",
+    HELD_ELSEWHERE: "citizen_id",
+    POSSIBLE_DUPLICATE: "citizen_id",
+    "lookup_limit": "citizen_id",
+}
 
 
 def held_elsewhere_finding(name: str, person_id: int | None = None) -> Finding:
@@ -316,7 +354,7 @@ def judge_records(facts: Facts, year: int, others: list[dict], lookalike_ids: se
             "n": name,
             "d": facts.date_of_birth.strftime("%d/%m/%Y"),
         }
-        findings.append(Finding("possible_duplicate", WARNING, message, basis))
+        findings.append(Finding(POSSIBLE_DUPLICATE, WARNING, message, basis))
     return findings
 
 

@@ -81,6 +81,9 @@ class NominationForm(forms.Form):
         self.helper.form_id = "nomination-form"
         self.helper.attrs = {"data-check-url": "/candidates/check/"}
         self.helper.layout = Layout(
+            # The summary of the findings, at the top; each finding is also shown beside its
+            # field as the chair types (static/js/eligibility.js places them).
+            HTML('<div id="eligibility-feedback" aria-live="polite">{% include "candidates/_findings.html" %}</div>'),
             "union" if "union" in self.fields else HTML(""),
             Fieldset(
                 _("Thông tin đoàn viên"),
@@ -129,7 +132,14 @@ class NominationForm(forms.Form):
                 "chair_assessment",
                 "qualities_confirmed",
             ),
-            HTML('<div id="eligibility-feedback" aria-live="polite">{% include "candidates/_findings.html" %}</div>'),
+            HTML(
+                '<p id="eligibility-status" class="small mb-2" data-testid="findings-count">'
+                "{% load i18n %}{% if findings %}{% blocktranslate count n=findings|length %}"
+                '{{ n }} điều cần xem trước khi gửi: <a href="#eligibility-feedback">xem ở đầu trang</a>.'
+                "{% plural %}"
+                '{{ n }} điều cần xem trước khi gửi: <a href="#eligibility-feedback">xem ở đầu trang</a>.'
+                "{% endblocktranslate %}{% endif %}</p>"
+            ),
             StrictButton(
                 _("Kiểm tra điều kiện"),
                 type="submit",

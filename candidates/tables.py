@@ -32,28 +32,52 @@ def status_badge(record) -> str:
     )
 
 
+# On a phone a list row is a card (templates/django_tables2/tienlang.html, static/css/app.css): it
+# shows the name (the link that opens the record: the one action), the status and the date; the
+# cells marked so are left to the wider screens.
+CARD_HIDE = {"td": {"class": "card-hide"}}
+CARD_TITLE = {"td": {"class": "card-title-cell"}}
+
+
 class NominationTable(Table):
     name = LinkColumn(
         url_name="candidates:nomination_detail",
         verbose_name=_("Họ và tên"),
         accessor="person__full_name",
         order_by=("sort_name", "pk"),
+        attrs=CARD_TITLE,
     )
-    citizen_id = TextColumn(verbose_name=_("Số CCCD"), accessor="person__masked_citizen_id", orderable=False)
-    date_of_birth = DateColumn(verbose_name=_("Ngày sinh"), accessor="person__date_of_birth")
-    union = TextColumn(verbose_name=_("Công đoàn cơ sở"), accessor="union__code", order_by=("union__code",))
-    year = TextColumn(verbose_name=_("Năm"))
+    citizen_id = TextColumn(
+        verbose_name=_("Số CCCD"), accessor="person__masked_citizen_id", orderable=False, attrs=CARD_HIDE
+    )
+    date_of_birth = DateColumn(verbose_name=_("Ngày sinh"), accessor="person__date_of_birth", attrs=CARD_HIDE)
+    union = TextColumn(
+        verbose_name=_("Công đoàn cơ sở"), accessor="union__code", order_by=("union__code",), attrs=CARD_HIDE
+    )
+    year = TextColumn(verbose_name=_("Năm"), attrs=CARD_HIDE)
     # Accessor "pk": django-tables2 would call get_status_display() for every cell before
     # render_status, which draws the badge from the stored value anyway.
     status = tables.Column(verbose_name=_("Trạng thái"), accessor="pk", order_by=("status",))
-    in_district = tables.BooleanColumn(verbose_name=_("Trong huyện"), yesno="✔,—")
+    nominated_on = DateColumn(verbose_name=_("Ngày giới thiệu"), default="—")
+    in_district = tables.BooleanColumn(verbose_name=_("Trong huyện"), yesno="✔,—", attrs=CARD_HIDE)
     warnings = tables.Column(verbose_name=_("Cảnh báo"), orderable=False, empty_values=())
 
     class Meta:
         model = Nomination
-        fields = ["name", "citizen_id", "date_of_birth", "union", "year", "status", "in_district", "warnings"]
+        fields = [
+            "name",
+            "citizen_id",
+            "date_of_birth",
+            "union",
+            "year",
+            "status",
+            "nominated_on",
+            "in_district",
+            "warnings",
+        ]
         attrs = {"class": "table table-sm table-hover align-middle"}
         order_by = "name"
+        empty_text = _("Chưa có hồ sơ nguồn nào.")
 
     def render_status(self, value, record):
         return status_badge(record)
@@ -80,3 +104,4 @@ class PersonTable(Table):
         fields = ["full_name", "citizen_id", "date_of_birth", "sex", "union", "residence"]
         attrs = {"class": "table table-sm table-hover align-middle"}
         order_by = "full_name"
+        empty_text = _("Chưa có đoàn viên nào: đoàn viên được thêm khi công đoàn cơ sở giới thiệu họ.")

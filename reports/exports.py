@@ -8,19 +8,13 @@ import datetime
 from django.utils.translation import gettext as _
 
 from classes import exports
+from tienlang.lib import glossary
 from tienlang.lib.document import Column, Issuer, ReportSheet, ReportWorkbook, workbook_bytes
 
 from .queries import Scope, coverage, history, introductions, quota_report
 
 KINDS = ["quota", "roster", "stipends", "introductions", "coverage", "history"]
-TITLES = {
-    "quota": "Báo cáo kết quả thực hiện chỉ tiêu giới thiệu đoàn viên ưu tú cho Đảng",
-    "roster": "Danh sách học viên lớp bồi dưỡng nhận thức về Đảng",
-    "stipends": "Danh sách ký nhận hỗ trợ học viên",
-    "introductions": "Danh sách đoàn viên ưu tú được giới thiệu cho tổ chức Đảng",
-    "coverage": "Báo cáo tình hình doanh nghiệp, công đoàn và tổ chức Đảng",
-    "history": "Tổng hợp kết quả giới thiệu đoàn viên ưu tú cho Đảng qua các năm",
-}
+TITLES = glossary.REPORT_TITLES
 RECIPIENTS = ["Thường trực Huyện ủy", "Ban Tổ chức Huyện ủy", "LĐLĐ thành phố", "Lưu VP"]
 
 QUOTA_COLUMNS = [

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from classes.forms import StipendPolicyForm
 from tienlang.lib.versioning import VersionedFormMixin
 from unions.models import PartyOrganization
 
@@ -14,8 +15,10 @@ from .models import DocumentType, FederationTarget, Plan, YearlyAggregate
 class QuotaForm(forms.Form):
     union_id = forms.IntegerField(widget=forms.HiddenInput)
     union_name = forms.CharField(required=False, disabled=True, label=_("Công đoàn cơ sở"))
+    # Blank: the union has no quota this year (no row); 0 is a quota of zero.
     introduce = forms.IntegerField(
         label=_("Chỉ tiêu giới thiệu"),
+        required=False,
         min_value=0,
         max_value=100000,
         error_messages={"min_value": _("Chỉ tiêu không được âm."), "invalid": _("Chỉ tiêu phải là số nguyên.")},
@@ -26,14 +29,51 @@ class QuotaForm(forms.Form):
 QuotaFormSet = forms.formset_factory(QuotaForm, extra=0)
 
 
+class PlanForm(forms.ModelForm):
+    """A new plan (kế hoạch) the year's targets come from."""
+
+    class Meta:
+        model = Plan
+        fields = ["number", "issued_on", "issuer", "title", "from_year", "to_year"]
+        widgets = {"issued_on": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issued_on"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control form-control-sm"
+            field.error_messages["required"] = _("Hãy nhập %(f)s.") % {"f": field.label}
+
+
+class NewYearTargetForm(forms.ModelForm):
+    """The federation's targets of the new year (its plan is picked or added beside it)."""
+
+    class Meta:
+        model = FederationTarget
+        fields = ["classes", "learners", "party_cells"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control form-control-sm input-number-narrow"
+
+
 class FederationTargetForm(forms.ModelForm):
     class Meta:
         model = FederationTarget
         fields = ["plan", "classes", "learners", "party_cells"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, year=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = Plan.objects.for_user(user)
+        plans = Plan.objects.for_user(user)
+        self.fields["plan"].queryset = plans
+        if year is not None:
+            # The plans whose period covers the year first, each with its period, so the plan
+            # of the year is the obvious choice (not the one a previous year used).
+            ordered = sorted(plans, key=lambda p: (not p.from_year <= year <= p.to_year, -p.to_year, p.pk))
+            self.fields["plan"].choices = [("", "---------")] + [
+                (p.pk, f"{p} — {p.from_year}–{p.to_year}") for p in ordered
+            ]
         for field in self.fields.values():
             css = (
                 "form-select form-select-sm"
@@ -217,3 +257,37 @@ class IssueForm(forms.Form):
         if any(len(line) > 200 for line in lines):
             raise forms.ValidationError(_("Mỗi nơi nhận tối đa 200 ký tự."))
         return lines
+
+
+class NewYearPlanChoiceForm(forms.Form):
+    """Which plan the new year's targets come from: one already kept, or a new one."""
+
+    plan = forms.ModelChoiceField(label=_("Theo kế hoạch"), queryset=Plan.objects.none(), required=False)
+    add_plan = forms.BooleanField(label=_("Thêm kế hoạch mới cho năm này"), required=False)
+
+    def __init__(self, *args, user, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Plan.objects.for_user(user).filter(pk__in=[p.pk for p in plans])
+        self.fields["plan"].choices = [("", "---------")] + [(p.pk, f"{p} — {p.from_year}–{p.to_year}") for p in plans]
+        self.fields["plan"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["add_plan"].widget.attrs["class"] = "form-check-input"
+
+
+class NewYearPolicyForm(StipendPolicyForm):
+    """The stipend policy of the new year, copied from the last one for review."""
+
+    create = forms.BooleanField(label=_("Thêm chế độ hỗ trợ này cho năm mới"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.fields["create"].widget.attrs["class"] = "form-check-input"
+
+    def full_clean(self):
+        # Unticked, the policy is not added and its fields are not checked.
+        if self.is_bound and not self.data.get(self.add_prefix("create")):
+            self.cleaned_data = {"create": False}
+            self._errors = forms.utils.ErrorDict()
+            return
+        super().full_clean()

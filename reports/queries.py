@@ -548,8 +548,10 @@ def _after_introduction(user) -> list[tuple[str, int, str]]:
     ]
 
 
-def needs_action(scope: Scope) -> list[tuple[str, int, str]]:
-    """(label, count, url) of what waits for this user."""
+def needs_action(scope: Scope, year: int | None = None) -> list[tuple[str, int, str]]:
+    """(label, count, url) of what waits for this user; what belongs to a year speaks of `year`
+    (the year the dashboard shows; this year by default)."""
+    year = year or timezone.localdate().year
     user = scope.user
     role = getattr(scope.profile, "role", None)
     items = []
@@ -588,17 +590,17 @@ def needs_action(scope: Scope) -> list[tuple[str, int, str]]:
         items.append(
             (_("Hồ sơ đang chờ LĐLĐ duyệt"), waiting, reverse("candidates:nomination_list") + "?status=nominated")
         )
-    elif role == Role.LEADERSHIP:
-        year = datetime.date.today().year
+    if user is not None and (user.is_superuser or role in (Role.STAFF, Role.LEADERSHIP)):
+        # No quota row for the year (a quota of 0 is a quota).
         missing = scope.unions().exclude(quotas__year=year).count()
         items.append(
             (
                 _("Công đoàn cơ sở chưa có chỉ tiêu năm %(year)s") % {"year": year},
                 missing,
-                reverse("reports:quota_list"),
+                reverse("reports:new_year") + f"?year={year}",
             )
         )
-    elif role == Role.PARTY_VIEWER and scope.user is not None:
+    if role == Role.PARTY_VIEWER and scope.user is not None:
         introduced = scope.rows(Nomination.objects).filter(status=Status.INTRODUCED).count()
         items.append((_("Người được giới thiệu chờ chi bộ xem xét"), introduced, reverse("candidates:nomination_list")))
     return items

@@ -6,11 +6,12 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy
 
 from candidates.sensitivity import personal_fields
 from tienlang.lib import disclosure
@@ -20,9 +21,18 @@ from tienlang.lib.xlsx import xlsx_response
 from unions.models import AccessLog, PartyOrganization, Role, UserProfile
 from unions.permissions import ADMIN, is_district_staff, is_federation_reader, user_role
 
-from . import charts, compare, comparison, queries, register
+from . import charts, compare, comparison, newyear, queries, register
 from .exports import KINDS, RECIPIENTS, TITLES, build_report
-from .forms import AggregateFormSet, FederationTargetForm, IssueForm, QuotaFormSet
+from .forms import (
+    AggregateFormSet,
+    FederationTargetForm,
+    IssueForm,
+    NewYearPlanChoiceForm,
+    NewYearPolicyForm,
+    NewYearTargetForm,
+    PlanForm,
+    QuotaFormSet,
+)
 from .jobs import is_large
 from .models import FederationTarget, IssuedReport, UnionQuota, YearlyAggregate
 from .permissions import lists_people, may_see_report
@@ -32,9 +42,11 @@ logger = logging.getLogger(__name__)
 
 
 def _year(request, scope: Scope) -> int:
+    """The year asked for (`?year=`), else this year by the clock: a new year opens on itself,
+    not on the last year that had data."""
     value = request.GET.get("year")
     if not value:
-        return queries.latest_year(scope)
+        return timezone.localdate().year
     if not value.isdigit() or not 2000 <= int(value) <= 2100:
         raise ValueError(value)
     return int(value)
@@ -51,13 +63,19 @@ def dashboard(request):
     try:
         year = _year(request, scope)
     except ValueError:
-        year = queries.latest_year(scope)
+        year = timezone.localdate().year
+    this_year = timezone.localdate().year
     report = queries.quota_report(scope, year)
-    trend = queries.history(scope, until=max(year, datetime.date.today().year))
+    trend = queries.history(scope, until=max(year, this_year))
+    # A year without records says where the last ones are (one query, only then).
+    latest = queries.latest_year(scope) if not report.totals.nominated else None
     profile = getattr(user, "profile", None)
     context = {
         "year": year,
-        "years": list(range(datetime.date.today().year, queries.FIRST_YEAR - 1, -1)),
+        "this_year": this_year,
+        "latest_year": latest if latest != year else None,
+        "years": list(range(this_year + 1, queries.FIRST_YEAR - 1, -1)),
+        "may_prepare": newyear.may_prepare(user),
         "report": report,
         "progress_rows": progress_rows(report),
         "all_progress_rows": sum(1 for r in report.rows if r.quota or r.nominated),
@@ -65,7 +83,7 @@ def dashboard(request):
         "funnel_chart": charts.funnel_svg(queries.funnel(report)),
         "trend_chart": charts.trend_svg(trend),
         "target": queries.federation_target(scope, year),
-        "actions": queries.needs_action(scope),
+        "actions": queries.needs_action(scope, year),
         "classes": _classes_summary(scope, year),
         "union": profile.union if profile and profile.union_id else None,
         "federation": scope.issuing_federation(),
@@ -202,7 +220,10 @@ def _may_set_quotas(user) -> bool:
 
 
 def quota_list(request):
-    """Set a year's quota for every union, and the federation's targets, in one all-or-nothing save."""
+    """Set a year's quota for every union, and the federation's targets, in one all-or-nothing save.
+
+    A union left blank has no quota that year (its row, if any, is removed); 0 is a quota of
+    zero. A save made after someone else changed the year is refused (`newyear.fingerprint`)."""
     if not _may_set_quotas(request.user):
         raise PermissionDenied
     scope = Scope(user=request.user)
@@ -217,39 +238,45 @@ def quota_list(request):
         {
             "union_id": u.pk,
             "union_name": f"{u.code} — {u.name}",
-            "introduce": getattr(existing.get(u.pk), "introduce", 0),
+            "introduce": getattr(existing.get(u.pk), "introduce", None),
         }
         for u in unions
     ]
     target = FederationTarget.objects.for_user(request.user).filter(federation=federation, year=year).first()
+    stamp = newyear.fingerprint(request.user, federation, year)
     if request.method == "POST":
         formset = QuotaFormSet(request.POST, initial=initial, prefix="q")
-        target_form = FederationTargetForm(request.POST, instance=target, prefix="t", user=request.user)
+        target_form = FederationTargetForm(request.POST, instance=target, prefix="t", user=request.user, year=year)
         if formset.is_valid() and target_form.is_valid():
-            allowed = {u.pk: u for u in unions}
-            with transaction.atomic():
-                for form in formset:
-                    union_id = form.cleaned_data["union_id"]
-                    if union_id not in allowed:
-                        raise PermissionDenied
-                    UnionQuota.objects.update_or_create(
-                        union=allowed[union_id], year=year, defaults={"introduce": form.cleaned_data["introduce"]}
-                    )
-                saved = target_form.save(commit=False)
-                saved.federation, saved.year = federation, year
-                saved.save()
-            messages.success(request, _("Đã lưu chỉ tiêu năm %(y)s.") % {"y": year})
-            return redirect(f"{request.path}?year={year}")
-        messages.error(request, _("Chưa lưu: hãy sửa các ô báo lỗi."))
+            values = {form.cleaned_data["union_id"]: form.cleaned_data["introduce"] for form in formset}
+            try:
+                with transaction.atomic():
+                    newyear.lock_year(request.user, federation, year, request.POST.get("fingerprint", ""))
+                    saved = target_form.save(commit=False)
+                    saved.federation, saved.year = federation, year
+                    saved.save()
+                    newyear.save_quotas(request.user, {u.pk: u for u in unions}, year, values, plan=saved.plan)
+            except PermissionError as error:
+                raise PermissionDenied from error
+            except newyear.StaleYear as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Đã lưu chỉ tiêu năm %(y)s.") % {"y": year})
+                return redirect(f"{request.path}?year={year}")
+        else:
+            messages.error(request, _("Chưa lưu: hãy sửa các ô báo lỗi."))
     else:
         formset = QuotaFormSet(initial=initial, prefix="q")
-        target_form = FederationTargetForm(instance=target, prefix="t", user=request.user)
+        target_form = FederationTargetForm(instance=target, prefix="t", user=request.user, year=year)
     context = {
         "year": year,
-        "years": list(range(datetime.date.today().year + 1, queries.FIRST_YEAR - 1, -1)),
+        "years": list(range(timezone.localdate().year + 1, queries.FIRST_YEAR - 1, -1)),
         "formset": formset,
         "target_form": target_form,
-        "total": sum(i["introduce"] for i in initial),
+        "fingerprint": stamp,
+        "total": sum(q.introduce for q in existing.values()),
+        "with_quota": len(existing),
+        "without_quota": len(unions) - len(existing),
         "breadcrumbs": [(_("Báo cáo"), "reports:centre"), (_("Chỉ tiêu"), None)],
     }
     return render(request, "reports/quotas.html", context)
@@ -561,3 +588,154 @@ def compare_latest(request, kind: str):
         messages.info(request, _("Báo cáo này của năm %(y)s chưa được phát hành.") % {"y": year})
         return redirect(f"{reverse('reports:register')}?kind={kind}")
     return redirect("reports:issued_compare", pk=issued.pk)
+
+
+# ---------------------------------------------------------------------------------------
+# A new year: what it needs, prepared from an earlier year (staff and leadership)
+# ---------------------------------------------------------------------------------------
+
+
+class _NewYearForms:
+    """The sections of the "Năm mới" form: only the pieces the year is missing."""
+
+    def __init__(self, request, status: newyear.YearStatus, proposal: newyear.Proposal):
+        data = request.POST if request.method == "POST" else None
+        user, year = request.user, status.year
+        self.plan_choice = self.plan = self.target = self.quotas = self.policy = None
+        if status.target is None:
+            plans = newyear.plans_for(user, year)
+            covering = [p for p in plans if p.from_year <= year <= p.to_year]
+            self.plan_choice = NewYearPlanChoiceForm(
+                data,
+                prefix="c",
+                user=user,
+                plans=plans,
+                initial={"plan": covering[0].pk if covering else None, "add_plan": not covering},
+            )
+            latest = plans[0] if plans else None
+            self.plan = PlanForm(
+                data,
+                prefix="p",
+                initial={
+                    "issuer": getattr(latest, "issuer", ""),
+                    "title": getattr(latest, "title", ""),
+                    "from_year": year,
+                    "to_year": year,
+                },
+            )
+            source = proposal.target
+            self.target = NewYearTargetForm(
+                data,
+                prefix="t",
+                initial={
+                    "classes": getattr(source, "classes", 0),
+                    "learners": getattr(source, "learners", 0),
+                    "party_cells": getattr(source, "party_cells", 0),
+                },
+            )
+        missing = status.unions_without_quota
+        if missing:
+            initial = [
+                {"union_id": u.pk, "union_name": f"{u.code} — {u.name}", "introduce": proposal.quotas.get(u.pk)}
+                for u in missing
+            ]
+            self.quotas = QuotaFormSet(data, initial=initial, prefix="q")
+        if not status.policies and newyear.may_add_policy(user):
+            self.policy = _policy_form(data, user, proposal.policy, year)
+
+    def sections(self) -> list:
+        return [f for f in (self.plan_choice, self.target, self.quotas, self.policy) if f is not None]
+
+    def is_valid(self, year: int) -> bool:
+        valid = all([f.is_valid() for f in self.sections()])
+        if self.plan_choice is not None and self.plan_choice.is_valid() and self.plan_choice.cleaned_data["add_plan"]:
+            valid = self.plan.is_valid() and valid
+            period = self.plan.cleaned_data if self.plan.is_valid() else None
+            if period and not period["from_year"] <= year <= period["to_year"]:
+                self.plan.add_error("to_year", _("Kế hoạch phải áp dụng cho năm %(y)s.") % {"y": year})
+                valid = False
+        if self.policy is not None and self.policy.is_valid() and self.policy.cleaned_data.get("create"):
+            start, end = self.policy.cleaned_data["from_year"], self.policy.cleaned_data["to_year"]
+            if not start <= year <= end:
+                self.policy.add_error("to_year", _("Chế độ phải áp dụng cho năm %(y)s.") % {"y": year})
+                valid = False
+        return valid
+
+    def save(self, user, status: newyear.YearStatus, expected: str) -> None:
+        plan = new_plan = target_values = policy = None
+        if self.plan_choice is not None:
+            if self.plan_choice.cleaned_data["add_plan"]:
+                new_plan = self.plan.save(commit=False)
+            else:
+                plan = self.plan_choice.cleaned_data["plan"]
+            target_values = {k: self.target.cleaned_data[k] for k in ("classes", "learners", "party_cells")}
+        quota_values = (
+            {f.cleaned_data["union_id"]: f.cleaned_data["introduce"] for f in self.quotas} if self.quotas else {}
+        )
+        if self.policy is not None and self.policy.cleaned_data.get("create"):
+            policy = self.policy.save(commit=False)
+        if plan is None and new_plan is None and status.target is not None:
+            plan = status.target.plan
+        newyear.save_year(user, status, expected, plan, new_plan, target_values, quota_values, policy)
+
+
+def _policy_form(data, user, source, year: int):
+    initial = {"from_year": year, "to_year": year, "create": True}
+    if source is not None:
+        initial.update(
+            name=source.name,
+            amount=source.amount,
+            funding_source=source.funding_source,
+            basis=source.basis,
+            note=source.note,
+        )
+    return NewYearPolicyForm(data, prefix="s", user=user, initial=initial)
+
+
+def new_year(request):
+    """What the year needs (plan and targets, quotas, stipend policy, classes), and the
+    missing pieces proposed from the latest earlier year for review, saved all or nothing."""
+    if not newyear.may_prepare(request.user):
+        raise PermissionDenied
+    scope = Scope(user=request.user)
+    try:
+        year = _year(request, scope)
+    except ValueError:
+        return HttpResponseBadRequest(_("Năm không hợp lệ."), content_type="text/plain; charset=utf-8")
+    federation = scope.issuing_federation()
+    status = newyear.year_status(request.user, federation, year)
+    proposal = newyear.prepare(request.user, federation, year)
+    forms_ = _NewYearForms(request, status, proposal)
+    if request.method == "POST":
+        if not forms_.sections():
+            return redirect(f"{request.path}?year={year}")
+        if forms_.is_valid(year):
+            try:
+                forms_.save(request.user, status, request.POST.get("fingerprint", ""))
+            except PermissionError as error:
+                raise PermissionDenied from error
+            except (newyear.StaleYear, IntegrityError) as error:
+                messages.error(request, str(error) if isinstance(error, newyear.StaleYear) else _STALE_OR_DUPLICATE)
+            else:
+                messages.success(request, _("Đã chuẩn bị năm %(y)s.") % {"y": year})
+                return redirect(f"{request.path}?year={year}")
+        else:
+            messages.error(request, _("Chưa lưu gì: hãy sửa các ô báo lỗi."))
+    this_year = timezone.localdate().year
+    context = {
+        "year": year,
+        "years": list(range(this_year + 1, queries.FIRST_YEAR - 1, -1)),
+        "status": status,
+        "proposal": proposal,
+        "forms": forms_,
+        "fingerprint": newyear.fingerprint(request.user, federation, year),
+        "quota_rows": list(zip(status.unions_without_quota, forms_.quotas or [], strict=False)),
+        "may_add_policy": newyear.may_add_policy(request.user),
+        "breadcrumbs": [(_("Báo cáo"), "reports:centre"), (_("Năm mới"), None)],
+    }
+    return render(request, "reports/new_year.html", context)
+
+
+_STALE_OR_DUPLICATE = gettext_lazy(
+    "Chưa lưu gì: đã có kế hoạch cùng số hoặc chế độ hỗ trợ cùng tên bắt đầu từ năm này. Hãy đổi lại rồi lưu."
+)

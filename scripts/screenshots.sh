@@ -14,12 +14,15 @@ DOCS=docs/screenshots
 PICTURES=(
   "test_dashboard_and_quota_report_download-chromium--dashboard.png dashboard.png"
   "report-quota.png quota-report.png"
+  "phone-nomination-list.png phone-nomination-list.png"
+  "phone-nomination-form.png phone-nomination-form.png"
 )
 
 PRINTED=test-artifacts/printed
 rm -rf "$ARTIFACTS" "$PRINTED" test-artifacts/guide
 SKIP_LINT=1 WORKERS=0 bash scripts/test.sh -q \
   tests/browser/test_reports.py::test_dashboard_and_quota_report_download \
+  tests/browser/test_phone.py::test_the_chair_works_on_a_phone \
   tests/reports/test_reports.py::test_every_report_opens_and_converts_to_pdf \
   tests/reports/test_printing.py::test_every_demo_report_prints_legibly_on_a4 \
   tests/browser/test_guide.py

@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "unions.context_processors.user_role",
+                "tienlang.lib.glossary.context",
             ],
         },
     },

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+
+from tienlang.lib import glossary
 
 
 class Role(models.TextChoices):
-    STAFF = "staff", _("Cán bộ LĐLĐ huyện")
-    LEADERSHIP = "leadership", _("Lãnh đạo LĐLĐ huyện (Ban Thường vụ)")
-    CHAIR = "chair", _("Chủ tịch Công đoàn cơ sở")
-    PARTY_VIEWER = "party_viewer", _("Cấp ủy Đảng (xem báo cáo)")
+    STAFF = "staff", glossary.ROLE["staff"]
+    LEADERSHIP = "leadership", glossary.ROLE["leadership"]
+    CHAIR = "chair", glossary.ROLE["chair"]
+    PARTY_VIEWER = "party_viewer", glossary.ROLE["party_viewer"]

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from .models import AccessLog
 
 logger = logging.getLogger("tienlang.auth")
+BRAND_SESSION_KEY = "brand_federation"
 
 
 @receiver(user_logged_in)
@@ -24,6 +25,10 @@ def note_login(sender, request, user, **kwargs):
         path=getattr(request, "path", "")[:300],
     )
     logger.info("login ok user_id=%s", user.pk)
+    if request is not None and hasattr(request, "session"):
+        # The header's brand, read once at sign-in so no page pays a query for it.
+        federation = getattr(profile, "federation", None)
+        request.session[BRAND_SESSION_KEY] = (federation.short_name or federation.name) if federation else ""
 
 
 @receiver(user_login_failed)

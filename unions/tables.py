@@ -47,6 +47,7 @@ class EnterpriseTable(Table):
         ]
         attrs = TABLE_ATTRS
         order_by = "name"
+        empty_text = _("Chưa có doanh nghiệp nào trong danh sách.")
 
     def render_union(self, record):
         # `unions` is prefetched (scoped) by the view: no query per row.
@@ -90,6 +91,7 @@ class UnionTable(Table):
         fields = ["code", "name", "enterprise", "ownership", "commune", "members", "founded_on", "has_party"]
         attrs = TABLE_ATTRS
         order_by = "name"
+        empty_text = _("Chưa có công đoàn cơ sở nào: thêm công đoàn cho một doanh nghiệp trong danh sách.")
 
 
 class AreaTable(Table):
@@ -103,3 +105,4 @@ class AreaTable(Table):
         model = AdministrativeUnit
         fields = ["name", "level", "parent", "retired_on", "merged_into"]
         attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = _("Chưa có đơn vị hành chính nào.")

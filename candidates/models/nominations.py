@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tienlang.lib import disclosure
+from tienlang.lib import disclosure, glossary
 from tienlang.lib.audit import HISTORY_EXCLUDED
 from tienlang.lib.collation import COLLATION
 from tienlang.lib.text import fold
@@ -28,18 +28,18 @@ from .people import Person
 
 
 class Status(models.TextChoices):
-    NOMINATED = "nominated", _("Được giới thiệu học")
-    APPROVED = "approved", _("Đủ điều kiện")
-    REJECTED = "rejected", _("Không đủ điều kiện")
-    ENROLLED = "enrolled", _("Đang học")
-    COMPLETED = "completed", _("Hoàn thành lớp học")
-    NOT_COMPLETED = "not_completed", _("Không hoàn thành")
-    INTRODUCED = "introduced", _("Đã giới thiệu cho Đảng")
-    ADMITTED = "admitted", _("Đã kết nạp")
-    OFFICIAL = "official", _("Đảng viên chính thức")
-    WITHDRAWN = "withdrawn", _("Rút khỏi danh sách")
+    NOMINATED = "nominated", glossary.STATUS["nominated"]
+    APPROVED = "approved", glossary.STATUS["approved"]
+    REJECTED = "rejected", glossary.STATUS["rejected"]
+    ENROLLED = "enrolled", glossary.STATUS["enrolled"]
+    COMPLETED = "completed", glossary.STATUS["completed"]
+    NOT_COMPLETED = "not_completed", glossary.STATUS["not_completed"]
+    INTRODUCED = "introduced", glossary.STATUS["introduced"]
+    ADMITTED = "admitted", glossary.STATUS["admitted"]
+    OFFICIAL = "official", glossary.STATUS["official"]
+    WITHDRAWN = "withdrawn", glossary.STATUS["withdrawn"]
     # A probationary member not recognised as official is struck off (Điều lệ Đảng, Điều 5).
-    REMOVED = "removed", _("Xóa tên khỏi danh sách đảng viên dự bị")
+    REMOVED = "removed", glossary.STATUS["removed"]
 
 
 # Furthest-forward step numbers; terminal statuses keep the stage reached before them (a removed

@@ -8,10 +8,12 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView
 
+from tienlang.lib import glossary
 from tienlang.lib.audit import change_history, record_access
 from tienlang.lib.forms import form_error_messages
 from tienlang.lib.xlsx import xlsx_response
@@ -64,11 +66,21 @@ class NominationListView(NominationReaderMixin, ScopedFilteredListView):
     filterset_class = NominationFilter
     table_class = NominationTable
     template_name = "candidates/nomination_list.html"
-    title = gettext_lazy("Hồ sơ nguồn phát triển Đảng")
-    breadcrumbs = [(gettext_lazy("Hồ sơ nguồn"), None)]
+    title = glossary.TERMS["nominations_title"]
+    breadcrumbs = [(glossary.TERMS["nominations_menu"], None)]
 
     def get_queryset(self):
         return super().get_queryset().select_related("person", "union")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if is_district_staff(self.request.user) or is_chair(self.request.user):
+            context["empty_action"] = (_("Giới thiệu đoàn viên"), reverse("candidates:nomination_add"))
+        if user_role(self.request.user) == Role.PARTY_VIEWER:
+            # What the Party viewer's menu calls it: the people introduced to their organisations.
+            context["title"] = glossary.TERMS["introduced_title"]
+            context["breadcrumbs"] = [(glossary.TERMS["introduced_title"], None)]
+        return context
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.generic import CreateView, DetailView, UpdateView
@@ -82,6 +83,7 @@ class TrainingClassTable(Table):
         fields = ["name", "year", "opens_on", "closes_on", "venue", "learners", "status"]
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "class-table"}
         order_by = ("-year", "opens_on")
+        empty_text = gettext_lazy("Chưa có lớp bồi dưỡng nhận thức về Đảng nào.")
 
     def render_learners(self, value, record):
         return f"{value} / {record.capacity}"
@@ -112,6 +114,8 @@ class TrainingClassListView(ClassReaderMixin, ScopedFilteredListView):
         user = self.request.user
         context["is_district_staff"] = is_district_staff(user)
         context["is_chair"] = is_chair(user)
+        if context["is_district_staff"]:
+            context["empty_action"] = (_("Mở lớp mới"), reverse("classes:class_add"))
         context["years"] = (
             TrainingClass.objects.for_user(user).order_by("-year").values_list("year", flat=True).distinct()[:10]
         )
@@ -290,6 +294,8 @@ class EnrolView(ClassActionView):
             "form": form,
             "taken": taken,
             "free": max(self.klass.capacity - taken, 0),
+            # No policy covers the class's year: enrolling commits no stipend; say so, and where to add it.
+            "no_policy": not self.policies().exists(),
             "breadcrumbs": _class_crumbs(self.klass, (_("Ghi danh học viên"), None)),
         }
         return render(self.request, self.template_name, context, status=status)

@@ -59,6 +59,13 @@ class StipendPolicyCreateView(StaffRequiredMixin, Breadcrumbs, CreateView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def get_initial(self):
+        # Opened from a class of a year without a policy (?year=YYYY): the policy of that year.
+        year = self.request.GET.get("year", "")
+        if year.isdigit() and 2000 <= int(year) <= 2100:
+            return {**super().get_initial(), "from_year": int(year), "to_year": int(year)}
+        return super().get_initial()
+
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "title": _("Thêm chế độ hỗ trợ học viên")}
 

@@ -24,7 +24,21 @@ def test_chair_nominates_with_live_eligibility_feedback(page, demo_live, login, 
     page.get_by_label("Ngày giới thiệu").fill("10/02/2023")
     # Too young and too short a membership: the page says so while typing.
     expect(page.get_by_test_id("findings")).to_contain_text("chưa đủ 12 tháng")
+    # Each finding also stands beside its field, right under it, not only in the summary.
+    beside = page.get_by_test_id("finding-beside-union_joined_on")
+    expect(beside).to_contain_text("chưa đủ 12 tháng")
+    field_box = page.get_by_label("Ngày vào Công đoàn").bounding_box()
+    note_box = beside.bounding_box()
+    assert 0 <= note_box["y"] - (field_box["y"] + field_box["height"]) < 60
+    page.get_by_label("Ngày sinh").fill("01/01/2006")
+    age = page.get_by_test_id("finding-beside-date_of_birth")
+    expect(age).to_contain_text("chưa đủ 17 tuổi 6 tháng (mới 17 tuổi 1 tháng)")
+    assert "tháng tuổi" not in age.inner_text()
+    expect(page.get_by_test_id("findings-count")).to_contain_text("2 điều cần xem")
+    # The summary is at the top of the form, above the first field.
+    assert page.get_by_test_id("findings").bounding_box()["y"] < page.get_by_label("Họ và tên").bounding_box()["y"]
     screenshot("blocked-while-typing")
+    page.get_by_label("Ngày sinh").fill("01/01/2005")
     page.get_by_label("Ngày vào Công đoàn").fill("01/01/2022")
     page.get_by_label("Ngày sinh").fill("01/01/1998")
     expect(page.get_by_test_id("findings-ok")).to_be_visible()

@@ -119,3 +119,22 @@ def test_thresholds_are_data_a_new_rule_row_changes_the_outcome(union_a):
     assert "Quy định giả định 99-QĐ/TW" in findings[0].legal_basis
     # The same person on a 2022 date is judged by the 12-month rule of 2022.
     assert codes(eligibility.check(facts(union_a, union_joined_on=datetime.date(2021, 1, 1)), ON)) == set()
+
+
+def test_each_rule_says_one_clean_message_and_names_the_field_it_concerns(union_a):
+    young = eligibility.check(facts(union_a, date_of_birth=years_months_before(ON, 17, 2)), ON)
+    (age,) = young
+    assert age.field == "date_of_birth"
+    assert "chưa đủ 17 tuổi 6 tháng (mới 17 tuổi 2 tháng)" in age.message
+    assert "tháng tuổi" not in age.message and "tuổi tuổi" not in age.message
+    assert age.detail.startswith("chưa đủ") and "Lê Thị Thử" not in age.detail
+    old = eligibility.check(facts(union_a, date_of_birth=years_months_before(ON, 61)), ON)
+    assert "đã quá 60 tuổi (đã 61 tuổi)" in old[0].message
+    low = eligibility.check(facts(union_a, education="7/12", union_joined_on=datetime.date(2021, 6, 1)), ON)
+    assert {f.code: f.field for f in low} == {"membership": "union_joined_on", "education": "education"}
+    # The form's "is a Party member" box and an admission on record: one message for the rule.
+    party = [
+        eligibility.Finding("party_member", BLOCK, "A: đã là đảng viên."),
+        eligibility.Finding("party_member", BLOCK, "A: đã được kết nạp Đảng."),
+    ]
+    assert [f.message for f in eligibility.one_per_rule(party)] == ["A: đã là đảng viên."]

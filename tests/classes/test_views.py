@@ -442,3 +442,16 @@ def test_class_list_counts_learners_and_marks_status(client, staff, klass, learn
     client.force_login(staff)
     text = page(client.get("/classes/"))
     assert "Lớp thử nghiệm khóa 1/2022" in text and "1 / 60" in text and "Đang học" in text
+
+
+def test_enrolment_page_says_when_no_stipend_policy_covers_the_class_year(client, staff, federation, klass):
+    client.force_login(staff)
+    text = page(client.get(f"/classes/{klass.pk}/enrol/"))
+    assert 'data-testid="no-policy"' in text
+    assert f"Chưa có chế độ hỗ trợ học viên nào áp dụng cho năm {klass.year}" in text
+    assert f"/reports/nam-moi/?year={klass.year}#policy" in text
+    assert f"/classes/policies/new/?year={klass.year}" in text
+    form = client.get(f"/classes/policies/new/?year={klass.year}").context["form"]
+    assert (form["from_year"].value(), form["to_year"].value()) == (klass.year, klass.year)
+    factories.make_policy(federation, from_year=klass.year, to_year=klass.year)
+    assert 'data-testid="no-policy"' not in page(client.get(f"/classes/{klass.pk}/enrol/"))

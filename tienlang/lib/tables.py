@@ -172,7 +172,9 @@ class Table(tables.Table):
             td_attrs = attrs.get("td", attrs.get("cell", {}))
             # Attributes computed from the record: ask the bound column per row, as the library does.
             static_td = None if any(callable(v) for v in td_attrs.values()) else bound_column.attrs["td"].as_html()
-            writers.append((bound_column, fast, _getter(bound_column.accessor) if fast else None, static_td))
+            # data-label: on a phone each row is a card and each cell says what it is (static/css/app.css).
+            label = conditional_escape(bound_column.header)
+            writers.append((bound_column, fast, _getter(bound_column.accessor) if fast else None, static_td, label))
         return writers
 
     def rows_html(self):
@@ -182,7 +184,7 @@ class Table(tables.Table):
         for row in self.paginated_rows:
             record = row.record
             parts.append(f"<tr {row.attrs.as_html()}>")
-            for bound_column, fast, get, static_td in writers:
+            for bound_column, fast, get, static_td, label in writers:
                 column = bound_column.column
                 if fast:
                     value = get(record)
@@ -199,6 +201,6 @@ class Table(tables.Table):
                     td = static_td
                 # What the library's template does with {{ cell }}, |localize and |unlocalize.
                 cell = localize(cell, use_l10n=column.localize)
-                parts.append(f"<td {td}>{conditional_escape(cell)}</td>")
+                parts.append(f'<td {td} data-label="{label}">{conditional_escape(cell)}</td>')
             parts.append("</tr>")
         return mark_safe("".join(parts))

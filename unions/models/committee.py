@@ -57,7 +57,7 @@ class CommitteeMember(VersionedModel):
     volunteered = models.BooleanField(
         _("xung phong học lớp bồi dưỡng nhận thức về Đảng"),
         default=False,
-        help_text=_("Đồng chí tự nguyện đăng ký tham gia lớp học tìm hiểu về Đảng."),
+        help_text=_("Đồng chí tự nguyện đăng ký tham gia lớp bồi dưỡng nhận thức về Đảng."),
     )
 
     objects = CommitteeMemberQuerySet.as_manager()

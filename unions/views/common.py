@@ -187,7 +187,19 @@ class ScopedFilteredListView(Breadcrumbs, ScopedQuerysetMixin, SingleTableMixin,
         context = super().get_context_data(**kwargs)
         context["title"] = self.title
         context["export_enabled"] = self.export_workbook is not None
+        # A filter in use (not the sort or the page): an empty list then offers to clear it.
+        context["is_filtered"] = any(v for k, v in self.request.GET.items() if k not in ("sort", "page"))
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        # The table renders in its own context (django-tables2): hand it what its empty state
+        # offers — the view's `empty_action`, else its first action — and whether a filter is on.
+        table = context.get("table")
+        if table is not None:
+            actions = context.get("actions") or []
+            table.empty_action = context.get("empty_action") or (tuple(actions[0][:2]) if actions else None)
+            table.is_filtered = context.get("is_filtered", False)
+        return super().render_to_response(context, **response_kwargs)
 
 
 class ChangeObjectMixin:
