@@ -30,7 +30,7 @@ LARGE_EXPORT_ROWS = 5_000
 def estimate_rows(kind: str, scope: Scope, year: int) -> int | None:
     """Rows the report will list (one count query), or None for the small summary reports."""
     if kind == "quota":
-        return scope.unions().count()
+        return 2 * scope.unions().count()  # the results and, in the same order, the breakdown
     if kind == "roster":
         return scope.rows(Enrollment.objects).filter(training_class__year=year).count()
     if kind == "stipends":

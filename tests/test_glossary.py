@@ -44,4 +44,7 @@ def test_the_party_viewer_menu_and_page_say_the_same_and_the_brand_names_the_fed
     text = client.get("/candidates/new/").content.decode()
     assert "Giới thiệu đoàn viên đi học lớp bồi dưỡng nhận thức về Đảng" in text
     brand = text.split('data-testid="brand"')[1].split("</a>")[0]
-    assert "LĐLĐ huyện Tiên Lãng" in brand and "Phát triển đảng viên" in brand and "PTĐV" not in brand
+    federation = get_user("chutich.sunvigo").profile.union.federation  # since 01/07/2025 a commune-level union
+    assert (
+        (federation.short_name or federation.name) in brand and "Phát triển đảng viên" in brand and "PTĐV" not in brand
+    )

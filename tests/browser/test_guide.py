@@ -50,7 +50,7 @@ STEPS = {
     "cap-uy": (
         "huyenuy",
         [
-            ("cap-uy-danh-sach", "/candidates/", "Hồ sơ"),
+            ("cap-uy-danh-sach", "/candidates/", "Người được giới thiệu cho Đảng"),
             ("cap-uy-bao-cao", "/reports/", "Báo cáo"),
         ],
     ),

@@ -66,7 +66,9 @@ def phone(browser, demo_live):
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state("networkidle")
-    expect(page.get_by_test_id("brand")).to_contain_text("LĐLĐ huyện Tiên Lãng")
+    expect(page.get_by_test_id("brand")).to_contain_text(
+        "CĐ xã Tiên Lãng"
+    )  # since 01/07/2025 the union is under a commune-level union
     yield page
     context.close()
 
