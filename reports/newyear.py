@@ -96,11 +96,12 @@ def year_status(user, federation: Federation | None, year: int) -> YearStatus:
     policies = list(StipendPolicy.objects.for_user(user).filter(federation=federation).for_year(year))
     classes = TrainingClass.objects.for_user(user).filter(federation=federation, year=year).count()
     status = YearStatus(year, federation, unions, quotas, target, plans, policies, classes)
-    status.items = _items(status)
+    status.items = _items(status, opens_classes=is_district_staff(user))
     return status
 
 
-def _items(s: YearStatus) -> list[Item]:
+def _items(s: YearStatus, opens_classes: bool) -> list[Item]:
+    """What the year needs; a piece the user cannot add themselves links to where they see it."""
     year = s.year
     here = reverse("reports:new_year") + f"?year={year}"
     plan = s.target.plan if s.target and s.target.plan else (s.plans[0] if s.plans else None)
@@ -150,8 +151,8 @@ def _items(s: YearStatus) -> list[Item]:
             s.classes > 0,
             _("%(n)s lớp năm %(y)s") % {"n": s.classes, "y": year}
             + (_(" (mục tiêu %(t)s lớp)") % {"t": s.target.classes} if s.target and s.target.classes else ""),
-            reverse("classes:class_add"),
-            _("Mở lớp"),
+            reverse("classes:class_add") if opens_classes else reverse("classes:class_list") + f"?year={year}",
+            _("Mở lớp") if opens_classes else _("Xem các lớp"),
         ),
     ]
 
