@@ -43,3 +43,29 @@ def test_filter_fields_and_the_dashboards_scroll_box_are_reachable(client, staff
     dashboard = client.get("/").content.decode()
     if "scroll-280" in dashboard:
         assert 'class="table-responsive scroll-280" tabindex="0" role="region"' in dashboard
+
+
+def test_the_demo_shows_the_products_pages_not_djangos_debug_pages(client, staff, settings):
+    """`make run` serves the demo with DEBUG on: still no technical page listing the URL patterns."""
+    settings.DEBUG = True
+    client.force_login(staff)
+    for address in ("/khong-co-trang-nay/", "/candidates/99999999/"):
+        response = client.get(address)
+        text = response.content.decode()
+        assert response.status_code == 404, address
+        assert '<html lang="vi">' in text and "URLconf" not in text and "Page not found" not in text, address
+    # Without the final slash, APPEND_SLASH sends it to the address above first.
+    assert client.get("/khong-co-trang-nay").status_code == 301
+
+
+def test_an_unexpected_error_in_the_demo_is_the_products_500_page(rf, staff, settings):
+    from tienlang.errors import ProductErrorPagesMiddleware
+
+    settings.DEBUG = True
+    request = rf.get("/candidates/")
+    request.user = staff
+    response = ProductErrorPagesMiddleware(lambda r: None).process_exception(request, RuntimeError("hỏng"))
+    assert response.status_code == 500
+    assert "Traceback" not in response.content.decode()
+    settings.DEBUG_TECHNICAL_PAGES = True  # a developer asks for Django's own pages
+    assert ProductErrorPagesMiddleware(lambda r: None).process_exception(request, RuntimeError("hỏng")) is None

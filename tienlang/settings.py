@@ -51,6 +51,9 @@ def env_hours_by_kind(name: str) -> dict[str, int]:
 
 
 DEBUG = env_bool("DEBUG", "0")
+# With DEBUG on, Django's technical 404/500 pages instead of the product's (a developer's choice;
+# the demo never shows them: tienlang/errors.py).
+DEBUG_TECHNICAL_PAGES = env_bool("DEBUG_TECHNICAL_PAGES", "0")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -110,6 +113,8 @@ MIDDLEWARE = [
     "unions.middleware.NoStoreMiddleware",
     # Writes an access-log row for any page that showed people and whose view wrote none.
     "tienlang.lib.disclosure.DisclosureMiddleware",
+    # With DEBUG on (the demo), the product's 404/500 pages instead of Django's technical ones.
+    "tienlang.errors.ProductErrorPagesMiddleware",
     # Last, as django-axes requires: counts failed logins and refuses locked usernames.
     "axes.middleware.AxesMiddleware",
 ]

@@ -2,12 +2,11 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.views import redirect_to_login
-from django.urls import include, path
-from django.views import defaults
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from reports.views import dashboard
+from tienlang.errors import catch_all, page_not_found
 from tienlang.guide import guide_image, guide_index, guide_page
 from unions.twofactor import TwoStepLoginView, otp_enrol, otp_verify
 from unions.views import healthz
@@ -42,15 +41,10 @@ urlpatterns = [
     # The language switch of the user menu (POST, stores the choice in the language cookie).
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    # Last: any other address ending in "/" is the product's 404 page, in the demo (DEBUG) too
+    # (tienlang/errors.py); one without the slash is sent here first by APPEND_SLASH.
+    re_path(r"^(?P<path>.*/)$", catch_all, name="not_found"),
 ]
-
-
-def page_not_found(request, exception=None):
-    """A visitor who is not signed in goes to the login page, whatever the address (as for every
-    page); a signed-in user gets the product's Vietnamese 404 page."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return defaults.page_not_found(request, exception)
 
 
 handler404 = page_not_found
