@@ -116,3 +116,18 @@ def test_a_received_document_needs_its_date(nomination, staff):
     with pytest.raises(Exception, match="cần ngày nhận"):
         dossier.record(application, staff, status="received", received_on=None, version=application.version)
     assert DossierItem.objects.get(pk=application.pk).status == "missing"
+
+
+def test_the_dossier_pages_title_is_plain_text(client, demo):
+    """The page's title names the person; the residence section is in the page, once."""
+    import re
+
+    from candidates.models import Nomination, Status
+    from tests import factories
+
+    nomination = Nomination.objects.filter(year=2022, status=Status.INTRODUCED).order_by("pk").first()
+    client.force_login(factories.get_user("canbo"))
+    text = client.get(f"/admission/{nomination.pk}/").content.decode()
+    title = re.search(r"<title>(.*?)</title>", text, re.S).group(1)
+    assert "<" not in title and nomination.person.full_name in title
+    assert text.count('data-testid="residence"') <= 1
