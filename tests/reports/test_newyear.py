@@ -104,7 +104,7 @@ def test_the_new_year_page_shows_what_is_missing_and_saves_the_copy_all_at_once(
     assert response.status_code == 302, response.context["forms"].plan.errors
     plan = Plan.objects.get(number="05/KH-LĐLĐ")
     assert (plan.from_year, plan.to_year) == (2026, 2026)
-    target = FederationTarget.objects.get(year=2026)
+    target = FederationTarget.objects.get(year=2026, federation__name="Liên đoàn Lao động huyện Tiên Lãng")
     assert (target.plan, target.classes, target.learners) == (plan, 2, 120)
     quotas = dict(UnionQuota.objects.filter(year=2026).values_list("union__code", "introduce"))
     assert len(quotas) == 34 and quotas["CD-SUNVIGO"] == 20 and sum(quotas.values()) == 100
