@@ -281,11 +281,24 @@ class Check:
         return max(0, self.done - self.target)
 
 
-def distribution(user, target: FederationTarget | None, year: int, quota_total: int) -> list[Check]:
+def distribution(
+    user, target: FederationTarget | None, year: int, quota_total: int, below: list[Federation] | None = None
+) -> list[Check]:
     """Introductions distributed to the unions (their quotas) and classes and seats planned or
-    opened, against the federation's targets of the year (two queries)."""
+    opened, against the federation's targets of the year (one query). A federation with
+    federations below it (`below`) distributes to them instead: what it gave them, per target."""
     if target is None:
         return []
+    if below:
+        given = (
+            FederationTarget.objects.for_user(user)
+            .filter(federation__in=below, year=year)
+            .aggregate(**{key: Sum(key) for key in FIELDS})
+        )
+        return [
+            Check(key, str(LABELS[key]), getattr(target, key), given[key] or 0, _("đã giao cho các liên đoàn cấp dưới"))
+            for key in FIELDS
+        ]
     classes = (
         TrainingClass.objects.for_user(user)
         .filter(year=year)

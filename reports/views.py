@@ -280,6 +280,7 @@ def quota_list(request):
         formset = QuotaFormSet(initial=initial, prefix="q")
         target_form = None if given else FederationTargetForm(instance=target, prefix="t", user=request.user, year=year)
     total = sum(q.introduce for q in existing.values())
+    below = targets.children_for_year(request.user, federation, year) if federation is not None else []
     context = {
         "year": year,
         "years": list(range(timezone.localdate().year + 1, queries.FIRST_YEAR - 1, -1)),
@@ -289,8 +290,8 @@ def quota_list(request):
         "total": total,
         "target": target,
         "given": given,
-        "checks": targets.distribution(request.user, target, year, total),
-        "has_below": federation is not None and bool(targets.children_for_year(request.user, federation, year)),
+        "checks": targets.distribution(request.user, target, year, total, below),
+        "has_below": bool(below),
         "with_quota": len(existing),
         "without_quota": len(unions) - len(existing),
         "breadcrumbs": [(_("Báo cáo"), "reports:centre"), (_("Chỉ tiêu"), None)],

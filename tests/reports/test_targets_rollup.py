@@ -323,3 +323,14 @@ def test_the_targets_page_answers_in_a_constant_number_of_queries(size, client, 
     with django_assert_max_num_queries(16):
         page = client.get(URL + "?year=2022")
     assert len(page.context["board"].children) == size
+
+
+def test_the_city_s_quota_page_checks_its_targets_against_what_it_gave_below_and_links_the_page(client, demo):
+    client.force_login(get_user("canbo.thanhpho"))
+    page = client.get("/reports/quotas/?year=2026")
+    checks = {c.key: c for c in page.context["checks"]}
+    assert (checks["introductions"].done, checks["introductions"].target, checks["introductions"].left) == (34, 40, 6)
+    assert (checks["learners"].done, checks["learners"].target) == (320, 400)
+    assert 'href="/reports/quotas/below/?year=2026"' in page.content.decode()
+    client.force_login(get_user("canbo"))
+    assert 'data-testid="link-targets-below"' not in client.get("/reports/quotas/?year=2026").content.decode()
