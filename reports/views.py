@@ -317,6 +317,7 @@ def _given_rows(formset) -> list[dict]:
             **{key: form.cleaned_data.get(key) for key in targets.FIELDS},
         }
         for form in formset
+        if form.cleaned_data.get("federation_id")  # a blank extra form posted beyond the list: nothing
     ]
 
 

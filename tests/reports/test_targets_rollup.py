@@ -334,3 +334,16 @@ def test_the_city_s_quota_page_checks_its_targets_against_what_it_gave_below_and
     assert 'href="/reports/quotas/below/?year=2026"' in page.content.decode()
     client.force_login(get_user("canbo"))
     assert 'data-testid="link-targets-below"' not in client.get("/reports/quotas/?year=2026").content.decode()
+
+
+def test_a_tampered_form_is_never_a_500(client, demo):
+    client.force_login(get_user("canbo.thanhpho"))
+    page = client.get(URL + "?year=2026")
+    data = rendered(page)
+    data["g-TOTAL_FORMS"] = int(data["g-TOTAL_FORMS"]) + 1  # a blank row beyond the list
+    assert client.post(URL + "?year=2026", data).status_code == 302
+    data = rendered(page)
+    data["g-plan-plan"] = "999999"
+    response = client.post(URL + "?year=2026", data)
+    assert response.status_code == 200 and "Kế hoạch đã chọn không có trong danh sách." in response.content.decode()
+    assert client.post(URL + "?year=2026", {"g-TOTAL_FORMS": "x"}).status_code in (200, 400)
