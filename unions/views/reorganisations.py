@@ -136,8 +136,15 @@ class ReorganisationActionView(ReorganiserRequiredMixin, View):
         reorganisation = _scoped(request, pk)
         try:
             if self.action == "apply":
-                reorganisations.apply(reorganisation, request.user)
-                messages.success(request, _("Đã thực hiện sắp xếp %(name)s.") % {"name": reorganisation})
+                applied = reorganisations.apply(reorganisation, request.user)
+                if applied.state == applied.State.SCHEDULED:
+                    messages.success(
+                        request,
+                        _("Đã duyệt sắp xếp %(name)s: các công đoàn chuyển sang tổ chức mới vào ngày %(day)s.")
+                        % {"name": applied, "day": f"{applied.effective_on:%d/%m/%Y}"},
+                    )
+                else:
+                    messages.success(request, _("Đã thực hiện sắp xếp %(name)s.") % {"name": reorganisation})
             else:
                 reorganisations.undo(reorganisation, request.user)
                 messages.success(request, _("Đã hủy thực hiện sắp xếp %(name)s.") % {"name": reorganisation})
