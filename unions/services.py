@@ -9,7 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import AdministrativeUnit, AreaMerge, PartyOrganization
+from tienlang.lib.text import fold
+
+from .models import AdministrativeUnit, AreaMerge, Federation, PartyOrganization
+from .reorganisations import areas_changed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -64,6 +67,10 @@ def merge_area(
     old.merged_into = new
     old.retired_on = effective_on
     old.save(update_fields=["merged_into", "retired_on"])
+    new.former_names = sorted({*new.former_names, *old.former_names, fold(old.name)})
+    new.save(update_fields=["former_names"])
+    # Whoever lives in the old unit now lives in the new one's area: judged again at once.
+    areas_changed(list(Federation.objects.filter(area__in=[old, new]).values_list("pk", flat=True)))
     return AreaMerge.objects.create(
         old=old,
         new=new,

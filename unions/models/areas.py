@@ -42,6 +42,10 @@ class AdministrativeUnit(VersionedModel, RetirableMixin):
         related_name="children",
     )
     code = models.CharField(_("mã"), max_length=20, blank=True)
+    # The folded names of every unit merged into this one (directly or through earlier merges),
+    # kept by `unions.services.merge_area`: a person whose papers still name a merged district
+    # lives in this one's area, judged without a query (candidates.models.people.district_matches).
+    former_names = models.JSONField(_("tên cũ đã sáp nhập vào"), default=list, blank=True, editable=False)
 
     objects = AdministrativeUnitQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
