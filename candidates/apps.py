@@ -9,7 +9,8 @@ class CandidatesConfig(AppConfig):
 
     def ready(self):
         from tienlang.lib import disclosure
-        from unions.reorganisations import register_area_follower, register_follower
+        from unions.reorganisations import register_follower
+        from unions.services import register_area_follower
 
         from . import jobs, reorganisation, sensitivity  # noqa: F401 - jobs registers the background import
 

@@ -42,6 +42,7 @@ from tienlang.lib.versioning import StaleVersion
 
 from .models import (
     AdministrativeUnit,
+    AreaMerge,
     Enterprise,
     Federation,
     GrassrootsUnion,
@@ -52,6 +53,7 @@ from .models import (
     UnionAffiliation,
     UserProfile,
 )
+from .services import complete_merge
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,6 @@ Dependents = Callable[[list[Move], datetime.datetime], str]
 
 FOLLOWERS: list[Follower] = []
 DEPENDENTS: list[Dependents] = []
-# function(federation ids): what an app above judges by a federation's area, judged again
-AREA_FOLLOWERS: list[Callable[[list[int]], object]] = []
 
 
 def register_follower(follower: Follower, dependents: Dependents | None = None) -> None:
@@ -80,19 +80,6 @@ def register_follower(follower: Follower, dependents: Dependents | None = None) 
         FOLLOWERS.append(follower)
     if dependents is not None and dependents not in DEPENDENTS:
         DEPENDENTS.append(dependents)
-
-
-def register_area_follower(follower: Callable[[list[int]], object]) -> None:
-    """An app above `unions` judges again what depends on a federation's area (called from its ready())."""
-    if follower not in AREA_FOLLOWERS:
-        AREA_FOLLOWERS.append(follower)
-
-
-def areas_changed(federation_ids: list[int]) -> None:
-    """The area of these federations changed (an area merge, an edit): in the caller's transaction."""
-    if federation_ids:
-        for follower in AREA_FOLLOWERS:
-            follower(federation_ids)
 
 
 def _user(user):
@@ -332,6 +319,17 @@ def _check_ready(locked: Reorganisation):
             % {"name": source, "day": f"{pending.effective_on:%d/%m/%Y}"}
         )
     _check_targets(source, list(locked.targets()))
+    if locked.kind == Reorganisation.Kind.FEDERATION:
+        # A union that joined F after the mapping was drawn up would stay under a retired federation.
+        left = GrassrootsUnion.objects.filter(federation=source).exclude(
+            pk__in=locked.items.exclude(union=None).values("union")
+        )
+        newcomer = left.order_by("name", "pk").first()
+        if newcomer is not None:
+            raise ValidationError(
+                _("%(union)s chưa có trong phương án của %(source)s: hãy hủy và lập lại phương án.")
+                % {"union": newcomer, "source": source}
+            )
     return source
 
 
@@ -354,15 +352,18 @@ def _complete(locked: Reorganisation, source) -> None:
 
 @dataclass(frozen=True)
 class Completion:
-    reorganisation: Reorganisation
+    """One record the daily run dealt with: a reorganisation or an area merge, and why it failed."""
+
+    record: Reorganisation | AreaMerge
     error: str = ""
 
 
 def complete_due(on: datetime.date) -> list[Completion]:
-    """Complete every scheduled reorganisation whose date has come by `on`; idempotent.
+    """Complete every scheduled reorganisation, then every waiting area merge, whose date has
+    come by `on`; idempotent.
 
     Each one in its own transaction, under a row lock: two runs at once (or a run and an undo)
-    never move anything twice; the second finds it no longer scheduled and leaves it. One that can
+    never move anything twice; the second finds it no longer waiting and leaves it. One that can
     no longer be completed (a union moved elsewhere meanwhile) stays scheduled with the reason
     shown on its page, and the others go ahead.
     """
@@ -382,6 +383,21 @@ def complete_due(on: datetime.date) -> list[Completion]:
             done.append(Completion(Reorganisation.objects.get(pk=pk), message))
             continue
         done.append(Completion(locked))
+    return done + _complete_area_merges(on)
+
+
+def _complete_area_merges(on: datetime.date) -> list[Completion]:
+    done: list[Completion] = []
+    waiting = AreaMerge.objects.filter(completed_at__isnull=True, effective_on__lte=on)
+    for merge in waiting.order_by("effective_on", "pk"):
+        try:
+            with transaction.atomic():
+                if not complete_merge(merge):
+                    continue
+        except ValidationError as exc:
+            done.append(Completion(merge, " ".join(exc.messages)[:500]))
+            continue
+        done.append(Completion(merge))
     return done
 
 

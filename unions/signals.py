@@ -10,7 +10,7 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from .models import AccessLog, Federation
-from .reorganisations import areas_changed
+from .services import areas_changed
 
 logger = logging.getLogger("tienlang.auth")
 BRAND_SESSION_KEY = "brand_federation"

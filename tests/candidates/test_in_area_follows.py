@@ -100,7 +100,7 @@ def test_an_area_merge_counts_people_whose_papers_name_the_merged_district(two_d
     Person.objects.filter(union=w["union"]).update(federation=w["fed_b"])
     refresh_in_area(Person.objects.filter(union=w["union"]))
     assert _flags(w) == [("Thử A", False), ("huyện Thử B", True)]
-    merge_area(w["a"], w["b"], datetime.date(2031, 1, 1))
+    merge_area(w["a"], w["b"], D, today=D)
     assert _flags(w) == [("Thử A", True), ("huyện Thử B", True)]
     # A person saved later is judged by the same rule.
     person = Person.objects.filter(residence_district="Thử A").first()

@@ -19,6 +19,7 @@ from tests import factories
 from tests.unions.test_reorganisation import world  # noqa: F401  (the fixture)
 from unions import reorganisations
 from unions.models import Federation, GrassrootsUnion, PartyOrganization, Reorganisation, Role, UnionAffiliation
+from unions.services import merge_area
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +216,57 @@ def test_two_daily_runs_at_once_move_everything_once(world):
     assert sorted(len(r) for r in results) == [0, 1]
     assert UnionAffiliation.objects.count() == 4
     assert Reorganisation.objects.get().state == Reorganisation.State.APPLIED
+
+
+def test_an_area_merge_recorded_before_its_date_waits_and_is_carried_out_on_the_day(db):
+    federation = factories.make_federation()
+    old = factories.make_area(name="Xã Chờ Cũ")
+    new = factories.make_area(name="Xã Chờ Mới", parent=old.parent)
+    enterprise = factories.make_enterprise(federation=federation, commune=old)
+    merge = merge_area(old, new, D, legal_basis="NQ thử nghiệm", today=BEFORE)
+    assert merge.completed_at is None and merge.moved_enterprises == 0
+    enterprise.refresh_from_db()
+    old.refresh_from_db()
+    assert enterprise.commune == old and old.is_active and old.merged_into is None
+    with pytest.raises(ValidationError, match="đã có quyết định sáp nhập"):
+        merge_area(old, new, D, today=BEFORE)  # one decision for the unit
+    assert reorganisations.complete_due(BEFORE) == []
+
+    done = reorganisations.complete_due(D)
+    assert [(c.record, c.error) for c in done] == [(merge, "")]
+    enterprise.refresh_from_db()
+    old.refresh_from_db()
+    assert enterprise.commune == new and old.merged_into == new and old.retired_on == D
+    merge.refresh_from_db()
+    assert merge.completed_at and merge.moved_enterprises == 1
+    assert reorganisations.complete_due(D) == []  # twice: harmless
+
+
+def test_an_area_merge_on_or_after_its_date_is_carried_out_at_once(db):
+    federation = factories.make_federation()
+    old = factories.make_area(name="Xã Ngay Cũ")
+    new = factories.make_area(name="Xã Ngay Mới", parent=old.parent)
+    enterprise = factories.make_enterprise(federation=federation, commune=old)
+    merge = merge_area(old, new, D, today=D)
+    enterprise.refresh_from_db()
+    assert merge.completed_at and enterprise.commune == new
+
+
+def test_a_scheduled_reorganisation_whose_day_has_passed_says_it_waits_for_the_daily_run(client, world):
+    past = datetime.date(2025, 1, 1)
+    reorg = reorganisations.apply(_draft(world, day=past), world["city_staff"], today=datetime.date(2024, 12, 1))
+    client.force_login(world["city_staff"])
+    page = client.get(reorg.get_absolute_url()).content.decode()
+    assert 'data-testid="waiting-for-run"' in page and 'data-testid="undo"' not in page
+
+
+def test_a_union_that_joined_after_the_mapping_stops_the_completion(world):
+    reorg = reorganisations.apply(_draft(world), world["city_staff"], today=BEFORE)
+    newcomer = factories.make_union(
+        enterprise=factories.make_enterprise(federation=world["district"], commune=world["east"].area)
+    )
+    done = reorganisations.complete_due(D)
+    assert newcomer.name in done[0].error
+    reorg.refresh_from_db()
+    assert reorg.state == Reorganisation.State.SCHEDULED
+    assert GrassrootsUnion.objects.filter(federation=world["district"]).count() == 5  # nothing moved

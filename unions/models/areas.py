@@ -113,6 +113,9 @@ class AreaMerge(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), null=True, on_delete=models.SET_NULL
     )
     recorded_at = models.DateTimeField(_("thời điểm ghi"), auto_now_add=True)
+    # Empty while the merge waits for its date (recorded before it): nothing has moved yet;
+    # `unions.reorganisations.complete_due` (the daily run) carries it out on the day.
+    completed_at = models.DateTimeField(_("thời điểm có hiệu lực"), null=True, blank=True)
 
     objects = ReferenceQuerySet.as_manager()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, View
 
@@ -93,6 +94,9 @@ class ReorganisationDetailView(UpperLevelRequiredMixin, Breadcrumbs, DetailView)
         context["preview"] = reorganisations.preview(self.object)
         context["may_reorganise"] = may_reorganise(self.request.user)
         context["undo_refusal"] = reorganisations.undo_refusal(self.object)
+        context["waiting_for_the_run"] = (
+            self.object.state == Reorganisation.State.SCHEDULED and timezone.localdate() >= self.object.effective_on
+        )
         return context
 
 

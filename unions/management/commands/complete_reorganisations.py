@@ -10,6 +10,9 @@ every scheduled reorganisation whose D has come, each in its own transaction, an
 ended organisation on D. Running it twice, or twice at once, is harmless: a completed one is
 no longer scheduled. One that cannot be completed (a union moved elsewhere meanwhile) stays
 scheduled with the reason on its page; the command then exits with status 1.
+
+Area merges (`AreaMerge`) recorded before their date wait the same way and are carried out
+by the same run.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from unions import reorganisations
-from unions.models import Reorganisation
+from unions.models import AreaMerge, Reorganisation
 
 
 class Command(BaseCommand):
@@ -37,22 +40,24 @@ class Command(BaseCommand):
             raise CommandError(f"--date phải có dạng YYYY-MM-DD, không phải {date!r}.") from exc
         if dry_run:
             due = Reorganisation.objects.filter(state=Reorganisation.State.SCHEDULED, effective_on__lte=on)
-            for reorganisation in due.order_by("effective_on", "pk"):
-                self.stdout.write(f"Sẽ thực hiện: {reorganisation} (#{reorganisation.pk})")
-            self.stdout.write(f"{due.count()} việc sắp xếp đến ngày hiệu lực ({on:%d/%m/%Y}); chưa thay đổi gì.")
+            merges = AreaMerge.objects.filter(completed_at__isnull=True, effective_on__lte=on)
+            for record in [*due.order_by("effective_on", "pk"), *merges.order_by("effective_on", "pk")]:
+                self.stdout.write(f"Sẽ thực hiện: {record} (#{record.pk})")
+            count = due.count() + merges.count()
+            self.stdout.write(f"{count} việc đến ngày hiệu lực ({on:%d/%m/%Y}); chưa thay đổi gì.")
             return
         results = reorganisations.complete_due(on)
         failed = [r for r in results if r.error]
         for result in results:
             if result.error:
-                self.stderr.write(
-                    f"Chưa thực hiện được {result.reorganisation} (#{result.reorganisation.pk}): {result.error}"
-                )
+                self.stderr.write(f"Chưa thực hiện được {result.record} (#{result.record.pk}): {result.error}")
             elif verbosity >= 1:
-                self.stdout.write(f"Đã thực hiện: {result.reorganisation} (#{result.reorganisation.pk})")
+                self.stdout.write(f"Đã thực hiện: {result.record} (#{result.record.pk})")
         if verbosity >= 1:
             self.stdout.write(
-                self.style.SUCCESS(f"{len(results) - len(failed)} việc sắp xếp đã có hiệu lực ({on:%d/%m/%Y}).")
+                self.style.SUCCESS(
+                    f"{len(results) - len(failed)} việc sắp xếp, sáp nhập đã có hiệu lực ({on:%d/%m/%Y})."
+                )
             )
         if failed:
-            raise CommandError(f"{len(failed)} việc sắp xếp chưa thực hiện được.", returncode=1)
+            raise CommandError(f"{len(failed)} việc chưa thực hiện được.", returncode=1)
