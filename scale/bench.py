@@ -103,35 +103,59 @@ class ExportResult:
         return self.seconds / self.floor_seconds if self.floor_seconds else 0.0
 
 
-def staff_of_busiest_federation():
+def busiest_federation_id() -> int | None:
     busiest = Nomination.objects.values("federation").annotate(n=Count("pk")).order_by("-n", "federation").first()
+    return busiest["federation"] if busiest else None
+
+
+def staff_of_busiest_federation():
+    """Staff of the federation with the most nominations: the lowest level (a district or
+    commune-level federation), seeing one federation."""
+    busiest = busiest_federation_id()
     profiles = UserProfile.objects.filter(role=Role.STAFF).select_related("user")
     if busiest:
-        profiles = profiles.filter(federation=busiest["federation"])
+        profiles = profiles.filter(federation=busiest)
     profile = profiles.order_by("pk").first()
     if profile is None:
         raise RuntimeError("No staff account: run generate_scale_data first.")
     return profile.user
 
 
-def upper_staff():
-    """A staff member of the federation at the top of the tree (every federation below it).
-
-    The generated data has accounts per lower federation only; this one is added on first
-    use, with the same invented-data password.
-    """
+def _staff_of(federation, username: str):
+    """A staff member of `federation`; added on first use (older generated data) with the
+    same invented-data password."""
     from scale.generate import BENCH_PASSWORD
+
+    profile = UserProfile.objects.filter(role=Role.STAFF, federation=federation).select_related("user")
+    profile = profile.order_by("pk").first()
+    if profile:
+        return profile.user
+    user = get_user_model().objects.create_user(username, password=BENCH_PASSWORD, last_name="Đo hiệu năng")
+    UserProfile.objects.create(user=user, role=Role.STAFF, federation=federation)
+    return user
+
+
+def upper_staff():
+    """Staff of the federation directly above the busiest one: the province/city federation at
+    the nation tier (its districts below it), the city federation at the city tier."""
+    from unions.models import Federation
+
+    busiest = busiest_federation_id()
+    parent = Federation.objects.filter(pk=busiest).values_list("parent", flat=True).first() if busiest else None
+    if parent is None:
+        return top_staff()
+    return _staff_of(Federation.objects.get(pk=parent), f"bench.staff.upper.{parent}")
+
+
+def top_staff():
+    """Staff of the federation at the top of the tree (every federation below it): the
+    national federation at the nation tier."""
     from unions.models import Federation
 
     top = Federation.objects.filter(parent__isnull=True).order_by("pk").first()
     if top is None:
         return None
-    profile = UserProfile.objects.filter(role=Role.STAFF, federation=top).select_related("user").first()
-    if profile:
-        return profile.user
-    user = get_user_model().objects.create_user("bench.staff.top", password=BENCH_PASSWORD, last_name="Đo hiệu năng")
-    UserProfile.objects.create(user=user, role=Role.STAFF, federation=top)
-    return user
+    return _staff_of(top, "bench.staff.top")
 
 
 def page_urls(user) -> list[tuple[str, str]]:

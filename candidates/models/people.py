@@ -288,7 +288,9 @@ class Person(VersionedModel):
 
 
 def district_matches(district_text: str, federation: Federation) -> bool:
-    """True when `district_text` names the federation's own district ("Tiên Lãng", "huyện Tiên Lãng")."""
+    """True when `district_text` names the federation's own district ("Tiên Lãng", "huyện Tiên Lãng"),
+    or a district merged into it. The one rule: a person's save, the upload and
+    `candidates.reorganisation.refresh_in_area` (the batch after a reorganisation) all use it."""
     area = getattr(federation, "area", None)
     if area is None or not district_text:
         return False
@@ -301,4 +303,6 @@ def district_matches(district_text: str, federation: Federation) -> bool:
                 return text[len(prefix) :].strip()
         return text
 
-    return core(district_text) == core(area.name)
+    # The area's own name, or that of a unit merged into it (papers issued before the merge).
+    names = {core(area.name), *(core(name) for name in getattr(area, "former_names", None) or ())}
+    return core(district_text) in names
