@@ -201,6 +201,10 @@ class Clocks:
         self.rules_now = rules.rules_in_force(today, self.rows)
         self.nominations = nominations
         self.facts = {n.pk: Facts() for n in nominations}
+        # Pure functions of their arguments, asked again and again for people sharing a date.
+        self._due_dates: dict[tuple[str, datetime.date], datetime.date] = {}
+        self._windows: dict[tuple, datetime.date | None] = {}
+        self._days_left: dict[datetime.date, int] = {}
         ids = [n.pk for n in nominations]
         if ids:
             _read_events(self.facts, ids)
@@ -208,20 +212,30 @@ class Clocks:
             _read_requests(self.facts, ids)
 
     def _clock(self, nomination, step, label, kind, body, due_on, started_on=None) -> Clock:
-        left = self.calendar.working_days_between(self.today, due_on) if due_on else None
+        left = None
+        if due_on:
+            left = self._days_left.get(due_on)
+            if left is None:
+                left = self._days_left[due_on] = self.calendar.working_days_between(self.today, due_on)
         if due_on and due_on < self.today:
             left = min(left, -1)
         return Clock(nomination, step, label, kind, body, due_on, left, started_on)
 
     def _due(self, code: str, start: datetime.date) -> datetime.date:
-        return rules.due_date(code, start, self.calendar, self.rows)
+        key = (code, start)
+        if key not in self._due_dates:
+            self._due_dates[key] = rules.due_date(code, start, self.calendar, self.rows)
+        return self._due_dates[key]
 
     def window_closes(self, nomination: Nomination, fact: Facts) -> datetime.date | None:
         born = nomination.person.date_of_birth
         if not born:
             return None
-        window = rules.admission_window(born, fact.certificate_on, fact.prepared_on, self.today, self.rows)
-        return window[0][1] if window else None
+        key = (born, fact.certificate_on, fact.prepared_on)
+        if key not in self._windows:
+            window = rules.admission_window(born, fact.certificate_on, fact.prepared_on, self.today, self.rows)
+            self._windows[key] = window[0][1] if window else None
+        return self._windows[key]
 
     def for_nomination(self, nomination: Nomination) -> list[Clock]:
         fact = self.facts[nomination.pk]
