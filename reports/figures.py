@@ -92,12 +92,13 @@ def install_counter(using: str = "default") -> None:
         cursor.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (backend integer NOT NULL, writes bigint NOT NULL)")
         cursor.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_backend ON {TABLE} (backend)")
         cursor.execute(f"INSERT INTO {TABLE} (backend, writes) SELECT 0, 0 WHERE NOT EXISTS (SELECT FROM {TABLE})")
-        cursor.execute(_FUNCTION_SQL)
+        cursor.execute(_FUNCTION_SQL)  # the triggers call it by name: replacing it updates them all
+        cursor.execute("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = %s", [TRIGGER])
+        triggered = {name.strip('"') for (name,) in cursor.fetchall()}
         for table in counted_tables():
-            if table not in existing:
-                continue
+            if table not in existing or table in triggered:
+                continue  # a trigger is only added where missing: no table is locked for nothing
             quoted = connection.ops.quote_name(table)
-            cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {quoted}")
             cursor.execute(
                 f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON {quoted} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
