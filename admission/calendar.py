@@ -10,11 +10,21 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 from functools import cached_property
 
 import holidays
 
 from .models import CalendarDay
+
+_DAY = datetime.timedelta(days=1)
+
+
+@functools.lru_cache(maxsize=256)
+def _statutory_days(year: int) -> frozenset[datetime.date]:
+    """Vietnam's statutory days off of one year (from the `holidays` package: the same in every
+    request, so computed once per process; the days staff record are read per calendar)."""
+    return frozenset(holidays.country_holidays("VN", years=year, language="vi"))
 
 
 class WorkingCalendar:
@@ -27,6 +37,7 @@ class WorkingCalendar:
         # between two dates is two look-ups rather than a walk over every day between them
         # (the dashboard's reminders count up to a year ahead for each admitted member).
         self._first: datetime.date | None = None
+        self._last: datetime.date | None = None  # the last day covered
         self._counts: list[int] = [0]
 
     @cached_property
@@ -49,17 +60,32 @@ class WorkingCalendar:
     def holiday_name(self, day: datetime.date) -> str | None:
         return self._statutory.get(day)
 
-    def _cover(self, *days: datetime.date) -> None:
-        first = min(days).replace(month=1, day=1)
-        last = max(days).replace(month=12, day=31)
-        if self._first is not None:
-            covered_last = self._first + datetime.timedelta(days=len(self._counts) - 2)
-            if self._first <= first and last <= covered_last:
-                return
-            first, last = min(first, self._first), max(last, covered_last)
-        statutory = set(self._statutory.__class__(years=range(first.year, last.year + 1), language="vi"))
+    def _cover(self, start: datetime.date, end: datetime.date) -> None:
+        """Count the working days of whole years from `start`'s to `end`'s (`start` <= `end`).
+
+        Called for every count, so the span already covered is checked first. A list of
+        reminders asks for dates spread over decades (each person's age-60 window), so the
+        span grows by the years missing only: days after it are appended to the running
+        total, days before it are counted and the total shifted, never all rebuilt."""
+        if self._first is not None and self._first <= start and end <= self._last:
+            return
+        first, last = datetime.date(start.year - 1, 1, 1), datetime.date(end.year + 1, 12, 31)
+        if self._first is None:
+            self._first, self._last, self._counts = first, last, self._running(first, last, 0)
+            return
+        if last > self._last:
+            self._counts += self._running(self._last + _DAY, last, self._counts[-1])[1:]
+            self._last = last
+        if first < self._first:
+            before = self._running(first, self._first - _DAY, 0)
+            self._counts = before + [count + before[-1] for count in self._counts[1:]]
+            self._first = first
+
+    def _running(self, first: datetime.date, last: datetime.date, total: int) -> list[int]:
+        """[total, then the running total of working days on each day from `first` to `last`]."""
+        statutory = set().union(*(_statutory_days(year) for year in range(first.year, last.year + 1)))
         recorded = self._days
-        counts, total, day, one = [0], 0, first, datetime.timedelta(days=1)
+        counts, day = [total], first
         while day <= last:
             kind = recorded.get(day)
             if kind is None:
@@ -67,8 +93,8 @@ class WorkingCalendar:
             else:
                 total += kind == CalendarDay.Kind.WORKING_DAY
             counts.append(total)
-            day += one
-        self._first, self._counts = first, counts
+            day += _DAY
+        return counts
 
     def _through(self, day: datetime.date) -> int:
         """Working days from the start of the covered span up to and including `day`."""
@@ -82,7 +108,7 @@ class WorkingCalendar:
         self._cover(start, start + datetime.timedelta(days=2 * days + 400))
         target = self._through(start) + days
         while target > self._counts[-1]:
-            self._cover(self._first + datetime.timedelta(days=len(self._counts) + 366))
+            self._cover(start, self._last + datetime.timedelta(days=366))
         index = bisect.bisect_left(self._counts, target)
         return self._first + datetime.timedelta(days=index - 1)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
@@ -151,6 +152,35 @@ def _read_requests(facts: dict[int, Facts], ids: list[int]) -> None:
         facts[request.nomination_id].requests.append(request)
 
 
+@dataclass
+class _CountedPerson:
+    date_of_birth: datetime.date | None
+    lives_in_district: bool
+
+
+@dataclass
+class _Counted:
+    """What a count needs of a nomination (the clocks' dates, not the names they print)."""
+
+    pk: int
+    status: str
+    person: _CountedPerson
+    union: object = field(default_factory=lambda: SimpleNamespace(name=""))  # a count names no body
+    introduction: object = None
+
+
+def counted_nominations(user, limit: int = LIMIT) -> list[_Counted]:
+    """The nominations `scoped_nominations` returns, in its order, as plain rows of what the
+    clocks' dates depend on: no model instances, no names, no one's data read for display."""
+    rows = (
+        Nomination.objects.for_user(user)
+        .filter(status__in=[Status.INTRODUCED, Status.ADMITTED])
+        .order_by("search_folded", "pk")
+        .values_list("pk", "status", "person__date_of_birth", "person__lives_in_district")[:limit]
+    )
+    return [_Counted(pk, status, _CountedPerson(born, lives)) for pk, status, born, lives in rows]
+
+
 def scoped_nominations(user, limit: int = LIMIT) -> list[Nomination]:
     """The user's introduced and admitted nominations, with what the clocks name."""
     return list(
@@ -171,6 +201,10 @@ class Clocks:
         self.rules_now = rules.rules_in_force(today, self.rows)
         self.nominations = nominations
         self.facts = {n.pk: Facts() for n in nominations}
+        # Pure functions of their arguments, asked again and again for people sharing a date.
+        self._due_dates: dict[tuple[str, datetime.date], datetime.date] = {}
+        self._windows: dict[tuple, datetime.date | None] = {}
+        self._days_left: dict[datetime.date, int] = {}
         ids = [n.pk for n in nominations]
         if ids:
             _read_events(self.facts, ids)
@@ -178,20 +212,30 @@ class Clocks:
             _read_requests(self.facts, ids)
 
     def _clock(self, nomination, step, label, kind, body, due_on, started_on=None) -> Clock:
-        left = self.calendar.working_days_between(self.today, due_on) if due_on else None
+        left = None
+        if due_on:
+            left = self._days_left.get(due_on)
+            if left is None:
+                left = self._days_left[due_on] = self.calendar.working_days_between(self.today, due_on)
         if due_on and due_on < self.today:
             left = min(left, -1)
         return Clock(nomination, step, label, kind, body, due_on, left, started_on)
 
     def _due(self, code: str, start: datetime.date) -> datetime.date:
-        return rules.due_date(code, start, self.calendar, self.rows)
+        key = (code, start)
+        if key not in self._due_dates:
+            self._due_dates[key] = rules.due_date(code, start, self.calendar, self.rows)
+        return self._due_dates[key]
 
     def window_closes(self, nomination: Nomination, fact: Facts) -> datetime.date | None:
         born = nomination.person.date_of_birth
         if not born:
             return None
-        window = rules.admission_window(born, fact.certificate_on, fact.prepared_on, self.today, self.rows)
-        return window[0][1] if window else None
+        key = (born, fact.certificate_on, fact.prepared_on)
+        if key not in self._windows:
+            window = rules.admission_window(born, fact.certificate_on, fact.prepared_on, self.today, self.rows)
+            self._windows[key] = window[0][1] if window else None
+        return self._windows[key]
 
     def for_nomination(self, nomination: Nomination) -> list[Clock]:
         fact = self.facts[nomination.pk]
@@ -262,7 +306,7 @@ def clocks_for(nomination: Nomination, today: datetime.date | None = None) -> li
 def action_counts(user, today: datetime.date) -> dict[str, int]:
     """People with a step overdue, due within 10 working days, a stale dossier, residence comments
     awaited, documents missing: the dashboard's "what needs my action" (a fixed number of queries)."""
-    computed = Clocks(scoped_nominations(user), today)
+    computed = Clocks(counted_nominations(user), today)
     found = computed.all()
 
     def people(test) -> int:

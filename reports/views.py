@@ -21,7 +21,7 @@ from tienlang.lib.xlsx import xlsx_response
 from unions.models import AccessLog, PartyOrganization, Role, UserProfile
 from unions.permissions import ADMIN, is_district_staff, is_federation_reader, user_role
 
-from . import charts, compare, comparison, newyear, queries, register, targets
+from . import charts, compare, comparison, figures, newyear, queries, register, targets
 from .exports import KINDS, RECIPIENTS, TITLES, build_report
 from .forms import (
     AggregateFormSet,
@@ -38,7 +38,7 @@ from .forms import (
 from .jobs import is_large
 from .models import FederationTarget, IssuedReport, UnionQuota, YearlyAggregate
 from .permissions import lists_people, may_see_report
-from .queries import Scope
+from .queries import QuotaReport, Scope
 
 logger = logging.getLogger(__name__)
 
@@ -66,23 +66,34 @@ def dashboard(request):
         year = _year(request, scope)
     except ValueError:
         year = timezone.localdate().year
+    opened = scope.federation.pk if isinstance(scope, comparison.NarrowedScope) else "own"
+    # Kept per user and scope until anything is written (`reports.figures`: the data version).
+    context = figures.cached_figures(user, str(opened), year, lambda: dashboard_figures(scope, role, year))
+    return render(request, "dashboard.html", context)
+
+
+def dashboard_figures(scope: Scope, role: str, year: int) -> dict:
+    """Everything the dashboard shows for `scope` and `year` (no request: the result is cached)."""
+    user = scope.user
     this_year = timezone.localdate().year
     report = queries.quota_report(scope, year)
     trend = queries.history(scope, until=max(year, this_year))
     # A year without records says where the last ones are (one query, only then).
     latest = queries.latest_year(scope) if not report.totals.nominated else None
     profile = getattr(user, "profile", None)
-    context = {
+    funnel = queries.funnel(report)
+    return {
         "year": year,
         "this_year": this_year,
         "latest_year": latest if latest != year else None,
         "years": list(range(this_year + 1, queries.FIRST_YEAR - 1, -1)),
         "may_prepare": newyear.may_prepare(user),
-        "report": report,
+        # The page shows the totals and at most 50 unions: the rows are not kept (45,000 at the nation).
+        "report": QuotaReport(year=report.year, rows=[], totals=report.totals, subtotals=report.subtotals),
         "progress_rows": progress_rows(report),
         "all_progress_rows": sum(1 for r in report.rows if r.quota or r.nominated),
-        "funnel": queries.funnel(report),
-        "funnel_chart": charts.funnel_svg(queries.funnel(report)),
+        "funnel": funnel,
+        "funnel_chart": charts.funnel_svg(funnel),
         "trend_chart": charts.trend_svg(trend),
         "target": queries.federation_target(scope, year),
         "actions": queries.needs_action(scope, year),
@@ -94,7 +105,6 @@ def dashboard(request):
         "counts": queries_register_counts(scope),
         "comparison": comparison.comparison(scope, report, year),
     }
-    return render(request, "dashboard.html", context)
 
 
 DASHBOARD_UNION_ROWS = 50

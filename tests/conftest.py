@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from playwright.sync_api import expect
 
 from tests import demo_snapshot, factories
@@ -41,6 +42,9 @@ def _fast_test_settings(settings):
     settings.SECURE_SSL_REDIRECT = False
     # Login lockout has its own tests (tests/test_security.py); elsewhere it stays out of the way.
     settings.AXES_ENABLED = False
+    # Each test's data is rolled back, and the demo is loaded with the same ids and the same
+    # data version every time: figures cached by an earlier test must not be met again.
+    cache.clear()
 
 
 # --- organisation and personas ---------------------------------------------------------

@@ -197,6 +197,11 @@ AXES_VERBOSE = False
 # axes warns when the lockout ignores the address; ignoring it is the point here (see above).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# The dashboard's figures are kept per user and scope for this many seconds (0: computed on
+# every request), and never past a write: the database counts writes (reports/figures.py).
+# The default cache is each process's memory; the count is shared through the database.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
+
 LOGIN_URL = "login"
 # Two-step sign-in (a code from an authenticator app) is required for these roles; anyone
 # else who has set up an authenticator, or has been issued an enrolment code, is asked for a
