@@ -89,12 +89,13 @@ def _local(name: str, federation) -> str:
     return name
 
 
-def recipients(federation, year: int | None = None, addressed: str = "") -> list[str]:
+def recipients(federation, year: int | None = None, addressed: str = "", bodies=None) -> list[str]:
     """ "Nơi nhận" of a report, from the organisation tree as it was in `year`: the standing
     committee of the Party committee of the issuer's area and that committee's organisation board,
     the federation above the issuer, the archive. With `addressed` (a list sent to one Party
-    organisation): that organisation, the board (or the committee), the archive."""
-    committee, board = exports.party_bodies(federation, year)
+    organisation): that organisation, the board (or the committee), the archive. `bodies`: the
+    committee and board (`party_bodies`) when read already."""
+    committee, board = bodies if bodies is not None else exports.party_bodies(federation, year)
     standing = f"Thường trực {_local(committee.name, federation)}" if committee is not None else None
     board_name = _local(board.name, federation) if board is not None else None
     if addressed:
@@ -106,9 +107,9 @@ def recipients(federation, year: int | None = None, addressed: str = "") -> list
     return [*names, ARCHIVE]
 
 
-def _issuer(scope: Scope, year: int | None = None, addressed: str = "") -> Issuer:
+def _issuer(scope: Scope, year: int | None = None, addressed: str = "", bodies=None) -> Issuer:
     federation = scope.issuing_federation()
-    return Issuer.for_federation(federation, recipients(federation, year, addressed))
+    return Issuer.for_federation(federation, recipients(federation, year, addressed, bodies))
 
 
 def _subtotal_values(grouped, per_federation: dict, fields) -> list[tuple[str, dict]]:
@@ -229,6 +230,7 @@ def build_introductions(scope: Scope, year: int, organisation=None) -> bytes:
     # An issuer with federations below it: within each list, each federation's people together
     # (by the federation of the nomination, kept through a reorganisation), a subtotal each.
     grouped = exports.branches(scope.issuing_federation())
+    bodies = exports.party_bodies(scope.issuing_federation(), year)  # once, for every list's "Nơi nhận"
     if grouped:
         rows = rows.annotate(branch=grouped.order("federation"))
         order = ["branch", *order]
@@ -243,25 +245,25 @@ def build_introductions(scope: Scope, year: int, organisation=None) -> bytes:
             if sheet is not None:
                 _close_introductions(sheet, number, grouped, groups)
             current, number, groups = receiving.pk, 0, {}
-            sheet = _introductions_sheet(workbook, scope, year, receiving)
+            sheet = _introductions_sheet(workbook, scope, year, receiving, bodies)
         number += 1
         if grouped:
             groups[nomination.branch] = groups.get(nomination.branch, 0) + 1
         sheet.data_row(_introduction_values(number, nomination))
     if sheet is None:
         # Nobody introduced (to this organisation) this year: one list, empty, with its totals.
-        sheet = _introductions_sheet(workbook, scope, year, organisation)
+        sheet = _introductions_sheet(workbook, scope, year, organisation, bodies)
     _close_introductions(sheet, number, grouped, groups)
     return workbook_bytes(workbook)
 
 
-def _introductions_sheet(workbook, scope: Scope, year: int, receiving) -> ReportSheet:
+def _introductions_sheet(workbook, scope: Scope, year: int, receiving, bodies) -> ReportSheet:
     name = receiving.name if receiving is not None else ""
     sheet = ReportSheet(
         workbook,
         TITLES["introductions"],
         INTRODUCTION_COLUMNS,
-        _issuer(scope, year, addressed=name),
+        _issuer(scope, year, addressed=name, bodies=bodies),
         sheet_title=name or "Danh sách giới thiệu",
     )
     sheet.header()
