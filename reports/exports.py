@@ -277,7 +277,8 @@ def _introductions_sheet(workbook, scope: Scope, year: int, receiving, bodies) -
 def _close_introductions(sheet: ReportSheet, count: int, grouped=None, groups=None) -> None:
     # A subtotal per federation below (the count under the total's count, the name beside it).
     for position, people in sorted((groups or {}).items()):
-        sheet.summary_row([people, grouped.label(position)], label_column=2)
+        blank = [None] * (len(INTRODUCTION_COLUMNS) - 2)  # every cell of the row boxed, as the total's
+        sheet.summary_row([people, grouped.label(position), *blank], label_column=2)
     totals = sheet.totals_row(label="Tổng cộng", label_column=2)
     if count:
         formula = f"=COUNT(A{sheet.first_data_row}:A{sheet.last_data_row})"

@@ -346,3 +346,22 @@ def test_the_issuer_and_recipients_come_from_the_level_that_issues(client, demo)
     assert _recipients(download(client, "canbo", "roster", 2022)) == ["Ban Tổ chức Huyện ủy Tiên Lãng", "Lưu: VT"]
     budget = _recipients(download(client, "canbo.thanhpho", "stipends", 2022), index=1)
     assert budget == ["Thành ủy Hải Phòng", "Lưu: VT"]
+
+
+@pytest.mark.parametrize("kind", ["roster", "stipends", "introductions", "coverage", "history"])
+def test_a_subtotal_row_is_boxed_across_the_table_like_the_total(client, vinh_bao_2022, kind):
+    content = download(client, "canbo.thanhpho", kind, 2026 if kind == "history" else 2022)
+    names = labels()
+    found = 0
+    for sheet in openpyxl.load_workbook(io.BytesIO(content)).worksheets:
+        header = next((r for r in sheet.iter_rows() if r[0].value == "(1)"), None)
+        if header is None:
+            continue
+        width = sum(1 for cell in header if cell.value)
+        for row in sheet.iter_rows(min_row=header[0].row + 1):
+            if first_text([c.value for c in row]) in names:
+                found += 1
+                cells = row[:width]
+                assert all(c.border.left.style == "thin" and c.border.bottom.style == "thin" for c in cells), kind
+                assert all(c.font.b for c in cells if c.value is not None), kind  # bold, as the total
+    assert found >= 2, kind
