@@ -51,6 +51,16 @@ class PersonFilter(SearchFilterMixin):
         # The list's own sorting wins when the user picked a column (see PersonListView).
         return found if self.data.get("sort") else found.ranked(value, address=address)
 
+    def filter_queryset(self, queryset):
+        """A search ranked closest first is applied last: the other filters narrow both of its parts."""
+        text = self.form.cleaned_data.get("q")
+        if not text or self.data.get("sort"):
+            return super().filter_queryset(queryset)
+        for name, value in self.form.cleaned_data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset.closest_first(text, address=bool(self.form.cleaned_data.get("address")))
+
     def filter_address(self, queryset, name, value):
         return queryset  # read by filter_search
 

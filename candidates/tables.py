@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from tienlang.lib.tables import ChoiceColumn, DateColumn, LinkColumn, Table, TextColumn
+from tienlang.lib.tables import ChoiceColumn, DateColumn, LinkColumn, Table, TextColumn, YesNoColumn
 from unions.models import Sex
 
 from .models import Nomination, Person, Status
@@ -59,7 +59,7 @@ class NominationTable(Table):
     # render_status, which draws the badge from the stored value anyway.
     status = tables.Column(verbose_name=_("Trạng thái"), accessor="pk", order_by=("status",))
     nominated_on = DateColumn(verbose_name=_("Ngày giới thiệu"), default="—")
-    in_district = tables.BooleanColumn(verbose_name=_("Trong huyện"), yesno="✔,—", attrs=CARD_HIDE)
+    in_district = YesNoColumn(verbose_name=_("Trong huyện"), yesno="✔,—", attrs=CARD_HIDE)
     warnings = tables.Column(verbose_name=_("Cảnh báo"), orderable=False, empty_values=())
 
     class Meta:

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 
-from classes.models import StipendPayment, TrainingClass
+from classes.models import ClassStatus, StipendPayment, TrainingClass
 from classes.services.budget import LIVE, PAID
 from unions.models import Federation
 from unions.permissions import ADMIN, READER_ROLES, get_profile, user_role
@@ -60,9 +60,10 @@ class ComparisonRow:
     committed: int = 0
     paid: int = 0
     url: str = ""
-    # The federation's own targets for the year (classes, learners, new Party organisations) and
-    # what the records show: classes opened, learners enrolled (the funnel), Party organisations
-    # established in its enterprises that year.
+    # The federation's targets for the year (classes, learners, introductions to the Party, new
+    # Party organisations; given by the level above or set by itself) and what the records of it
+    # and everything below it show: classes planned or opened (not cancelled), learners enrolled
+    # and members introduced (the funnel), Party organisations established in its enterprises.
     target: FederationTarget | None = None
     classes: int = 0
     party_cells: int = 0
@@ -78,7 +79,7 @@ def comparison(scope: Scope, report: QuotaReport, year: int) -> list[ComparisonR
     if issuer is None or not report.subtotals:
         return []
     children = Federation.objects.in_bulk([row.federation_id for row in report.subtotals])
-    child_of = {pk: child_id for child_id in children for pk in federation_subtree(child_id)}
+    child_of = _branches(issuer, children)
     money: dict[int, list[int]] = {child_id: [0, 0] for child_id in children}
     payments = (
         scope.totals(StipendPayment.objects)
@@ -95,7 +96,8 @@ def comparison(scope: Scope, report: QuotaReport, year: int) -> list[ComparisonR
         if child is not None:
             money[child][0] += row["committed"]
             money[child][1] += row["paid"]
-    classes = _per_child(child_of, scope.totals(TrainingClass.objects).filter(year=year), "federation")
+    opened = scope.totals(TrainingClass.objects).filter(year=year).exclude(status=ClassStatus.CANCELLED)
+    classes = _per_child(child_of, opened, "federation")
     cells = _per_child(
         child_of, scope.enterprises().filter(party_org_since__year=year).exclude(party_org_since=None), "federation"
     )
@@ -115,6 +117,23 @@ def comparison(scope: Scope, report: QuotaReport, year: int) -> list[ComparisonR
         )
         for subtotal in report.subtotals
     ]
+
+
+def _branches(issuer: Federation, children: dict[int, Federation]) -> dict[int, int]:
+    """Every federation below `issuer` mapped to the one directly below the issuer it lies under:
+    two queries whatever the number of federations (each row then counts once, in one branch)."""
+    parent_of = dict(Federation.objects.filter(pk__in=federation_subtree(issuer.pk)).values_list("pk", "parent_id"))
+    branch: dict[int, int] = {child_id: child_id for child_id in children}
+    for pk in parent_of:
+        path, node = [], pk
+        while node is not None and node not in branch and node != issuer.pk and node not in path:
+            path.append(node)
+            node = parent_of.get(node)
+        top = branch.get(node)
+        if top is not None:
+            for seen in path:
+                branch[seen] = top
+    return branch
 
 
 def _per_child(child_of: dict[int, int], queryset, lookup: str) -> dict[int, int]:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from unions.models import GrassrootsUnion
+from django.contrib.auth import get_user_model
+from django.db import transaction
 
+from unions.models import Federation, GrassrootsUnion
+
+from . import targets
 from .models import FederationTarget, Plan, UnionQuota, YearlyAggregate
 
 PILOT_QUOTAS = {"CD-SUNVIGO": 20, "CD-PHUCTHUAN": 12, "CD-M2": 5}
@@ -28,6 +32,11 @@ PERIOD_SOURCE = "Báo cáo giấy: từ năm 2020 đến 03/2022 gần 400 ngư�
 
 
 def seed(context: dict) -> None:
+    seed_2022(context)
+    seed_2026_targets()
+
+
+def seed_2022(context: dict) -> None:
     federation = context["federation"]
     plan, _ = Plan.objects.get_or_create(
         federation=federation,
@@ -64,4 +73,63 @@ def seed(context: dict) -> None:
                 "admitted": admitted,
                 "source": PAPER_SOURCE if start == end else PERIOD_SOURCE,
             },
+        )
+
+
+# 2026 under the new structure (all figures invented): the city federation's own targets, the
+# targets its staff give the commune-level unions below it, and the Vĩnh Bảo commune union's
+# first quotas for its grassroots unions (half its introductions, the rest still to distribute).
+CITY = "Liên đoàn Lao động thành phố Hải Phòng"
+CITY_PLAN = {
+    "number": "08/KH-LĐLĐ",
+    "issued_on": datetime.date(2026, 1, 9),
+    "issuer": CITY,
+    "title": "Giới thiệu đoàn viên công đoàn ưu tú cho Đảng xem xét kết nạp và phát triển tổ chức Đảng trong "
+    "doanh nghiệp ngoài khu vực nhà nước năm 2026 (trình diễn)",
+    "from_year": 2026,
+    "to_year": 2026,
+}
+# (classes, learners, introductions, new Party organisations)
+CITY_TARGET_2026 = (8, 400, 40, 6)
+GIVEN_2026 = {
+    "Công đoàn xã Tiên Lãng": (2, 100, 10, 2),
+    "Công đoàn xã Tiên Minh": (2, 90, 9, 1),
+    "Công đoàn xã Hùng Thắng": (2, 90, 9, 1),
+    "Công đoàn xã Vĩnh Bảo": (1, 40, 6, 1),
+}
+DISTRIBUTED_2026 = {"CD-VB-01": 2, "CD-VB-02": 1}
+GIVEN_AT = datetime.datetime(2026, 1, 12, 2, 15, tzinfo=datetime.UTC)  # 09:15 in Hải Phòng
+
+
+def seed_2026_targets() -> None:
+    city = Federation.objects.get(name=CITY)
+    if FederationTarget.objects.filter(federation=city, year=2026).exists():
+        return
+    staff = get_user_model().objects.get(username="canbo.thanhpho")
+    plan, _ = Plan.objects.get_or_create(federation=city, number=CITY_PLAN["number"], defaults=CITY_PLAN)
+    classes, learners, introductions, cells = CITY_TARGET_2026
+    FederationTarget.objects.create(
+        federation=city,
+        year=2026,
+        plan=plan,
+        classes=classes,
+        learners=learners,
+        introductions=introductions,
+        party_cells=cells,
+        set_by=staff,
+        set_at=GIVEN_AT - datetime.timedelta(minutes=40),
+    )
+    communes = {f.name: f for f in Federation.objects.filter(name__in=GIVEN_2026)}
+    rows = [
+        {"federation_id": communes[name].pk, "version": None, **dict(zip(targets.FIELDS, values, strict=True))}
+        for name, values in GIVEN_2026.items()
+    ]
+    with transaction.atomic():
+        targets.give(staff, city, 2026, rows, plan)
+    # Given on an invented day, as the demo's other dates are.
+    FederationTarget.objects.filter(given_by=city, year=2026).update(set_at=GIVEN_AT)
+    # The commune union gives its unions part of its introductions target.
+    for code, value in DISTRIBUTED_2026.items():
+        UnionQuota.objects.get_or_create(
+            union=GrassrootsUnion.objects.get(code=code), year=2026, defaults={"introduce": value, "plan": plan}
         )

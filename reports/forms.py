@@ -50,7 +50,7 @@ class NewYearTargetForm(forms.ModelForm):
 
     class Meta:
         model = FederationTarget
-        fields = ["classes", "learners", "party_cells"]
+        fields = ["classes", "learners", "introductions", "party_cells"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,10 +61,12 @@ class NewYearTargetForm(forms.ModelForm):
 class FederationTargetForm(forms.ModelForm):
     class Meta:
         model = FederationTarget
-        fields = ["plan", "classes", "learners", "party_cells"]
+        fields = ["plan", "classes", "learners", "introductions", "party_cells"]
 
     def __init__(self, *args, user, year=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Left blank (an older form, a federation that has no such target): none to introduce.
+        self.fields["introductions"].required = False
         plans = Plan.objects.for_user(user)
         self.fields["plan"].queryset = plans
         if year is not None:
@@ -81,6 +83,81 @@ class FederationTargetForm(forms.ModelForm):
                 else "form-control form-control-sm"
             )
             field.widget.attrs["class"] = css
+
+    def clean_introductions(self):
+        return self.cleaned_data.get("introductions") or 0
+
+
+def _target_number(label, limit: int) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=limit,
+        error_messages={
+            "min_value": _("không được âm."),
+            "max_value": _("quá lớn (tối đa %(limit_value)s)."),
+            "invalid": _("phải là số nguyên."),
+        },
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm text-end input-number-narrow"}),
+    )
+
+
+class GivenTargetForm(forms.Form):
+    """The targets the level above gives one federation below it for a year.
+
+    All four blank: not given (a target this level gave earlier is withdrawn); 0 is a target of zero.
+    """
+
+    federation_id = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    classes = _target_number(_("Số lớp cần mở"), 10000)
+    learners = _target_number(_("Số học viên"), 1000000)
+    introductions = _target_number(_("Số người giới thiệu cho Đảng"), 1000000)
+    party_cells = _target_number(_("Số tổ chức Đảng mới"), 10000)
+
+    NUMBERS = ("classes", "learners", "introductions", "party_cells")
+
+    def clean(self):
+        data = super().clean()
+        if self.initial and data.get("federation_id") != self.initial.get("federation_id"):
+            raise forms.ValidationError(_("Danh sách liên đoàn cấp dưới đã thay đổi; hãy tải lại trang."), code="stale")
+        filled = [name for name in self.NUMBERS if data.get(name) is not None or name in self.errors]
+        if filled and len(filled) < len(self.NUMBERS):
+            for name in self.NUMBERS:
+                if name not in filled:
+                    self.add_error(name, _("hãy nhập số (0 nếu không giao), hoặc để trống cả dòng."))
+        return data
+
+    def problems(self) -> list[str]:
+        """Each error as "Federation — field: message", for the summary above the form."""
+        name = self.initial.get("federation_name", "")
+        lines = []
+        for field_name, errors in self.errors.items():
+            label = self.fields[field_name].label if field_name in self.fields and field_name != "__all__" else ""
+            for error in errors:
+                lines.append(f"{name} — {label}: {error}" if label else f"{name}: {error}")
+        return lines
+
+
+GivenTargetFormSet = forms.formset_factory(GivenTargetForm, extra=0)
+
+
+class GivenPlanForm(forms.Form):
+    """The plan or decision of the upper level that the targets it gives come from."""
+
+    plan = forms.TypedChoiceField(label=_("Theo kế hoạch, quyết định"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plans = {p.pk: p for p in plans}
+        self.fields["plan"].choices = [("", "---------")] + [(p.pk, f"{p} — {p.from_year}–{p.to_year}") for p in plans]
+        self.fields["plan"].error_messages["invalid_choice"] = _("Kế hoạch đã chọn không có trong danh sách.")
+        self.fields["plan"].widget.attrs["class"] = "form-select form-select-sm"
+
+    def chosen(self) -> Plan | None:
+        pk = self.cleaned_data.get("plan")
+        return self.plans.get(pk) if pk else None
 
 
 class AggregateForm(VersionedFormMixin, forms.ModelForm):

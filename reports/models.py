@@ -7,6 +7,7 @@ paper, are entered here.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -65,8 +66,10 @@ class Plan(models.Model):
         return f"{self.number} ngày {self.issued_on:%d/%m/%Y}"
 
 
-class FederationTarget(models.Model):
-    """The federation's targets for one year."""
+class FederationTarget(VersionedModel):
+    """The federation's targets for one year: given by the level above (`given_by`), or set by
+    the federation itself (`given_by` empty). Progress against them is always counted from the
+    records (`reports.comparison`, `reports.targets`), never typed in."""
 
     federation = models.ForeignKey(
         Federation, verbose_name=_("liên đoàn lao động"), on_delete=models.PROTECT, related_name="targets"
@@ -77,7 +80,26 @@ class FederationTarget(models.Model):
     )
     classes = models.PositiveSmallIntegerField(_("số lớp cần mở"), default=0)
     learners = models.PositiveIntegerField(_("số học viên"), default=0)
+    introductions = models.PositiveIntegerField(_("số người giới thiệu cho Đảng"), default=0)
     party_cells = models.PositiveSmallIntegerField(_("số tổ chức Đảng cần thành lập trong doanh nghiệp"), default=0)
+    given_by = models.ForeignKey(
+        Federation,
+        verbose_name=_("cấp trên giao"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets_given",
+        help_text=_("Liên đoàn cấp trên đã giao chỉ tiêu này; trống khi liên đoàn tự đặt."),
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người giao hoặc đặt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    set_at = models.DateTimeField(_("thời điểm giao hoặc đặt"), null=True, blank=True)
 
     objects = FederationScopedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
@@ -96,6 +118,10 @@ class FederationTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.federation} — {self.year}"
+
+    @property
+    def is_given_from_above(self) -> bool:
+        return self.given_by_id is not None
 
 
 class UnionQuotaQuerySet(ScopedQuerySet):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from classes.models import StipendPolicy, TrainingClass
@@ -119,8 +120,8 @@ def _items(s: YearStatus, opens_classes: bool) -> list[Item]:
             "target",
             _("Mục tiêu của liên đoàn"),
             s.target is not None,
-            _("%(c)s lớp, %(l)s học viên, %(p)s tổ chức Đảng mới")
-            % {"c": s.target.classes, "l": s.target.learners, "p": s.target.party_cells}
+            _("%(c)s lớp, %(l)s học viên, %(i)s người giới thiệu cho Đảng, %(p)s tổ chức Đảng mới")
+            % {"c": s.target.classes, "l": s.target.learners, "i": s.target.introductions, "p": s.target.party_cells}
             if s.target
             else _("Chưa đặt mục tiêu năm %(y)s.") % {"y": year},
             reverse("reports:quota_list") + f"?year={year}",
@@ -206,7 +207,9 @@ def fingerprint(user, federation: Federation | None, year: int) -> str:
         sorted(
             FederationTarget.objects.for_user(user)
             .filter(federation=federation, year=year)
-            .values_list("pk", "plan_id", "classes", "learners", "party_cells")
+            .values_list(
+                "pk", "version", "plan_id", "classes", "learners", "introductions", "party_cells", "given_by_id"
+            )
         ),
         sorted(Plan.objects.for_user(user).filter(federation=federation).values_list("pk", "from_year", "to_year")),
         sorted(
@@ -274,7 +277,14 @@ def save_year(user, status: YearStatus, expected: str, plan, new_plan, target_va
     if target_values is not None:
         if FederationTarget.objects.for_user(user).filter(federation=status.federation, year=status.year).exists():
             raise StaleYear(status.year)
-        FederationTarget.objects.create(federation=status.federation, year=status.year, plan=plan, **target_values)
+        FederationTarget.objects.create(
+            federation=status.federation,
+            year=status.year,
+            plan=plan,
+            set_by=user if getattr(user, "pk", None) else None,
+            set_at=timezone.now(),
+            **target_values,
+        )
     if quota_values:
         save_quotas(user, {u.pk: u for u in status.unions}, status.year, quota_values, plan=plan)
     if policy is not None:

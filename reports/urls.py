@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.report_centre, name="centre"),
     path("quotas/", views.quota_list, name="quota_list"),
+    path("quotas/below/", views.targets_below, name="targets_below"),
     path("nam-moi/", views.new_year, name="new_year"),
     path("earlier-years/", views.aggregates, name="aggregates"),
     path("access-log/", views.access_log, name="access_log"),

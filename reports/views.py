@@ -21,11 +21,13 @@ from tienlang.lib.xlsx import xlsx_response
 from unions.models import AccessLog, PartyOrganization, Role, UserProfile
 from unions.permissions import ADMIN, is_district_staff, is_federation_reader, user_role
 
-from . import charts, compare, comparison, newyear, queries, register
+from . import charts, compare, comparison, newyear, queries, register, targets
 from .exports import KINDS, TITLES, build_report, recipients as report_recipients
 from .forms import (
     AggregateFormSet,
     FederationTargetForm,
+    GivenPlanForm,
+    GivenTargetFormSet,
     IssueForm,
     NewYearPlanChoiceForm,
     NewYearPolicyForm,
@@ -242,24 +244,33 @@ def quota_list(request):
         }
         for u in unions
     ]
-    target = FederationTarget.objects.for_user(request.user).filter(federation=federation, year=year).first()
+    target = (
+        FederationTarget.objects.for_user(request.user)
+        .filter(federation=federation, year=year)
+        .select_related("given_by", "set_by", "plan")
+        .first()
+    )
+    # A target given by the level above is read only here: the federation distributes it.
+    given = target is not None and target.is_given_from_above
     stamp = newyear.fingerprint(request.user, federation, year)
     if request.method == "POST":
         formset = QuotaFormSet(request.POST, initial=initial, prefix="q")
-        target_form = FederationTargetForm(request.POST, instance=target, prefix="t", user=request.user, year=year)
-        if formset.is_valid() and target_form.is_valid():
+        target_form = (
+            None
+            if given
+            else FederationTargetForm(request.POST, instance=target, prefix="t", user=request.user, year=year)
+        )
+        if formset.is_valid() and (target_form is None or target_form.is_valid()):
             values = {form.cleaned_data["union_id"]: form.cleaned_data["introduce"] for form in formset}
             try:
                 with transaction.atomic():
                     newyear.lock_year(request.user, federation, year, request.POST.get("fingerprint", ""))
-                    saved = target_form.save(commit=False)
-                    saved.federation, saved.year = federation, year
-                    saved.save()
-                    newyear.save_quotas(request.user, {u.pk: u for u in unions}, year, values, plan=saved.plan)
+                    plan = target.plan if given else _save_own_target(request.user, target_form, federation, year)
+                    newyear.save_quotas(request.user, {u.pk: u for u in unions}, year, values, plan=plan)
             except PermissionError as error:
                 raise PermissionDenied from error
-            except newyear.StaleYear as error:
-                messages.error(request, str(error))
+            except (newyear.StaleYear, StaleVersion, IntegrityError):
+                messages.error(request, str(newyear.StaleYear(year)))
             else:
                 messages.success(request, _("Đã lưu chỉ tiêu năm %(y)s.") % {"y": year})
                 return redirect(f"{request.path}?year={year}")
@@ -267,19 +278,156 @@ def quota_list(request):
             messages.error(request, _("Chưa lưu: hãy sửa các ô báo lỗi."))
     else:
         formset = QuotaFormSet(initial=initial, prefix="q")
-        target_form = FederationTargetForm(instance=target, prefix="t", user=request.user, year=year)
+        target_form = None if given else FederationTargetForm(instance=target, prefix="t", user=request.user, year=year)
+    total = sum(q.introduce for q in existing.values())
+    below = targets.children_for_year(request.user, federation, year) if federation is not None else []
     context = {
         "year": year,
         "years": list(range(timezone.localdate().year + 1, queries.FIRST_YEAR - 1, -1)),
         "formset": formset,
         "target_form": target_form,
         "fingerprint": stamp,
-        "total": sum(q.introduce for q in existing.values()),
+        "total": total,
+        "target": target,
+        "given": given,
+        "checks": targets.distribution(request.user, target, year, total, below),
+        "has_below": bool(below),
         "with_quota": len(existing),
         "without_quota": len(unions) - len(existing),
         "breadcrumbs": [(_("Báo cáo"), "reports:centre"), (_("Chỉ tiêu"), None)],
     }
     return render(request, "reports/quotas.html", context)
+
+
+def _save_own_target(user, form, federation, year: int):
+    """The federation's targets set by itself (nothing given from above): saved, with who and when."""
+    saved = form.save(commit=False)
+    if saved.pk is None or form.has_changed():
+        saved.federation, saved.year = federation, year
+        saved.given_by, saved.set_by, saved.set_at = None, user, timezone.now()
+        saved.save()
+    return saved.plan
+
+
+def _given_rows(formset) -> list[dict]:
+    return [
+        {
+            "federation_id": form.cleaned_data["federation_id"],
+            "version": form.cleaned_data.get("version"),
+            **{key: form.cleaned_data.get(key) for key in targets.FIELDS},
+        }
+        for form in formset
+        if form.cleaned_data.get("federation_id")  # a blank extra form posted beyond the list: nothing
+    ]
+
+
+def _refreshed_versions(data, formset, current: dict) -> object:
+    """The posted form again, the user's numbers kept, each row at the version stored now (so a
+    second save, after reading what the other person saved, is the user's deliberate choice)."""
+    data = data.copy()
+    for form in formset:
+        federation_id = form.initial.get("federation_id")
+        if federation_id in current:
+            stored = current[federation_id]
+            data[form.add_prefix("version")] = str(stored.version) if stored is not None else ""
+    return data
+
+
+def targets_below(request):
+    """Giao chỉ tiêu cho các liên đoàn cấp dưới: one form for every federation directly below the
+    user's federation in the year, saved all or nothing; a save made after someone else saved is
+    refused, both sets of figures shown. Staff of that federation edit; leadership read."""
+    if not targets.may_open(request.user):
+        raise PermissionDenied
+    scope = Scope(user=request.user)
+    try:
+        year = _year(request, scope)
+    except ValueError:
+        return HttpResponseBadRequest(_("Năm không hợp lệ."), content_type="text/plain; charset=utf-8")
+    upper = targets.upper_federation(request, scope.issuing_federation())
+    may_give = targets.may_give(request.user, upper)
+    if request.method == "POST" and not may_give:
+        raise PermissionDenied
+    board = targets.board(request.user, upper, year)
+    initial = board.initial()
+    conflicts, problems = {}, []
+    if request.method == "POST":
+        formset = targets_formset(request.POST, initial)
+        plan_form = GivenPlanForm(request.POST, prefix="g-plan", plans=board.plans)
+        if formset.is_valid() and plan_form.is_valid():
+            try:
+                with transaction.atomic():
+                    changed = targets.give(request.user, upper, year, _given_rows(formset), plan_form.chosen())
+            except PermissionError as error:
+                raise PermissionDenied from error
+            except targets.StaleTargets as error:
+                messages.error(request, str(error))
+                conflicts = error.current
+                formset = targets_formset(_refreshed_versions(request.POST, formset, conflicts), initial)
+                board = targets.board(request.user, upper, year)
+            except (StaleVersion, IntegrityError):
+                messages.error(request, str(targets.StaleTargets(year, {})))
+            else:
+                messages.success(
+                    request,
+                    _("Đã giao chỉ tiêu năm %(y)s cho %(n)s liên đoàn cấp dưới.") % {"y": year, "n": changed},
+                )
+                return redirect(f"{request.path}?year={year}" + _federation_query(request))
+        else:
+            problems = [line for form in formset for line in form.problems()]
+            problems += [f"{_('Theo kế hoạch, quyết định')}: {e}" for e in plan_form.errors.get("plan", [])]
+            problems += [str(e) for e in formset.non_form_errors()]
+            messages.error(request, _("Chưa lưu gì: hãy sửa các ô báo lỗi."))
+    else:
+        formset = targets_formset(None, initial)
+        plan_form = GivenPlanForm(
+            prefix="g-plan",
+            plans=board.plans,
+            initial={"plan": _default_plan(board)},
+        )
+    rows = [
+        {
+            "form": form,
+            "federation": child,
+            "target": board.targets.get(child.pk),
+            "conflicted": child.pk in conflicts,
+            "current": conflicts.get(child.pk),
+        }
+        for form, child in zip(formset, board.children, strict=False)
+    ]
+    context = {
+        "year": year,
+        "years": list(range(timezone.localdate().year + 1, queries.FIRST_YEAR - 1, -1)),
+        "board": board,
+        "formset": formset,
+        "plan_form": plan_form,
+        "rows": rows,
+        "problems": problems,
+        "may_give": may_give,
+        "federation_query": _federation_query(request),
+        "breadcrumbs": [
+            (_("Báo cáo"), "reports:centre"),
+            (_("Chỉ tiêu"), "reports:quota_list"),
+            (_("Giao chỉ tiêu cho các liên đoàn cấp dưới"), None),
+        ],
+    }
+    return render(request, "reports/targets_below.html", context)
+
+
+def targets_formset(data, initial):
+    return GivenTargetFormSet(data, initial=initial, prefix="g")
+
+
+def _default_plan(board) -> int | None:
+    if board.own is not None and board.own.plan_id:
+        return board.own.plan_id
+    covering = [p for p in board.plans if p.from_year <= board.year <= p.to_year]
+    return covering[0].pk if covering else None
+
+
+def _federation_query(request) -> str:
+    raw = request.GET.get("federation", "")
+    return f"&federation={raw}" if raw.isdigit() else ""
 
 
 def aggregates(request):
@@ -630,6 +778,7 @@ class _NewYearForms:
                 initial={
                     "classes": getattr(source, "classes", 0),
                     "learners": getattr(source, "learners", 0),
+                    "introductions": getattr(source, "introductions", 0),
                     "party_cells": getattr(source, "party_cells", 0),
                 },
             )
@@ -668,7 +817,9 @@ class _NewYearForms:
                 new_plan = self.plan.save(commit=False)
             else:
                 plan = self.plan_choice.cleaned_data["plan"]
-            target_values = {k: self.target.cleaned_data[k] for k in ("classes", "learners", "party_cells")}
+            target_values = {
+                k: self.target.cleaned_data[k] for k in ("classes", "learners", "introductions", "party_cells")
+            }
         quota_values = (
             {f.cleaned_data["union_id"]: f.cleaned_data["introduce"] for f in self.quotas} if self.quotas else {}
         )

@@ -103,35 +103,59 @@ class ExportResult:
         return self.seconds / self.floor_seconds if self.floor_seconds else 0.0
 
 
-def staff_of_busiest_federation():
+def busiest_federation_id() -> int | None:
     busiest = Nomination.objects.values("federation").annotate(n=Count("pk")).order_by("-n", "federation").first()
+    return busiest["federation"] if busiest else None
+
+
+def staff_of_busiest_federation():
+    """Staff of the federation with the most nominations: the lowest level (a district or
+    commune-level federation), seeing one federation."""
+    busiest = busiest_federation_id()
     profiles = UserProfile.objects.filter(role=Role.STAFF).select_related("user")
     if busiest:
-        profiles = profiles.filter(federation=busiest["federation"])
+        profiles = profiles.filter(federation=busiest)
     profile = profiles.order_by("pk").first()
     if profile is None:
         raise RuntimeError("No staff account: run generate_scale_data first.")
     return profile.user
 
 
-def upper_staff():
-    """A staff member of the federation at the top of the tree (every federation below it).
-
-    The generated data has accounts per lower federation only; this one is added on first
-    use, with the same invented-data password.
-    """
+def _staff_of(federation, username: str):
+    """A staff member of `federation`; added on first use (older generated data) with the
+    same invented-data password."""
     from scale.generate import BENCH_PASSWORD
+
+    profile = UserProfile.objects.filter(role=Role.STAFF, federation=federation).select_related("user")
+    profile = profile.order_by("pk").first()
+    if profile:
+        return profile.user
+    user = get_user_model().objects.create_user(username, password=BENCH_PASSWORD, last_name="Đo hiệu năng")
+    UserProfile.objects.create(user=user, role=Role.STAFF, federation=federation)
+    return user
+
+
+def upper_staff():
+    """Staff of the federation directly above the busiest one: the province/city federation at
+    the nation tier (its districts below it), the city federation at the city tier."""
+    from unions.models import Federation
+
+    busiest = busiest_federation_id()
+    parent = Federation.objects.filter(pk=busiest).values_list("parent", flat=True).first() if busiest else None
+    if parent is None:
+        return top_staff()
+    return _staff_of(Federation.objects.get(pk=parent), f"bench.staff.upper.{parent}")
+
+
+def top_staff():
+    """Staff of the federation at the top of the tree (every federation below it): the
+    national federation at the nation tier."""
     from unions.models import Federation
 
     top = Federation.objects.filter(parent__isnull=True).order_by("pk").first()
     if top is None:
         return None
-    profile = UserProfile.objects.filter(role=Role.STAFF, federation=top).select_related("user").first()
-    if profile:
-        return profile.user
-    user = get_user_model().objects.create_user("bench.staff.top", password=BENCH_PASSWORD, last_name="Đo hiệu năng")
-    UserProfile.objects.create(user=user, role=Role.STAFF, federation=top)
-    return user
+    return _staff_of(top, "bench.staff.top")
 
 
 def page_urls(user) -> list[tuple[str, str]]:
@@ -369,26 +393,60 @@ class _Rollback(Exception):
     pass
 
 
-def measure_upload(user, rows: int, log=print) -> dict:
-    """Import `rows` new nominations as the staff member, then roll everything back."""
+def measure_upload(user, rows: int, log=print, profile: str = "") -> dict:
+    """Import `rows` new nominations as the staff member, then roll everything back.
+
+    Besides the wall clock: the CPU time of this process and the time spent in SQL (the
+    machine is shared, so these say more than the wall clock), and the load average.
+    With `profile`, a cProfile of the upload is written to that path.
+    """
+    import os
+
     from candidates import imports
 
     union = GrassrootsUnion.objects.for_user(user).order_by("pk").first()
     data = upload_workbook(rows)
     year = datetime.date.today().year
-    started = time.perf_counter()
+    counter = QueryCounter()
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+    started, cpu_started = time.perf_counter(), time.process_time()
     saved = 0
     try:
-        with transaction.atomic():
-            result = imports.import_file(data, union, year, user=user, file_name="bench.xlsx")
+        with transaction.atomic(), connection.execute_wrapper(counter):
+            if profiler:
+                profiler.enable()
+            try:
+                result = imports.import_file(data, union, year, user=user, file_name="bench.xlsx")
+            finally:
+                if profiler:
+                    profiler.disable()
             saved = len(result.saved or [])
             problems = [str(p) for p in result.errors][:3] + list(result.file_problems)[:3]
             raise _Rollback
     except _Rollback:
         pass
     seconds = time.perf_counter() - started
-    log(f"  upload of {rows} rows: {seconds:.2f} s, {saved} saved (rolled back) {problems if not saved else ''}")
-    return {"rows": rows, "seconds": round(seconds, 3), "saved": saved}
+    cpu = time.process_time() - cpu_started
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    if profiler:
+        profiler.dump_stats(profile)
+    log(
+        f"  upload of {rows} rows: {seconds:.2f} s (CPU {cpu:.2f} s, SQL {counter.seconds:.2f} s in "
+        f"{counter.count} queries, load {load:.2f}), {saved} saved (rolled back) {problems if not saved else ''}"
+    )
+    return {
+        "rows": rows,
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),
+        "sql_seconds": round(counter.seconds, 3),
+        "queries": counter.count,
+        "load_average": round(load, 2),
+        "saved": saved,
+    }
 
 
 def latest_year() -> int:

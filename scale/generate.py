@@ -63,13 +63,26 @@ class Tier:
     people: int
     nominations: int
     communes_per_district: int = 20
+    # 2: the top federation, then the district-level federations (a city and its districts);
+    # 3: the national federation, one federation per province/city, then the district level.
+    levels: int = 2
+    districts_per_province: int = 4
 
 
 TIERS = {
-    "tiny": Tier("tiny", federations=2, enterprises=12, people=300, nominations=80, communes_per_district=4),
+    "tiny": Tier(
+        "tiny",
+        federations=2,
+        enterprises=12,
+        people=300,
+        nominations=80,
+        communes_per_district=4,
+        levels=3,
+        districts_per_province=1,
+    ),
     "district": Tier("district", federations=1, enterprises=100, people=5_000, nominations=1_000),
     "city": Tier("city", federations=15, enterprises=5_000, people=200_000, nominations=40_000),
-    "nation": Tier("nation", federations=60, enterprises=50_000, people=1_000_000, nominations=200_000),
+    "nation": Tier("nation", federations=60, enterprises=50_000, people=1_000_000, nominations=200_000, levels=3),
 }
 
 # Hải Phòng's districts before 2025, for the district and city tiers.
@@ -276,20 +289,24 @@ class Generator:
     def make_places(self) -> None:
         rng, tier = self.rng, self.tier
         taken: set[str] = set()
-        if tier.federations <= len(HAI_PHONG_DISTRICTS) and tier.name != "nation":
+        if tier.federations <= len(HAI_PHONG_DISTRICTS) and tier.levels == 2:
             provinces = [("Thành phố Hải Phòng", [f"Huyện {d}" for d in HAI_PHONG_DISTRICTS[: tier.federations]])]
         else:
-            per_province = 4
+            per_province = tier.districts_per_province
             provinces = []
             province_names = _unique_names(rng, math.ceil(tier.federations / per_province), "Tỉnh", taken)
             for index, province in enumerate(province_names):
+                if index % 5 == 0:  # some are centrally run cities
+                    province = "Thành phố " + province.removeprefix("Tỉnh ")
                 count = min(per_province, tier.federations - index * per_province)
                 provinces.append((province, _unique_names(rng, count, "Huyện", taken)))
         self.districts = []  # (district id, district name, province name, [(commune id, commune name)])
+        self.province_ids: dict[str, int] = {}
         for province, districts in provinces:
             province_id = self.add(
                 AdministrativeUnit, name=province, name_folded=fold(province), level="province", code=""
             )
+            self.province_ids[province] = province_id
             for district in districts:
                 district_id = self.add(
                     AdministrativeUnit,
@@ -316,22 +333,51 @@ class Generator:
     def make_federations(self) -> None:
         top = self.add(
             Federation,
-            name="Tổng Liên đoàn Lao động Việt Nam" if self.tier.name == "nation" else "LĐLĐ thành phố Hải Phòng",
+            name="Tổng Liên đoàn Lao động Việt Nam" if self.tier.levels == 3 else "LĐLĐ thành phố Hải Phòng",
             short_name="",
-            place_name="Hà Nội" if self.tier.name == "nation" else "Hải Phòng",
+            place_name="Hà Nội" if self.tier.levels == 3 else "Hải Phòng",
             document_code="LĐLĐ",
             signer_name="Nguyễn Văn Thủ Trưởng",
             signer_title="CHỦ TỊCH",
         )
+        self.top = top
         self.federations = []  # (id, area SimpleNamespace, district tuple)
         self.party_orgs: dict[int, dict] = {}
+        # The middle level of a three-level tier: one federation (and Party committee) per province.
+        self.provincial: dict[str, tuple[int, int | None]] = {}  # province -> (federation id, committee id)
+        if self.tier.levels == 3:
+            for province, province_id in self.province_ids.items():
+                city = province.startswith("Thành phố ")
+                core = province.removeprefix("Thành phố ").removeprefix("Tỉnh ")
+                level = "thành phố" if city else "tỉnh"
+                federation_id = self.add(
+                    Federation,
+                    name=f"Liên đoàn Lao động {level} {core}",
+                    short_name=f"LĐLĐ {level} {core}",
+                    parent_id=top,
+                    area_id=province_id,
+                    place_name=core,
+                    document_code="LĐLĐ",
+                    signer_name=f"{self.rng.choice(FAMILY)} {self.rng.choice(MIDDLE_M)} {self.rng.choice(GIVEN_M)}",
+                    signer_title="CHỦ TỊCH",
+                )
+                committee_name = f"{'Thành ủy' if city else 'Tỉnh ủy'} {core}"
+                committee = self.add(
+                    PartyOrganization,
+                    name=committee_name,
+                    name_folded=fold(committee_name),
+                    kind="provincial",
+                    area_id=province_id,
+                )
+                self.provincial[province] = (federation_id, committee)
         for district_id, district, province, communes in self.districts:
             core = district.removeprefix("Huyện ")
+            parent, party_parent = self.provincial.get(province, (top, None))
             federation_id = self.add(
                 Federation,
                 name=f"Liên đoàn Lao động huyện {core}",
                 short_name=f"LĐLĐ huyện {core}",
-                parent_id=top,
+                parent_id=parent,
                 area_id=district_id,
                 place_name=core,
                 document_code="LĐLĐ",
@@ -345,6 +391,7 @@ class Generator:
                 name_folded=fold(f"Huyện ủy {core}"),
                 kind="district",
                 area_id=district_id,
+                parent_id=party_parent,
             )
             self.add(
                 PartyOrganization,
@@ -758,7 +805,7 @@ class Generator:
         for union_id, _, _, _, _, _ in self.unions:
             for year in range(self.year - 4, self.year + 1):
                 self.add(UnionQuota, union_id=union_id, year=year, introduce=rng.choice((0, 1, 1, 1, 2, 2, 3)))
-        for federation_id, _, _ in self.federations:
+        for federation_id in [f[0] for f in self.federations] + [f for f, _ in self.provincial.values()]:
             for year in range(self.year - 4, self.year + 1):
                 self.add(
                     FederationTarget,
@@ -768,6 +815,9 @@ class Generator:
                     learners=100,
                     party_cells=2,
                 )
+        self.make_users()
+
+    def make_users(self) -> None:
         User = get_user_model()
         password = make_password(BENCH_PASSWORD)
         first_union = {}
@@ -779,6 +829,10 @@ class Generator:
             users.append((f"bench.lead.{fed_index + 1}", Role.LEADERSHIP, federation_id, False))
             if fed_index in first_union:
                 users.append((f"bench.chair.{fed_index + 1}", Role.CHAIR, federation_id, False))
+        # Staff of the levels above: each province's federation, and the top of the tree.
+        for index, (federation_id, _committee) in enumerate(self.provincial.values()):
+            users.append((f"bench.staff.p{index + 1}", Role.STAFF, federation_id, False))
+        users.append(("bench.staff.top", Role.STAFF, self.top, False))
         for username, role, federation_id, is_superuser in users:
             user_id = self.add(
                 User,
@@ -794,13 +848,15 @@ class Generator:
                 date_joined=self.now,
             )
             if role:
-                fed_index = [f[0] for f in self.federations].index(federation_id)
+                union_id = None
+                if role == Role.CHAIR:
+                    union_id = first_union[[f[0] for f in self.federations].index(federation_id)]
                 self.add(
                     UserProfile,
                     user_id=user_id,
                     role=role,
                     federation_id=federation_id,
-                    union_id=first_union[fed_index] if role == Role.CHAIR else None,
+                    union_id=union_id,
                     party_organization_id=None,
                     phone="",
                 )

@@ -164,8 +164,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # dashboard's grouped counts ran faster without them (per-union counts 32 → 20 ms,
     # the multi-year figures 77 → 52 ms at the nation tier), and under load every worker
     # a query starts takes a core from another request. DB_PARALLEL_WORKERS raises it.
+    # Parallel append stays off whatever the workers: a people search's UNION ALL relies on
+    # its parts coming back in order (candidates.models.people.PersonQuerySet.closest_first),
+    # and no table here is partitioned.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c cursor_tuple_fraction=1 -c max_parallel_workers_per_gather={env_int('DB_PARALLEL_WORKERS', 0)}"
+        " -c enable_parallel_append=off"
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -6,6 +6,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tienlang.lib.forms import PlainSelect
+
 from .models import AdministrativeUnit, Enterprise, GrassrootsUnion
 
 YES_NO = [("1", _("Có")), ("0", _("Không"))]
@@ -137,6 +139,10 @@ def bootstrap_filter_form(form: forms.Form) -> forms.Form:
     for field in form.fields.values():
         css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
         field.widget.attrs.setdefault("class", css)
+        if type(field.widget) is forms.Select:
+            plain = PlainSelect(attrs=field.widget.attrs)
+            plain.choices = field.widget.choices
+            field.widget = plain
         if isinstance(field.widget, forms.Select):
             # Long choices (industries) must not stretch the filter bar across the page.
             field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " filter-narrow").strip()

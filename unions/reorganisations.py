@@ -6,8 +6,13 @@ proposed by each enterprise's commune, `set_mapping` edits it, `preview` says wh
 whose lower organisations go to T1…Tn (a split; a merge is one or more reorganisations with a
 single target each).
 
-What moves and what keeps its time:
-- the union, its enterprise and its chair move to the new federation at once; the union's
+D governs. Applied before D, the reorganisation is scheduled and nothing moves: until D the unions
+stay with F in scope, lists, reports and dashboards. `complete_due(on)` (the daily, idempotent
+`manage.py complete_reorganisations`, docs/operations.md) moves them on D. Applied on or after D,
+it moves at once.
+
+What moves, on D, and what keeps its time:
+- the union, its enterprise and its chair move to the new federation; the union's
   period under F is closed on D in `UnionAffiliation`, so a report of a past year still lists it
   under F;
 - the apps above register what follows a union (`register_follower`): the people move with
@@ -15,7 +20,8 @@ What moves and what keeps its time:
   F; on or after D: the successor), so no year's figures are counted twice or lost;
 - F itself is retired on D and stays in the tree: its users keep reading its history.
 
-Undo is possible while D has not come and nothing depends on the new structure: no union has
+Undo is possible while D has not come: a scheduled reorganisation is simply cancelled (nothing
+moved); one that has already moved (completed early) is put back if nothing depends on it: no union has
 moved again since, and no follower reports a record made under the successors since the apply
 (a nomination, for the candidates app). The refusal says which.
 """
@@ -36,6 +42,7 @@ from tienlang.lib.versioning import StaleVersion
 
 from .models import (
     AdministrativeUnit,
+    AreaMerge,
     Enterprise,
     Federation,
     GrassrootsUnion,
@@ -46,6 +53,7 @@ from .models import (
     UnionAffiliation,
     UserProfile,
 )
+from .services import complete_merge
 
 
 @dataclass(frozen=True)
@@ -262,10 +270,33 @@ def _lock_draft(reorganisation: Reorganisation, state: str) -> Reorganisation:
     return locked
 
 
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
 @transaction.atomic
-def apply(reorganisation: Reorganisation, user) -> Reorganisation:
-    """Move every member to its target, all or nothing, and retire the source on D."""
+def apply(reorganisation: Reorganisation, user, today: datetime.date | None = None) -> Reorganisation:
+    """Approve the reorganisation, all or nothing; it takes effect on its date D.
+
+    Applied on or after D, everything moves at once. Applied before D, the reorganisation is
+    scheduled: nothing moves and the unions stay with F in every list, scope and report until
+    `complete_due` (the daily `complete_reorganisations` command) moves them on D.
+    """
+    today = _today(today)
     locked = _lock_draft(reorganisation, Reorganisation.State.DRAFT)
+    source = _check_ready(locked)
+    locked.applied_by = _user(user)
+    locked.applied_at = timezone.now()
+    if today < locked.effective_on:
+        locked.state = Reorganisation.State.SCHEDULED
+        locked.save()
+        return locked
+    _complete(locked, source)
+    return locked
+
+
+def _check_ready(locked: Reorganisation):
+    """The locked source, once the mapping is complete and every organisation can still take part."""
     missing = unmapped(locked)
     if missing:
         raise ValidationError(
@@ -274,20 +305,100 @@ def apply(reorganisation: Reorganisation, user) -> Reorganisation:
     source = type(locked.source).objects.select_for_update().get(pk=locked.source.pk)
     if not source.is_active:
         raise ValidationError(_("%(name)s đã ngừng hoạt động từ trước.") % {"name": source})
+    pending = (
+        Reorganisation.objects.filter(state__in=[Reorganisation.State.SCHEDULED, Reorganisation.State.APPLIED])
+        .filter(
+            Q(source_federation=source) if locked.kind == Reorganisation.Kind.FEDERATION else Q(source_party=source)
+        )
+        .exclude(pk=locked.pk)
+        .first()
+    )
+    if pending is not None:
+        raise ValidationError(
+            _("%(name)s đã có việc sắp xếp được duyệt, có hiệu lực từ %(day)s.")
+            % {"name": source, "day": f"{pending.effective_on:%d/%m/%Y}"}
+        )
     _check_targets(source, list(locked.targets()))
+    if locked.kind == Reorganisation.Kind.FEDERATION:
+        # A union that joined F after the mapping was drawn up would stay under a retired federation.
+        left = GrassrootsUnion.objects.filter(federation=source).exclude(
+            pk__in=locked.items.exclude(union=None).values("union")
+        )
+        newcomer = left.order_by("name", "pk").first()
+        if newcomer is not None:
+            raise ValidationError(
+                _("%(union)s chưa có trong phương án của %(source)s: hãy hủy và lập lại phương án.")
+                % {"union": newcomer, "source": source}
+            )
+    return source
+
+
+def _complete(locked: Reorganisation, source) -> None:
+    """Move every member to its target and retire the source on D (inside the caller's transaction)."""
+    user = locked.applied_by
     if locked.kind == Reorganisation.Kind.FEDERATION:
         moved = _apply_federation(locked, source, user)
     else:
         moved = _apply_party(locked, user)
     source.retired_on = locked.effective_on
-    source._history_user = _user(user)
+    source._history_user = user
     source.save(update_fields=["retired_on"])
     locked.state = Reorganisation.State.APPLIED
-    locked.applied_by = _user(user)
-    locked.applied_at = timezone.now()
+    locked.completed_at = timezone.now()
+    locked.completion_error = ""
     locked.moved = moved
     locked.save()
-    return locked
+
+
+@dataclass(frozen=True)
+class Completion:
+    """One record the daily run dealt with: a reorganisation or an area merge, and why it failed."""
+
+    record: Reorganisation | AreaMerge
+    error: str = ""
+
+
+def complete_due(on: datetime.date) -> list[Completion]:
+    """Complete every scheduled reorganisation, then every waiting area merge, whose date has
+    come by `on`; idempotent.
+
+    Each one in its own transaction, under a row lock: two runs at once (or a run and an undo)
+    never move anything twice; the second finds it no longer waiting and leaves it. One that can
+    no longer be completed (a union moved elsewhere meanwhile) stays scheduled with the reason
+    shown on its page, and the others go ahead.
+    """
+    done: list[Completion] = []
+    due = Reorganisation.objects.filter(state=Reorganisation.State.SCHEDULED, effective_on__lte=on)
+    for pk in due.order_by("effective_on", "pk").values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                locked = Reorganisation.objects.select_for_update().get(pk=pk)
+                if locked.state != Reorganisation.State.SCHEDULED or locked.effective_on > on:
+                    continue
+                source = _check_ready(locked)  # checked again as at the apply
+                _complete(locked, source)
+        except ValidationError as exc:
+            message = " ".join(exc.messages)[:500]
+            Reorganisation.objects.filter(pk=pk, state=Reorganisation.State.SCHEDULED).update(completion_error=message)
+            done.append(Completion(Reorganisation.objects.get(pk=pk), message))
+            continue
+        done.append(Completion(locked))
+    return done + _complete_area_merges(on)
+
+
+def _complete_area_merges(on: datetime.date) -> list[Completion]:
+    done: list[Completion] = []
+    waiting = AreaMerge.objects.filter(completed_at__isnull=True, effective_on__lte=on)
+    for merge in waiting.order_by("effective_on", "pk"):
+        try:
+            with transaction.atomic():
+                if not complete_merge(merge):
+                    continue
+        except ValidationError as exc:
+            done.append(Completion(merge, " ".join(exc.messages)[:500]))
+            continue
+        done.append(Completion(merge))
+    return done
 
 
 def _move_union(union: GrassrootsUnion, federation_id: int, since, user) -> None:
@@ -366,13 +477,15 @@ def _apply_party(reorganisation: Reorganisation, user) -> dict[str, int]:
 
 def undo_refusal(reorganisation: Reorganisation, today: datetime.date | None = None) -> str:
     """Why `reorganisation` can no longer be undone ("" when it can)."""
-    today = today or timezone.localdate()
-    if reorganisation.state != Reorganisation.State.APPLIED:
+    today = _today(today)
+    if reorganisation.state not in (Reorganisation.State.SCHEDULED, Reorganisation.State.APPLIED):
         return _("Chỉ hủy được việc sắp xếp đã thực hiện.")
     if today >= reorganisation.effective_on:
         return _("Đã đến ngày %(day)s: tổ chức mới đã hoạt động, không hủy được nữa.") % {
             "day": f"{reorganisation.effective_on:%d/%m/%Y}"
         }
+    if reorganisation.state == Reorganisation.State.SCHEDULED:
+        return ""  # nothing has moved yet
     items = reorganisation.items.select_related("union", "enterprise", "party_organization")
     for item in items:
         if item.enterprise_id and item.enterprise.federation_id != item.target_federation_id:
@@ -385,8 +498,9 @@ def undo_refusal(reorganisation: Reorganisation, today: datetime.date | None = N
         if item.party_organization_id and item.party_organization.parent_id != item.target_party_id:
             return _("%(name)s đã được chuyển tiếp sau lần sắp xếp này.") % {"name": item.party_organization}
     if reorganisation.kind == Reorganisation.Kind.FEDERATION:
+        since = reorganisation.completed_at or reorganisation.applied_at
         for dependents in DEPENDENTS:
-            message = dependents(_moves(reorganisation), reorganisation.applied_at)
+            message = dependents(_moves(reorganisation), since)
             if message:
                 return message
     return ""
@@ -394,20 +508,37 @@ def undo_refusal(reorganisation: Reorganisation, today: datetime.date | None = N
 
 @transaction.atomic
 def undo(reorganisation: Reorganisation, user, today: datetime.date | None = None) -> Reorganisation:
-    """Put everything back where it was before `apply`, all or nothing."""
-    locked = _lock_draft(reorganisation, Reorganisation.State.APPLIED)
+    """Cancel a scheduled reorganisation, or put everything back where it was before it took
+    effect, all or nothing; refused once D has come."""
+    locked = Reorganisation.objects.select_for_update().get(pk=reorganisation.pk)
+    if locked.state not in (Reorganisation.State.SCHEDULED, Reorganisation.State.APPLIED):
+        raise ValidationError(
+            _("Việc sắp xếp %(name)s đang ở trạng thái “%(state)s”.")
+            % {"name": locked, "state": locked.get_state_display()}
+        )
     refusal = undo_refusal(locked, today)
     if refusal:
         raise ValidationError(refusal)
+    if locked.state == Reorganisation.State.APPLIED:
+        _reverse(locked, user)
+    locked.state = Reorganisation.State.UNDONE
+    locked.undone_by = _user(user)
+    locked.undone_at = timezone.now()
+    locked.save()
+    return locked
+
+
+def _reverse(locked: Reorganisation, user) -> None:
     source = type(locked.source).objects.select_for_update().get(pk=locked.source.pk)
     if locked.kind == Reorganisation.Kind.FEDERATION:
-        for follower in FOLLOWERS:
-            follower(_moves(locked, undo=True), locked.effective_on, undo=True, dry_run=False)
         for item in locked.items.exclude(union=None).select_related("union__enterprise"):
             _move_union(item.union, source.pk, item.previous_since, user)
         for item in locked.items.exclude(enterprise=None).select_related("enterprise", "target_federation"):
             _move_enterprise(item.enterprise, item.target_federation, source.pk, user)
         locked.affiliations.all().delete()
+        # The followers last, so what they recompute from the register sees it as it was.
+        for follower in FOLLOWERS:
+            follower(_moves(locked, undo=True), locked.effective_on, undo=True, dry_run=False)
     else:
         for item in locked.items.exclude(party_organization=None).select_related("party_organization"):
             child = item.party_organization
@@ -417,11 +548,6 @@ def undo(reorganisation: Reorganisation, user, today: datetime.date | None = Non
     source.retired_on = None
     source._history_user = _user(user)
     source.save(update_fields=["retired_on"])
-    locked.state = Reorganisation.State.UNDONE
-    locked.undone_by = _user(user)
-    locked.undone_at = timezone.now()
-    locked.save()
-    return locked
 
 
 # ---------------------------------------------------------------------------------------

@@ -6,7 +6,16 @@ import django_tables2 as tables
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from tienlang.lib.tables import ChoiceColumn, DateColumn, LinkColumn, NumberColumn, PatternURL, Table, TextColumn
+from tienlang.lib.tables import (
+    ChoiceColumn,
+    DateColumn,
+    LinkColumn,
+    NumberColumn,
+    PatternURL,
+    Table,
+    TextColumn,
+    YesNoColumn,
+)
 
 from .models import AdministrativeUnit, Enterprise, GrassrootsUnion
 
@@ -30,7 +39,7 @@ class EnterpriseTable(Table):
     party_org_since = DateColumn(
         verbose_name=_("Có tổ chức Đảng từ"), default="—", order_by=("party_org_since", "name", "pk")
     )
-    is_pilot = tables.BooleanColumn(verbose_name=_("DN điểm"), yesno="✔,", order_by=("-is_pilot", "name", "pk"))
+    is_pilot = YesNoColumn(verbose_name=_("DN điểm"), yesno="✔,", order_by=("-is_pilot", "name", "pk"))
 
     class Meta:
         model = Enterprise
@@ -79,7 +88,7 @@ class UnionTable(Table):
     )
     members = NumberColumn(verbose_name=_("Số đoàn viên"), order_by=("members", "name", "pk"))
     founded_on = DateColumn(verbose_name=_("Ngày thành lập"), default="—", order_by=("founded_on", "name", "pk"))
-    has_party = tables.BooleanColumn(
+    has_party = YesNoColumn(
         verbose_name=_("DN có tổ chức Đảng"),
         accessor="enterprise__has_party_organization",
         yesno="✔,",

@@ -2,7 +2,8 @@
 
 The file is read by the shared `read_upload` (which refuses anything that is not a plain
 .xlsx, formulas included). Every row is then parsed (`reading`) and judged (`judging`) against
-the upload contract (`contract`), then saved (`saving`); `template` is the blank file. Every problem is a
+the upload contract (`contract`), then saved (`saving`; the new rows and their history are
+written by `writing`, with COPY on PostgreSQL); `template` is the blank file. Every problem is a
 `Problem` naming the row number Excel shows, the column header of the upload contract and
 a Vietnamese message. Eligibility comes from `eligibility.check` (the same rules as the
 one-by-one form); the rules that look at other records are answered for the whole file

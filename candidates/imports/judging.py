@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from tienlang.lib.text import fold
@@ -99,12 +101,26 @@ def fetch_records(readable: list[ImportRow], union: GrassrootsUnion, user) -> Re
         open_nominations = Nomination.objects.for_user(user) if user is not None else union_nominations(union)
         for other in (
             open_nominations.open()
-            .filter(person__name_folded__in=names)
+            .filter(person__name_folded__in=_one_of(names))
+            .order_by()
             .values("person__name_folded", "person__date_of_birth", "person__citizen_id")
         ):
             key = (other["person__name_folded"], other["person__date_of_birth"])
             lookalikes.setdefault(key, set()).add(other["person__citizen_id"])
     return Records(holders, outside, people, others, lookalikes)
+
+
+def _one_of(values: set[str]):
+    """`values` for an `__in` lookup of a few thousand names.
+
+    On PostgreSQL as one array parameter unnested in a subquery: a list of 5,000 literals in
+    `IN (...)` is planned onto the trigram index of the folded names (`cand_person_name_trgm`),
+    which answers each name by its trigrams (10 to 98 s for an upload of 5,000 rows at the
+    city tier); a subquery is joined by hash instead (0.1-0.3 s).
+    """
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::varchar[])", (sorted(values),))
+    return values
 
 
 def check_eligibility(rows: list[ImportRow], union: GrassrootsUnion, on: datetime.date, year: int, user) -> None:

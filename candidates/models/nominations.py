@@ -158,6 +158,8 @@ class Nomination(models.Model):
             models.Index(fields=["federation", "sort_name", "id"], name="cand_nom_fed_search"),
             models.Index(fields=["sort_name", "id"], name="cand_nom_search"),  # an administrator's list
             models.Index(fields=["federation", "status", "nominated_on"], name="cand_nom_fed_status_date"),
+            # The review queue of a scope covering many federations (an upper level, an administrator).
+            models.Index(fields=["status", "nominated_on", "sort_name", "id"], name="cand_nom_status_date"),
             models.Index(fields=["union", "year", "stage"], name="cand_nom_union_year_stage"),
         ]
 

@@ -6,7 +6,7 @@ import re
 
 from django.core.validators import RegexValidator
 from django.db import connections, models
-from django.db.models import Case, F, Func, Value, When
+from django.db.models import Case, F, Func, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -112,6 +112,36 @@ class PersonQuerySet(ScopedQuerySet):
             return self.filter(citizen_id__contains=digits)
         return super().search(text, field or ("search_folded" if address else "name_folded"))
 
+    def closest_first(self, text: str, *, address: bool = False):
+        """The people matching `text` (`search`), closest first, read no further than the page shown.
+
+        On PostgreSQL a name search is two ordered parts joined by UNION ALL: the names
+        starting with the text, in name order, straight from the name's B-tree index, then
+        the other matches by trigram similarity. PostgreSQL reads the second part only when
+        the page goes past the first, so a common name ("nguyen thi", 15,000 people at the
+        nation tier) no longer ranks every match before showing 50 (docs/performance.md).
+        The parts come back in their order because parallel append is off on the
+        application's connections (settings). Elsewhere, and for an address or a citizen
+        ID, one query ranks everything (`ranked`).
+        """
+        found = self.search(text, address=address)
+        query = " ".join(fold(text or "").split())
+        if address or not query or re.fullmatch(r"[\d ]+", query) or connections[self.db].vendor != "postgresql":
+            return found.ranked(text, address=address)
+        # Folded names are lower-case ASCII: every name starting with `query` sorts between
+        # `query` and `query` followed by the highest code point.
+        last = query + "\U0010ffff"
+        starting = self.filter(name_folded__gte=query, name_folded__lt=last).order_by("name_folded", "pk")
+        similarity = Func(F("name_folded"), Value(query), function="similarity", output_field=models.FloatField())
+        others = (
+            found.exclude(name_folded__startswith=query)
+            .alias(search_similarity=similarity)
+            .order_by("-search_similarity", "name_folded", "pk")
+        )
+        combined = starting.union(others, all=True)
+        combined.__class__ = ClosestFirstQuerySet
+        return combined
+
     def ranked(self, text: str, *, address: bool = False):
         """Closest first: names starting with the text, then by trigram similarity (PostgreSQL), then by name."""
         query = " ".join(fold(text or "").split())
@@ -127,6 +157,23 @@ class PersonQuerySet(ScopedQuerySet):
         return self.alias(search_prefix=prefix).order_by("search_prefix", "name_folded", "pk")
 
 
+class ClosestFirstQuerySet(PersonQuerySet):
+    """`closest_first`'s UNION ALL: a slice also bounds each part, so PostgreSQL plans both
+    for the rows of one page (an ordered index scan) rather than for every match."""
+
+    def __getitem__(self, k):
+        if isinstance(k, slice) and k.stop is not None and self.query.combinator:
+            clone = self._chain()
+            parts = []
+            for part in clone.query.combined_queries:
+                part = part.chain()
+                part.set_limits(high=k.stop)
+                parts.append(part)
+            clone.query.combined_queries = tuple(parts)
+            return QuerySet.__getitem__(clone, k)
+        return super().__getitem__(k)
+
+
 class Person(VersionedModel):
     """A union member. Sensitive personal data: see the masking and access rules."""
 
@@ -137,7 +184,7 @@ class Person(VersionedModel):
         GrassrootsUnion, verbose_name=_("công đoàn cơ sở"), on_delete=models.PROTECT, related_name="people"
     )
     full_name = models.CharField(_("họ và tên"), max_length=120, db_collation=COLLATION)
-    name_folded = models.CharField(max_length=120, editable=False, db_index=True)
+    name_folded = models.CharField(max_length=120, editable=False)
     search_folded = models.CharField(max_length=400, editable=False)
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
     date_of_birth = models.DateField(_("ngày sinh"))
@@ -191,6 +238,10 @@ class Person(VersionedModel):
         ordering = ["full_name", "pk"]
         indexes = [
             models.Index(fields=["federation", "full_name", "id"], name="cand_person_fed_name"),
+            # A name search's first part, names starting with the text in name order
+            # (PersonQuerySet.closest_first): an administrator's, and a federation's.
+            models.Index(fields=["name_folded", "id"], name="cand_person_name_order"),
+            models.Index(fields=["federation", "name_folded", "id"], name="cand_person_fed_name_order"),
             models.Index(fields=["full_name", "date_of_birth"], name="cand_person_name_dob"),
             # Search within a federation reads the folded text from the index alone.
             models.Index(fields=["federation", "search_folded"], name="cand_person_fed_search"),
@@ -237,7 +288,9 @@ class Person(VersionedModel):
 
 
 def district_matches(district_text: str, federation: Federation) -> bool:
-    """True when `district_text` names the federation's own district ("Tiên Lãng", "huyện Tiên Lãng")."""
+    """True when `district_text` names the federation's own district ("Tiên Lãng", "huyện Tiên Lãng"),
+    or a district merged into it. The one rule: a person's save, the upload and
+    `candidates.reorganisation.refresh_in_area` (the batch after a reorganisation) all use it."""
     area = getattr(federation, "area", None)
     if area is None or not district_text:
         return False
@@ -250,4 +303,6 @@ def district_matches(district_text: str, federation: Federation) -> bool:
                 return text[len(prefix) :].strip()
         return text
 
-    return core(district_text) == core(area.name)
+    # The area's own name, or that of a unit merged into it (papers issued before the merge).
+    names = {core(area.name), *(core(name) for name in getattr(area, "former_names", None) or ())}
+    return core(district_text) in names

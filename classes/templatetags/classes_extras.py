@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
+from candidates.models import Status
 from tienlang.lib.money import amount_in_words, format_vnd
 
 from ..models import PaymentStatus, Result
@@ -20,6 +21,15 @@ RESULT_CSS = {
 }
 PAYMENT_CSS = {PaymentStatus.COMMITTED: "warning", PaymentStatus.PAID: "success", PaymentStatus.CANCELLED: "light"}
 CLASS_CSS = {"planned": "secondary", "running": "primary", "finished": "success", "cancelled": "light"}
+
+
+def _label(choices, value) -> str:
+    """A choice's label from its enum: `get_FOO_display()` hashes every lazy label of the field per call
+    (a class of 60 learners called it 180 times a page)."""
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
 
 
 @register.filter
@@ -40,7 +50,7 @@ def result_badge(enrollment) -> str:
     return format_html(
         '<span class="badge text-bg-{}">{}</span>',
         RESULT_CSS.get(enrollment.result, "secondary"),
-        enrollment.get_result_display(),
+        _label(Result, enrollment.result),
     )
 
 
@@ -49,7 +59,7 @@ def payment_badge(payment) -> str:
     return format_html(
         '<span class="badge text-bg-{}">{}</span>',
         PAYMENT_CSS.get(payment.status, "secondary"),
-        payment.get_status_display(),
+        _label(PaymentStatus, payment.status),
     )
 
 
@@ -60,3 +70,9 @@ def class_badge(training_class) -> str:
         CLASS_CSS.get(training_class.status, "secondary"),
         training_class.get_status_display(),
     )
+
+
+@register.simple_tag
+def nomination_status(nomination) -> str:
+    """The nomination's status label (see `_label`)."""
+    return _label(Status, nomination.status)

@@ -104,3 +104,26 @@ def test_search_queries_do_not_grow_with_the_matches(client, staff, union_a):
         return len(seen)
 
     assert queries_for(10) == queries_for(60)
+
+
+def test_search_pages_run_from_names_starting_with_the_text_to_the_other_matches(client, staff, union_a):
+    # 30 names start with the text, 30 more hold its words elsewhere: page 1 shows the 30 in
+    # name order then the 20 closest others, page 2 the last 10, none twice, none lost.
+    for n in range(30):
+        make_nomination(union=union_a, full_name=f"Hà Thị Ngân {n:02d}", citizen_id=f"0994000000{n:02d}")
+        make_nomination(union=union_a, full_name=f"Lê Hà Thị Ngân {n:02d}", citizen_id=f"0994000001{n:02d}")
+    client.force_login(staff)
+    first = names_in(client.get("/candidates/people/", {"q": "ha thi ngan"}).content.decode())
+    second = names_in(client.get("/candidates/people/", {"q": "ha thi ngan", "page": 2}).content.decode())
+    assert first[:30] == [f"Hà Thị Ngân {n:02d}" for n in range(30)]
+    assert len(first) == 50 and len(second) == 10
+    assert sorted(first[30:] + second) == [f"Lê Hà Thị Ngân {n:02d}" for n in range(30)]
+
+
+def test_search_keeps_the_other_filters_on_both_parts(client, staff, union_a, union_b):
+    make_nomination(union=union_a, full_name="Hà Thị Ngân", citizen_id="099500000001")
+    make_nomination(union=union_b, full_name="Hà Thị Ngân Anh", citizen_id="099500000002")
+    make_nomination(union=union_b, full_name="Lê Hà Thị Ngân", citizen_id="099500000003")
+    client.force_login(staff)
+    found = names_in(client.get("/candidates/people/", {"q": "ha thi ngan", "union": union_b.pk}).content.decode())
+    assert found == ["Hà Thị Ngân Anh", "Lê Hà Thị Ngân"]

@@ -16,6 +16,11 @@ from unions.models import GrassrootsUnion
 pytestmark = pytest.mark.django_db
 
 
+def tien_lang_quotas():
+    """The 2026 quotas of the Tiên Lãng unions (the demo's Vĩnh Bảo commune union has its own)."""
+    return UnionQuota.objects.for_user(get_user("canbo")).filter(year=2026)
+
+
 def quota_post(unions_values: list[tuple[int, str]], **extra) -> dict:
     data = {"q-TOTAL_FORMS": len(unions_values), "q-INITIAL_FORMS": len(unions_values)}
     for index, (union_id, value) in enumerate(unions_values):
@@ -104,11 +109,11 @@ def test_the_new_year_page_shows_what_is_missing_and_saves_the_copy_all_at_once(
     assert response.status_code == 302, response.context["forms"].plan.errors
     plan = Plan.objects.get(number="05/KH-LĐLĐ")
     assert (plan.from_year, plan.to_year) == (2026, 2026)
-    target = FederationTarget.objects.get(year=2026)
+    target = FederationTarget.objects.get(year=2026, federation__name="Liên đoàn Lao động huyện Tiên Lãng")
     assert (target.plan, target.classes, target.learners) == (plan, 2, 120)
-    quotas = dict(UnionQuota.objects.filter(year=2026).values_list("union__code", "introduce"))
+    quotas = dict(tien_lang_quotas().values_list("union__code", "introduce"))
     assert len(quotas) == 34 and quotas["CD-SUNVIGO"] == 20 and sum(quotas.values()) == 100
-    assert set(UnionQuota.objects.filter(year=2026).values_list("plan", flat=True)) == {plan.pk}
+    assert set(tien_lang_quotas().values_list("plan", flat=True)) == {plan.pk}
     policy = StipendPolicy.objects.for_year(2026).get()
     assert (policy.amount, policy.from_year, policy.to_year) == (3_000_000, 2026, 2026)
     after = client.get("/reports/nam-moi/?year=2026")
@@ -126,7 +131,7 @@ def test_a_bad_value_anywhere_saves_nothing(client, demo):
     response = client.post("/reports/nam-moi/?year=2026", data)
     assert response.status_code == 200
     assert "Chỉ tiêu không được âm" in response.content.decode()
-    assert not UnionQuota.objects.filter(year=2026).exists()
+    assert not tien_lang_quotas().exists()
     assert not Plan.objects.filter(number="05/KH-LĐLĐ").exists()
     assert not StipendPolicy.objects.for_year(2026).exists()
 
@@ -154,7 +159,7 @@ def test_a_save_after_someone_else_changed_the_year_is_refused(client, demo):
     response = client.post("/reports/nam-moi/?year=2026", data)
     assert response.status_code == 200
     assert "vừa được người khác sửa" in response.content.decode()
-    assert dict(UnionQuota.objects.filter(year=2026).values_list("union__code", "introduce")) == {"CD-SUNVIGO": 25}
+    assert dict(tien_lang_quotas().values_list("union__code", "introduce")) == {"CD-SUNVIGO": 25}
     assert not Plan.objects.filter(number="05/KH-LĐLĐ").exists()
     # The quota page refuses a stale save the same way.
     stale = quota_post(rows, fingerprint="0" * 32)

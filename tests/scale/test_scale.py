@@ -15,7 +15,7 @@ from candidates.models import STAGE, Nomination, Person
 from scale import bench
 from scale.generate import Generator, Tier
 from tests import factories
-from unions.models import Enterprise, GrassrootsUnion
+from unions.models import Enterprise, Federation, GrassrootsUnion
 from unions.views.common import CappedPaginator
 from unions.views.register import UnionListView
 
@@ -79,12 +79,41 @@ def test_generated_rows_match_what_save_computes():
 
 
 @pytest.mark.django_db
+def test_the_tiny_tier_has_three_levels_and_each_level_sees_what_lies_below_it():
+    call_command("generate_scale_data", tier="tiny", verbosity=0)
+    top = Federation.objects.get(parent__isnull=True)
+    assert top.name == "Tổng Liên đoàn Lao động Việt Nam"
+    provinces = list(Federation.objects.filter(parent=top))
+    assert len(provinces) == 2
+    assert all(p.name.startswith(("Liên đoàn Lao động tỉnh ", "Liên đoàn Lao động thành phố ")) for p in provinces)
+    districts = list(Federation.objects.filter(parent__in=provinces))
+    assert len(districts) == 2 and {d.parent_id for d in districts} == {p.pk for p in provinces}
+    assert not GrassrootsUnion.objects.filter(federation__in=[top, *provinces]).exists()
+
+    def seen(user):
+        return set(GrassrootsUnion.objects.for_user(user).values_list("federation", flat=True))
+
+    lowest = bench.staff_of_busiest_federation()
+    upper, national = bench.upper_staff(), bench.top_staff()
+    assert seen(lowest) == {lowest.profile.federation_id}
+    assert upper.profile.federation.parent_id == top.pk
+    assert seen(upper) == {lowest.profile.federation_id}  # its province's district, not the other one
+    assert seen(national) == {d.pk for d in districts}
+    assert national.username == "bench.staff.top" and upper.username.startswith("bench.staff.p")
+
+
+@pytest.mark.django_db
 def test_bench_prints_every_figure_as_its_last_line():
     call_command("generate_scale_data", tier="tiny", verbosity=0)
     out = io.StringIO()
     call_command("bench", tier="tiny", requests=2, upload_rows=30, stdout=out)
     summary = json.loads(out.getvalue().strip().splitlines()[-1])
     assert summary["tier"] == "tiny"
+    # Three depths of the tree, each measured: district level, province above it, the nation.
+    assert set(summary["personas"]) == {"staff", "upper", "top", "admin"}
+    text = out.getvalue()
+    assert "Pages as bench.staff.1 (staff" in text and "(upper, Liên đoàn Lao động " in text
+    assert "Pages as bench.staff.top (top, Tổng Liên đoàn Lao động Việt Nam)" in text
     assert {"dashboard", "enterprise_list", "union_list", "nomination_list", "person_detail", "review_queue"} <= set(
         summary["pages"]
     )

@@ -88,3 +88,20 @@ def test_staff_rename_a_unit(client, staff):
     client.post(f"/unions/areas/{area.pk}/edit/", {"name": "  Xã  Tên Mới ", "code": "12345"})
     area.refresh_from_db()
     assert area.name == "Xã Tên Mới"
+
+
+def test_a_merge_recorded_before_its_date_through_the_form_waits_for_it(client, staff, federation):
+    old = factories.make_area(name="Xã Hẹn Cũ")
+    new = factories.make_area(name="Xã Hẹn Mới", parent=old.parent)
+    enterprise = factories.make_enterprise(federation=federation, commune=old)
+    client.force_login(staff)
+    response = client.post(
+        f"/unions/areas/{old.pk}/merge/",
+        {"new": new.pk, "effective_on": "01/07/2031", "legal_basis": "Nghị quyết thử nghiệm"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Đã ghi quyết định sáp nhập Xã Hẹn Cũ vào Xã Hẹn Mới" in page and "01/07/2031" in page
+    assert 'data-testid="merge-waiting"' in page
+    enterprise.refresh_from_db()
+    assert enterprise.commune == old and AdministrativeUnit.objects.get(pk=old.pk).is_active

@@ -96,7 +96,12 @@ def test_a_split_applied_and_undone(world):
 
     reorganisations.apply(reorg, staff)
     reorg.refresh_from_db()
-    assert reorg.state == Reorganisation.State.APPLIED and reorg.applied_by == staff and reorg.applied_at
+    assert reorg.state == Reorganisation.State.SCHEDULED and reorg.applied_by == staff and reorg.applied_at
+    assert GrassrootsUnion.objects.filter(federation=world["district"]).count() == 4  # D is still to come
+    # Completed on its day (an earlier `on` than the clock's D would not complete it); undone after.
+    reorganisations.complete_due(LATER)
+    reorg.refresh_from_db()
+    assert reorg.state == Reorganisation.State.APPLIED and reorg.completed_at
     for key, target in [("e1", "east"), ("e2", "east"), ("w1", "west"), ("w2", "west")]:
         union = GrassrootsUnion.objects.select_related("enterprise").get(pk=u[key].pk)
         assert union.federation == world[target] and union.enterprise.federation == world[target]
@@ -125,6 +130,7 @@ def test_enterprises_without_a_union_go_by_their_commune(world):
     reorg = _split(world)
     assert reorg.items.get(enterprise=lone).target_federation == world["east"]
     reorganisations.apply(reorg, world["city_staff"])
+    reorganisations.complete_due(LATER)
     lone.refresh_from_db()
     assert lone.federation == world["east"]
     reorganisations.undo(reorg, world["city_staff"])
@@ -173,6 +179,7 @@ def test_undo_is_refused_once_the_day_has_come(world):
 def test_undo_is_refused_after_a_nomination_under_the_new_structure(world):
     reorg = _split(world)
     reorganisations.apply(reorg, world["city_staff"])
+    reorganisations.complete_due(LATER)
     union = GrassrootsUnion.objects.get(pk=world["unions"]["e1"].pk)
     factories.make_nomination(union, year=TODAY.year, nominated_on=TODAY)
     reorg.refresh_from_db()
@@ -183,6 +190,9 @@ def test_undo_is_refused_after_a_nomination_under_the_new_structure(world):
 
 def test_a_federation_ends_once(world):
     reorganisations.apply(_split(world), world["city_staff"])
+    with pytest.raises(ValidationError):
+        reorganisations.apply(_split(world), world["city_staff"])  # one is already approved
+    reorganisations.complete_due(LATER)
     with pytest.raises(ValidationError):
         _split(world)  # retired: no second reorganisation of it
 
@@ -310,6 +320,7 @@ def test_a_party_organisation_split(db):
     admin = factories.make_user(is_superuser=True)
     reorg = reorganisations.create(admin, source=district, effective_on=LATER, targets=[new_east, new_west])
     reorganisations.apply(reorg, admin)
+    reorganisations.complete_due(LATER)
     old_east.refresh_from_db()
     old_west.refresh_from_db()
     assert (old_east.parent, old_west.parent) == (new_east, new_west)

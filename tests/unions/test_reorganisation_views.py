@@ -66,10 +66,12 @@ def test_city_staff_record_map_preview_apply_and_undo(client, world):
     assert client.post(response.url, data).status_code == 302
     detail = client.get(reorg.get_absolute_url()).content.decode()
     assert "Xem trước" in detail and "Công đoàn xã Tây" in detail
-    assert client.post(f"/unions/reorganisations/{reorg.pk}/apply/").status_code == 302
-    assert set(GrassrootsUnion.objects.values_list("federation", flat=True)) == {world["west"].pk}
+    applied = client.post(f"/unions/reorganisations/{reorg.pk}/apply/", follow=True).content.decode()
+    # Its date is still to come: approved, and nothing moves until that day.
+    assert "Đã duyệt sắp xếp" in applied and LATER.strftime("%d/%m/%Y") in applied
+    assert set(GrassrootsUnion.objects.values_list("federation", flat=True)) == {world["district"].pk}
     detail = client.get(reorg.get_absolute_url()).content.decode()
-    assert "Đã thực hiện" in detail and 'data-testid="undo"' in detail
+    assert "chờ ngày hiệu lực" in detail and 'data-testid="undo"' in detail
     assert client.post(f"/unions/reorganisations/{reorg.pk}/undo/").status_code == 302
     assert set(GrassrootsUnion.objects.values_list("federation", flat=True)) == {world["district"].pk}
     reorg.refresh_from_db()

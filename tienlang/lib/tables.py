@@ -88,6 +88,23 @@ class NumberColumn(FastColumn):
         return value
 
 
+class YesNoColumn(FastColumn):
+    """A yes/no value as django-tables2's `BooleanColumn` writes it (`<span class="true">✔</span>`),
+    without looking the field up for every cell (which the library does to handle choices)."""
+
+    def __init__(self, *args, yesno="✔,✘", **kwargs):
+        self.yesno = yesno.split(",") if isinstance(yesno, str) else tuple(yesno)
+        kwargs.setdefault("empty_values", ())
+        super().__init__(*args, **kwargs)
+
+    def render_cell(self, value, record):
+        value = bool(value)
+        return format_html('<span class="{}">{}</span>', str(value).lower(), self.yesno[int(not value)])
+
+    def value(self, value):
+        return str(bool(value))
+
+
 class DateColumn(FastColumn):
     """A date as dd/mm/yyyy; an empty one shows the column's default (—)."""
 

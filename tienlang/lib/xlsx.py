@@ -33,7 +33,9 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import coordinate_to_tuple
 from openpyxl.worksheet._reader import DATA_TAG, ROW_TAG, WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse  # defusedxml's (the start-up check tienlang.lib.checks insists on it)
 
 from tienlang.lib.text import clean_text, strip_invisible
@@ -265,6 +267,41 @@ def _unreadable(exc: Exception) -> UploadError:
     return UploadError(_("Tệp Excel bị hỏng hoặc không đọc được."))
 
 
+INLINE_STRING_TAG = f"{{{SHEET_MAIN_NS}}}is"
+TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
+
+
+class _CellDecoder(WorkSheetParser):
+    """openpyxl's cell decoder, with a shortcut for the plainest text cell.
+
+    A cell of one inline string without formatting (`<c t="inlineStr"><is><t>…</t></is></c>`,
+    as openpyxl and other generators write every text) is read off its one `<t>` element;
+    openpyxl would build a rich-text object per cell to get the same text (a third of the
+    time of reading 5,000 rows). Every other cell goes through openpyxl unchanged.
+    """
+
+    def parse_cell(self, element):
+        if element.get("t") == "inlineStr" and len(element) == 1:
+            inline = element[0]
+            if inline.tag == INLINE_STRING_TAG and len(inline) == 1 and inline[0].tag == TEXT_TAG:
+                coordinate = element.get("r")
+                if coordinate:
+                    row, column = coordinate_to_tuple(coordinate)
+                    self.col_counter = column
+                else:
+                    self.col_counter += 1
+                    row, column = self.row_counter, self.col_counter
+                style_id = element.get("s", 0)
+                return {
+                    "row": row,
+                    "column": column,
+                    "value": inline[0].text or "",
+                    "data_type": "s",
+                    "style_id": int(style_id) if style_id else 0,
+                }
+        return super().parse_cell(element)
+
+
 def _sheet_rows(workbook, worksheet) -> Iterator[tuple[int, list[dict]]]:
     """(row number, cells) for each row the worksheet XML really holds, cells as stored.
 
@@ -281,7 +318,7 @@ def _sheet_rows(workbook, worksheet) -> Iterator[tuple[int, list[dict]]]:
 
     source = worksheet._get_source()
     try:
-        decoder = WorkSheetParser(
+        decoder = _CellDecoder(
             source,
             worksheet._shared_strings,
             data_only=False,

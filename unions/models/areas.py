@@ -42,6 +42,10 @@ class AdministrativeUnit(VersionedModel, RetirableMixin):
         related_name="children",
     )
     code = models.CharField(_("mã"), max_length=20, blank=True)
+    # The folded names of every unit merged into this one (directly or through earlier merges),
+    # kept by `unions.services.merge_area`: a person whose papers still name a merged district
+    # lives in this one's area, judged without a query (candidates.models.people.district_matches).
+    former_names = models.JSONField(_("tên cũ đã sáp nhập vào"), default=list, blank=True, editable=False)
 
     objects = AdministrativeUnitQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
@@ -109,6 +113,9 @@ class AreaMerge(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), null=True, on_delete=models.SET_NULL
     )
     recorded_at = models.DateTimeField(_("thời điểm ghi"), auto_now_add=True)
+    # Empty while the merge waits for its date (recorded before it): nothing has moved yet;
+    # `unions.reorganisations.complete_due` (the daily run) carries it out on the day.
+    completed_at = models.DateTimeField(_("thời điểm có hiệu lực"), null=True, blank=True)
 
     objects = ReferenceQuerySet.as_manager()
 

@@ -89,6 +89,7 @@ class Enterprise(VersionedModel):
         ordering = ["name", "pk"]
         indexes = [
             models.Index(fields=["federation", "name", "id"], name="unions_ent_fed_name"),
+            models.Index(fields=["name", "id"], name="unions_ent_name"),  # the list of an upper level, an administrator
             models.Index(fields=["federation", "ownership"], name="unions_ent_fed_ownership"),
             models.Index(fields=["federation", "party_org_since"], name="unions_ent_fed_party"),
             models.Index(fields=["federation", "industry"], name="unions_ent_fed_industry"),

@@ -73,7 +73,11 @@ class GrassrootsUnion(VersionedModel):
                 violation_error_message=_("Doanh nghiệp này đã có công đoàn cơ sở."),
             ),
         ]
-        indexes = [models.Index(fields=["federation", "name", "id"], name="unions_union_fed_name")]
+        indexes = [
+            models.Index(fields=["federation", "name", "id"], name="unions_union_fed_name"),
+            # The list of an upper level or an administrator, every federation at once.
+            models.Index(fields=["name", "id"], name="unions_union_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name

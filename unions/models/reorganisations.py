@@ -88,6 +88,7 @@ class Reorganisation(VersionedModel):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Dự thảo")
+        SCHEDULED = "scheduled", _("Đã duyệt, chờ ngày hiệu lực")
         APPLIED = "applied", _("Đã thực hiện")
         UNDONE = "undone", _("Đã hủy thực hiện")
 
@@ -140,6 +141,15 @@ class Reorganisation(VersionedModel):
         related_name="+",
     )
     applied_at = models.DateTimeField(_("thời điểm thực hiện"), null=True, blank=True)
+    completed_at = models.DateTimeField(
+        _("thời điểm có hiệu lực"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Khi các công đoàn đã chuyển sang tổ chức mới (ngày hiệu lực, hoặc ngay khi thực hiện nếu ngày đã qua)."
+        ),
+    )
+    completion_error = models.CharField(_("lỗi khi đến ngày hiệu lực"), max_length=500, blank=True)
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người hủy thực hiện"),
@@ -165,13 +175,13 @@ class Reorganisation(VersionedModel):
             ),
             models.UniqueConstraint(
                 fields=["source_federation"],
-                condition=Q(state="applied"),
+                condition=Q(state__in=["scheduled", "applied"]),
                 name="unions_reorganisation_federation_ends_once",
                 violation_error_message=_("Liên đoàn này đã được sắp xếp."),
             ),
             models.UniqueConstraint(
                 fields=["source_party"],
-                condition=Q(state="applied"),
+                condition=Q(state__in=["scheduled", "applied"]),
                 name="unions_reorganisation_party_ends_once",
                 violation_error_message=_("Tổ chức Đảng này đã được sắp xếp."),
             ),

@@ -118,6 +118,16 @@ class AreaMergeView(AreaActionView):
         merge = services.merge_area(
             self.area, data["new"], data["effective_on"], user=self.request.user, legal_basis=data["legal_basis"]
         )
+        if merge.completed_at is None:
+            messages.success(
+                self.request,
+                _(
+                    "Đã ghi quyết định sáp nhập %(old)s vào %(new)s; "
+                    "đến ngày %(day)s mới chuyển doanh nghiệp sang đơn vị mới."
+                )
+                % {"old": merge.old.name, "new": merge.new.name, "day": f"{merge.effective_on:%d/%m/%Y}"},
+            )
+            return
         messages.success(
             self.request,
             _("Đã sáp nhập %(old)s vào %(new)s; %(n)s doanh nghiệp đã chuyển sang đơn vị mới.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, View
 
@@ -93,6 +94,9 @@ class ReorganisationDetailView(UpperLevelRequiredMixin, Breadcrumbs, DetailView)
         context["preview"] = reorganisations.preview(self.object)
         context["may_reorganise"] = may_reorganise(self.request.user)
         context["undo_refusal"] = reorganisations.undo_refusal(self.object)
+        context["waiting_for_the_run"] = (
+            self.object.state == Reorganisation.State.SCHEDULED and timezone.localdate() >= self.object.effective_on
+        )
         return context
 
 
@@ -136,8 +140,15 @@ class ReorganisationActionView(ReorganiserRequiredMixin, View):
         reorganisation = _scoped(request, pk)
         try:
             if self.action == "apply":
-                reorganisations.apply(reorganisation, request.user)
-                messages.success(request, _("Đã thực hiện sắp xếp %(name)s.") % {"name": reorganisation})
+                applied = reorganisations.apply(reorganisation, request.user)
+                if applied.state == applied.State.SCHEDULED:
+                    messages.success(
+                        request,
+                        _("Đã duyệt sắp xếp %(name)s: các công đoàn chuyển sang tổ chức mới vào ngày %(day)s.")
+                        % {"name": applied, "day": f"{applied.effective_on:%d/%m/%Y}"},
+                    )
+                else:
+                    messages.success(request, _("Đã thực hiện sắp xếp %(name)s.") % {"name": reorganisation})
             else:
                 reorganisations.undo(reorganisation, request.user)
                 messages.success(request, _("Đã hủy thực hiện sắp xếp %(name)s.") % {"name": reorganisation})

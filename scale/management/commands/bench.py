@@ -21,7 +21,9 @@ from reports.exports import KINDS
 from scale import bench
 from scale.generate import TIERS
 
-PERSONAS = ("staff", "upper", "admin")
+# From the lowest level up: the busiest federation's staff (district or commune level), the
+# federation above it (province/city), the top of the tree (national), an administrator.
+PERSONAS = ("staff", "upper", "top", "admin")
 
 
 class Command(BaseCommand):
@@ -41,7 +43,8 @@ class Command(BaseCommand):
             nargs="*",
             choices=PERSONAS,
             default=list(PERSONAS),
-            help="Đo các trang với tư cách: cán bộ LĐLĐ bận nhất (staff), LĐLĐ cấp trên (upper), quản trị (admin).",
+            help="Đo các trang với tư cách: cán bộ LĐLĐ bận nhất (staff, cấp huyện/xã), LĐLĐ ngay trên nó "
+            "(upper, cấp tỉnh/thành phố), LĐLĐ cao nhất (top, toàn quốc), quản trị (admin).",
         )
         parser.add_argument(
             "--user",
@@ -68,12 +71,14 @@ class Command(BaseCommand):
         )
         # The same pages (the busiest federation's person, class, search) for every persona.
         urls = bench.page_urls(staff)
-        users = {"staff": staff, "upper": bench.upper_staff(), "admin": bench.admin_user()}
+        users = {"staff": staff, "upper": bench.upper_staff(), "top": bench.top_staff(), "admin": bench.admin_user()}
         results_by_persona = {}
+        measured = set()
         for persona in personas:
             user = users[persona]
-            if user is None:
+            if user is None or user.pk in measured:  # a two-level tree: the upper level is the top
                 continue
+            measured.add(user.pk)
             where = getattr(getattr(user, "profile", None), "federation", None) or "toàn quốc"
             write(f"Pages as {user.username} ({persona}, {where}), {requests} requests each:")
             results_by_persona[persona] = bench.measure_pages(user, requests, log=write, only=pages, urls=urls)
