@@ -13,7 +13,10 @@ report centre serves them at /reports/roster.xlsx and /reports/stipends.xlsx and
 
 from __future__ import annotations
 
-from django.db.models import Count, Sum
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -23,9 +26,11 @@ from tienlang.lib.money import amount_in_words, format_vnd
 from tienlang.lib.xlsx import set_text
 from unions.models import Federation, GrassrootsUnion, PartyOrganization, Sex
 from unions.permissions import is_chair, user_federation, user_union_id
+from unions.querysets import federation_scope, federation_subtree
 
 from . import services
 from .models import Enrollment, PaymentStatus, Result, StipendPayment
+from .services.budget import LIVE, PAID
 
 ROSTER_TITLE = "Danh sách học viên lớp bồi dưỡng nhận thức về Đảng"
 STIPENDS_TITLE = "Danh sách ký nhận tiền hỗ trợ học viên lớp bồi dưỡng nhận thức về Đảng"
@@ -71,10 +76,85 @@ SIGNERS = ["Người lập biểu", "Kế toán", "Thủ trưởng đơn vị"]
 
 
 def _visible(manager, user, federation):
-    """The rows `user` may see (`for_user`); without a user (an operator's run), `federation`'s rows."""
+    """The rows `user` may see (`for_user`); without a user (an operator's run), what a user of
+    `federation` would see (it and the federations below it; every federation when it is None)."""
     if user is not None:
         return manager.for_user(user)
-    return manager.all().for_federation(federation)
+    if federation is None:
+        return manager.all()
+    return manager.all().within(federation_scope(federation.pk))
+
+
+# ---------------------------------------------------------------------------------------
+# The federations directly below the issuer: a report's subtotals
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Branches:
+    """The federations directly below an issuer (by name), and which of them each federation
+    under the issuer belongs to. Rows of the issuer's own (a union directly under it) belong to
+    none: they get a subtotal of their own, so the subtotals always add up to the total."""
+
+    issuer: Federation | None = None
+    children: list[Federation] = field(default_factory=list)
+    top: dict[int, int] = field(default_factory=dict)  # federation id -> position in `children`
+
+    def __bool__(self) -> bool:
+        return bool(self.children)
+
+    def position(self, federation_id: int | None) -> int:
+        """The place of `federation_id`'s branch among the subtotals; the issuer's own rows last."""
+        return self.top.get(federation_id, len(self.children))
+
+    def label(self, position: int) -> str:
+        if position < len(self.children):
+            return self.children[position].name
+        return f"Trực thuộc trực tiếp {self.issuer.name}" if self.issuer is not None else "Khác"
+
+    def order(self, lookup: str) -> Case:
+        """An SQL expression giving each row its branch's position (to group rows by it)."""
+        members: dict[int, list[int]] = {}
+        for federation_id, position in self.top.items():
+            members.setdefault(position, []).append(federation_id)
+        whens = [When(Q(**{f"{lookup}__in": sorted(ids)}), then=Value(pos)) for pos, ids in sorted(members.items())]
+        return Case(*whens, default=Value(len(self.children)), output_field=IntegerField())
+
+
+def branches(issuer: Federation | None) -> Branches:
+    """The branches below `issuer`, in two queries whatever the depth and the number of federations."""
+    if issuer is None:
+        return Branches()
+    rows = list(Federation.objects.filter(pk__in=federation_subtree(issuer.pk)).order_by("name", "pk"))
+    children = [row for row in rows if row.parent_id == issuer.pk]
+    if not children:
+        return Branches(issuer)
+    parent_of = {row.pk: row.parent_id for row in rows}
+    position = {child.pk: index for index, child in enumerate(children)}
+    top: dict[int, int] = {}
+    for pk in parent_of:
+        node, seen = pk, set()
+        while node is not None and node not in position and node not in seen:
+            seen.add(node)
+            node = parent_of.get(node)
+        if node in position:
+            top[pk] = position[node]
+    return Branches(issuer, children, top)
+
+
+def party_bodies(federation: Federation | None, year: int | None = None) -> tuple:
+    """The Party committee of the federation's own area, and that committee's organisation board,
+    as they were in `year` (a body retired before the year began is not named)."""
+    if federation is None or not federation.area_id:
+        return None, None
+    Kind = PartyOrganization.Kind
+    kinds = [Kind.PROVINCIAL_COMMITTEE, Kind.DISTRICT_COMMITTEE, Kind.COMMUNE_COMMITTEE, Kind.DISTRICT_BOARD]
+    bodies = PartyOrganization.objects.filter(area=federation.area_id, kind__in=kinds).order_by("name", "pk")
+    if year is not None:
+        bodies = bodies.filter(Q(retired_on__isnull=True) | Q(retired_on__year__gte=year))
+    committee = next((b for b in bodies if b.kind != Kind.DISTRICT_BOARD), None)
+    board = next((b for b in bodies if b.kind == Kind.DISTRICT_BOARD), None)
+    return committee, board
 
 
 def _issuing_federation(user, federation, class_federation_ids):
@@ -90,18 +170,13 @@ def _issuing_federation(user, federation, class_federation_ids):
     return None
 
 
-def _issuer(federation) -> Issuer:
+def _issuer(federation, year: int | None = None) -> Issuer:
+    """The issuer, and as recipients the organisation board of its area's Party committee (or,
+    where the area has no board, the committee itself), from the organisation tree."""
     recipients = []
-    if federation is not None and federation.area_id:
-        board = (
-            PartyOrganization.objects.filter(
-                kind=PartyOrganization.Kind.DISTRICT_BOARD, area=federation.area_id, retired_on__isnull=True
-            )
-            .order_by("name")
-            .first()
-        )
-        if board is not None:
-            recipients.append(board.name)
+    committee, board = party_bodies(federation, year)
+    if board is not None or committee is not None:
+        recipients.append((board or committee).name)
     recipients.append("Lưu: VT")
     return Issuer.for_federation(federation, recipients=recipients)
 
@@ -124,14 +199,23 @@ def _sex(value: str) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def roster_rows(year: int, *, user=None, federation=None):
-    """The learners of a year's classes, in the order the roster lists them."""
+ROSTER_ORDER = ("training_class__opens_on", "training_class__pk", "nomination__sort_name", "pk")
+
+
+def roster_rows(year: int, *, user=None, federation=None, grouped: Branches | None = None):
+    """The learners of a year's classes, in the order the roster lists them.
+
+    With `grouped` (an issuer with federations below it), the learners of each federation below
+    come together (`branch`: its place), by the federation of their nomination (which keeps the
+    federation of its date through a reorganisation).
+    """
     queryset = _visible(Enrollment.objects, user, federation)
-    return (
-        queryset.filter(training_class__year=year)
-        .select_related("nomination__person", "nomination__union", "training_class")
-        .order_by("training_class__opens_on", "training_class__pk", "nomination__sort_name", "pk")
+    rows = queryset.filter(training_class__year=year).select_related(
+        "nomination__person", "nomination__union", "training_class"
     )
+    if grouped:
+        return rows.annotate(branch=grouped.order("nomination__federation")).order_by("branch", *ROSTER_ORDER)
+    return rows.order_by(*ROSTER_ORDER)
 
 
 def _roster_note(enrollment) -> str:
@@ -158,17 +242,26 @@ def build_roster_workbook(year: int, *, user=None, federation=None) -> Workbook:
     # Streamed: the learners are read in chunks and written as they come (flat memory).
     classes = listed.order_by().values_list("training_class__federation_id", flat=True).distinct()[:2]
     issuing = _issuing_federation(user, federation, classes)
+    grouped = branches(issuing)
+    if grouped:
+        listed = roster_rows(year, user=user, federation=federation, grouped=grouped).exclude(**{RESTRICTED: True})
     any_rows = listed.exists()
     workbook = ReportWorkbook()
     columns = ROSTER_COLUMNS if any_rows else [Column(c.title, c.width, c.kind) for c in ROSTER_COLUMNS]
-    sheet = ReportSheet(workbook, ROSTER_TITLE, columns, _issuer(issuing), sheet_title="Danh sách học viên")
+    sheet = ReportSheet(workbook, ROSTER_TITLE, columns, _issuer(issuing, year), sheet_title="Danh sách học viên")
     sheet.header(number=f"Số:      /DS-{sheet.issuer.document_code}")
     sheet.titles(ROSTER_TITLE, _period(year, user))
     sheet.table_header()
     number = passed = certificates = 0
+    groups: dict[int, list[int]] = {}  # branch -> learners, passed, certificates
     for number, enrollment in enumerate(listed.iterator(chunk_size=2000), start=1):
         passed += enrollment.result == Result.PASSED
         certificates += bool(enrollment.certificate_number)
+        if grouped:
+            counts = groups.setdefault(enrollment.branch, [0, 0, 0])
+            counts[0] += 1
+            counts[1] += enrollment.result == Result.PASSED
+            counts[2] += bool(enrollment.certificate_number)
         person = enrollment.nomination.person
         sheet.data_row(
             [
@@ -184,6 +277,11 @@ def build_roster_workbook(year: int, *, user=None, federation=None) -> Workbook:
                 _roster_note(enrollment) or None,
             ]
         )
+    # A subtotal per federation below, after the learners (outside the range the total counts):
+    # its counts under the total's, its name in the union column.
+    for position, (learners, group_passed, group_certificates) in sorted(groups.items()):
+        row = [None, learners, None, None, grouped.label(position), None, group_passed, group_certificates, None, None]
+        sheet.summary_row(row, label_column=5)
     # Each count ships its value, for a viewer that does not calculate.
     totals = sheet.totals_row(label="Tổng cộng", label_column=1, cached={2: number, 7: passed, 8: certificates})
     if not any_rows:
@@ -257,7 +355,8 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
     unpaid = payments_qs.filter(status=PaymentStatus.COMMITTED).aggregate(n=Count("pk"), s=Sum("amount"))
     payments = listed.select_related(
         "enrollment__nomination__person", "enrollment__nomination__union", "enrollment__training_class"
-    ).order_by(
+    )
+    order = (
         "enrollment__training_class__opens_on",
         "enrollment__training_class__pk",
         "enrollment__nomination__search_folded",
@@ -271,7 +370,14 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
         payments_qs.live().order_by().values_list("enrollment__training_class__federation_id", flat=True).distinct()[:2]
     )
     issuing = _issuing_federation(user, federation, classes)
-    issuer = _issuer(issuing)
+    issuer = _issuer(issuing, year)
+    # An issuer with federations below it: each one's people together (by their nomination's
+    # federation), a subtotal per federation after the list.
+    grouped = branches(issuing)
+    if grouped:
+        payments = payments.annotate(branch=grouped.order("enrollment__nomination__federation"))
+        order = ("branch", *order)
+    payments = payments.order_by(*order)
     several = summary["classes"] > 1
     workbook = ReportWorkbook()
 
@@ -281,8 +387,13 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
     sheet.titles(STIPENDS_TITLE, _period(year, user))
     sheet.table_header()
     total = count = 0
+    groups: dict[int, list[int]] = {}  # branch -> people, amount
     for count, payment in enumerate(payments.iterator(chunk_size=2000), start=1):
         total += payment.amount
+        if grouped:
+            group = groups.setdefault(payment.branch, [0, 0])
+            group[0] += 1
+            group[1] += payment.amount
         sheet.data_row(
             [
                 count,
@@ -294,6 +405,9 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
             ],
             height=30,  # room for a signature
         )
+    for position, (people, amount) in sorted(groups.items()):
+        row = sheet.summary_row([None, grouped.label(position), people, amount, None, None], label_column=2)
+        _count_cell(sheet, row)
     # "Tổng cộng" across the number and name columns; the count of people as a live formula.
     totals = sheet.totals_row(label="Tổng cộng", label_column=1, label_span=2)
     if summary["n"]:
@@ -302,10 +416,7 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
     else:
         sheet.cell(totals, 3, 0)
         sheet.cell(totals, 4, 0).number_format = NUMBER_FORMAT
-    counted = sheet.cell(totals, 3)
-    counted.number_format = COUNT_FORMAT
-    counted.font = Font(name=FONT, size=12, bold=True)
-    counted.alignment = Alignment(horizontal="center")
+    _count_cell(sheet, totals)
     # In words from the very total the list adds up (the SUM's cached value).
     sheet.note(f"Số tiền bằng chữ: {amount_in_words(total)}.")
     if unpaid["n"]:
@@ -321,11 +432,45 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
     _signatures(sheet)
     sheet.finish()
 
-    _budget_sheet(workbook, issuer, year, user, payments_qs)
+    _budget_sheet(workbook, issuer, year, user, payments_qs, grouped)
     return workbook
 
 
-def _budget_sheet(workbook, issuer, year, user, payments_qs) -> ReportSheet:
+def _count_cell(sheet: ReportSheet, row: int) -> None:
+    """The count of people in the union column of a total or subtotal row: "47 người", centred."""
+    counted = sheet.cell(row, 3)
+    counted.number_format = COUNT_FORMAT
+    counted.font = Font(name=FONT, size=12, bold=True)
+    counted.alignment = Alignment(horizontal="center")
+
+
+def budget_by_branch(payments_qs, grouped: Branches) -> list[dict]:
+    """Committed, paid and outstanding per federation below the issuer (one grouped query), as
+    the budget sheet's rows: by the federation of each learner's nomination."""
+    rows = (
+        payments_qs.order_by()
+        .values("enrollment__nomination__federation")
+        .annotate(
+            learners=Count("enrollment", filter=LIVE, distinct=True),
+            committed=Coalesce(Sum("amount", filter=LIVE), Value(0)),
+            paid=Coalesce(Sum("amount", filter=PAID), Value(0)),
+        )
+    )
+    sums: dict[int, dict] = {}
+    for row in rows:
+        position = grouped.position(row["enrollment__nomination__federation"])
+        target = sums.setdefault(position, {"learners": 0, "committed": 0, "paid": 0})
+        for name in target:
+            target[name] += row[name]
+    result = []
+    for position, figures in sorted(sums.items()):
+        if figures["committed"] or figures["paid"]:
+            outstanding = figures["committed"] - figures["paid"]
+            result.append({"label": grouped.label(position), **figures, "outstanding": outstanding})
+    return result
+
+
+def _budget_sheet(workbook, issuer, year, user, payments_qs, grouped: Branches | None = None) -> ReportSheet:
     summary = services.budget_summary(payments_qs)
     # Small, and its section headings get their subtotals after their rows: kept whole until finish().
     sheet = ReportSheet(workbook, BUDGET_TITLE, BUDGET_COLUMNS, issuer, sheet_title="Tổng hợp kinh phí", buffered=True)
@@ -337,6 +482,9 @@ def _budget_sheet(workbook, issuer, year, user, payments_qs) -> ReportSheet:
         ("II", "Theo công đoàn cơ sở", summary["by_union"]),
         ("III", "Theo nguồn kinh phí", summary["by_source"]),
     ]
+    if grouped:
+        # A row per federation below the issuer: the section's heading adds them up to the total.
+        sections.append(("IV", "Theo liên đoàn cấp dưới", budget_by_branch(payments_qs, grouped)))
     first_section = None
     fields = {4: "committed", 5: "paid", 6: "outstanding"}
     for numeral, title, rows in sections:

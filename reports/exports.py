@@ -11,11 +11,20 @@ from classes import exports
 from tienlang.lib import glossary
 from tienlang.lib.document import Column, Issuer, ReportSheet, ReportWorkbook, workbook_bytes
 
-from .queries import Scope, coverage, history, introductions, quota_report
+from .queries import (
+    COUNT_FIELDS,
+    Scope,
+    coverage,
+    coverage_by_federation,
+    history,
+    history_by_federation,
+    introductions,
+    quota_report,
+)
 
 KINDS = ["quota", "roster", "stipends", "introductions", "coverage", "history"]
 TITLES = glossary.REPORT_TITLES
-RECIPIENTS = ["Thường trực Huyện ủy", "Ban Tổ chức Huyện ủy", "LĐLĐ thành phố", "Lưu VP"]
+ARCHIVE = "Lưu VP"
 
 QUOTA_COLUMNS = [
     Column("STT", 5, "int"),
@@ -71,8 +80,47 @@ BREAKDOWN_FIELDS = [
 ]
 
 
-def _issuer(scope: Scope, recipients=RECIPIENTS) -> Issuer:
-    return Issuer.for_federation(scope.issuing_federation(), recipients)
+def _local(name: str, federation) -> str:
+    """A body's name as its own locality writes it: without the place name ("Huyện ủy Tiên Lãng"
+    in a document of Tiên Lãng is "Huyện ủy"; the city federation above it, "LĐLĐ thành phố")."""
+    place = (getattr(federation, "place_name", "") or "").strip()
+    if place and name.endswith(f" {place}"):
+        return name[: -len(place) - 1]
+    return name
+
+
+def recipients(federation, year: int | None = None, addressed: str = "", bodies=None) -> list[str]:
+    """ "Nơi nhận" of a report, from the organisation tree as it was in `year`: the standing
+    committee of the Party committee of the issuer's area and that committee's organisation board,
+    the federation above the issuer, the archive. With `addressed` (a list sent to one Party
+    organisation): that organisation, the board (or the committee), the archive. `bodies`: the
+    committee and board (`party_bodies`) when read already."""
+    committee, board = bodies if bodies is not None else exports.party_bodies(federation, year)
+    standing = f"Thường trực {_local(committee.name, federation)}" if committee is not None else None
+    board_name = _local(board.name, federation) if board is not None else None
+    if addressed:
+        return [f"{addressed} (để xem xét)", *[n for n in [board_name or standing] if n], ARCHIVE]
+    names = [n for n in (standing, board_name) if n]
+    parent = getattr(federation, "parent", None)
+    if parent is not None:
+        names.append(_local(parent.short_name or parent.name, parent))
+    return [*names, ARCHIVE]
+
+
+def _issuer(scope: Scope, year: int | None = None, addressed: str = "", bodies=None) -> Issuer:
+    federation = scope.issuing_federation()
+    return Issuer.for_federation(federation, recipients(federation, year, addressed, bodies))
+
+
+def _subtotal_values(grouped, per_federation: dict, fields) -> list[tuple[str, dict]]:
+    """(label, figures) per federation below the issuer that has any, in the tree's order, adding
+    up what each federation below it had (the issuer's own rows last, if there are any)."""
+    sums: dict[int, dict] = {}
+    for federation_id, figures in per_federation.items():
+        target = sums.setdefault(grouped.position(federation_id), dict.fromkeys(fields, 0))
+        for name in fields:
+            target[name] += figures.get(name) or 0
+    return [(grouped.label(position), sums[position]) for position in sorted(sums)]
 
 
 def area_labels(federation) -> tuple[str, str]:
@@ -102,7 +150,7 @@ def build_quota(scope: Scope, year: int) -> bytes:
         dataclasses.replace(c, title={"Trong huyện": inside, "Ngoài huyện": outside}.get(c.title, c.title))
         for c in QUOTA_COLUMNS
     ]
-    issuer = _issuer(scope)
+    issuer = _issuer(scope, year)
     sheet = ReportSheet(workbook, TITLES["quota"], columns, issuer, sheet_title=f"Chỉ tiêu {year}")
     sheet.header()
     sheet.titles(TITLES["quota"], _period(year))
@@ -177,40 +225,45 @@ def build_introductions(scope: Scope, year: int, organisation=None) -> bytes:
     `organisation` (a PartyOrganization the user may see) keeps that organisation's list only.
     """
     workbook = ReportWorkbook()
-    rows = introductions(scope, year).order_by(
-        "introduction__receiving_organization__name",
-        "introduction__receiving_organization__pk",
-        "sort_name",
-        "pk",
-    )
+    rows = introductions(scope, year)
+    order = ["sort_name", "pk"]
+    # An issuer with federations below it: within each list, each federation's people together
+    # (by the federation of the nomination, kept through a reorganisation), a subtotal each.
+    grouped = exports.branches(scope.issuing_federation())
+    bodies = exports.party_bodies(scope.issuing_federation(), year)  # once, for every list's "Nơi nhận"
+    if grouped:
+        rows = rows.annotate(branch=grouped.order("federation"))
+        order = ["branch", *order]
+    receiving = ["introduction__receiving_organization__name", "introduction__receiving_organization__pk"]
+    rows = rows.order_by(*receiving, *order)
     if organisation is not None:
         rows = rows.filter(introduction__receiving_organization=organisation)
-    sheet, current, number = None, None, 0
+    sheet, current, number, groups = None, None, 0, {}
     for nomination in rows.iterator(chunk_size=2000):
         receiving = nomination.introduction.receiving_organization
         if receiving.pk != current:
             if sheet is not None:
-                _close_introductions(sheet, number)
-            current, number = receiving.pk, 0
-            sheet = _introductions_sheet(workbook, scope, year, receiving)
+                _close_introductions(sheet, number, grouped, groups)
+            current, number, groups = receiving.pk, 0, {}
+            sheet = _introductions_sheet(workbook, scope, year, receiving, bodies)
         number += 1
+        if grouped:
+            groups[nomination.branch] = groups.get(nomination.branch, 0) + 1
         sheet.data_row(_introduction_values(number, nomination))
     if sheet is None:
         # Nobody introduced (to this organisation) this year: one list, empty, with its totals.
-        sheet = _introductions_sheet(workbook, scope, year, organisation)
-    _close_introductions(sheet, number)
+        sheet = _introductions_sheet(workbook, scope, year, organisation, bodies)
+    _close_introductions(sheet, number, grouped, groups)
     return workbook_bytes(workbook)
 
 
-def _introductions_sheet(workbook, scope: Scope, year: int, receiving) -> ReportSheet:
+def _introductions_sheet(workbook, scope: Scope, year: int, receiving, bodies) -> ReportSheet:
     name = receiving.name if receiving is not None else ""
-    recipients = [f"{name} (để xem xét)"] if name else []
-    recipients += ["Ban Tổ chức Huyện ủy", "Lưu VP"]
     sheet = ReportSheet(
         workbook,
         TITLES["introductions"],
         INTRODUCTION_COLUMNS,
-        _issuer(scope, recipients),
+        _issuer(scope, year, addressed=name, bodies=bodies),
         sheet_title=name or "Danh sách giới thiệu",
     )
     sheet.header()
@@ -221,7 +274,11 @@ def _introductions_sheet(workbook, scope: Scope, year: int, receiving) -> Report
     return sheet
 
 
-def _close_introductions(sheet: ReportSheet, count: int) -> None:
+def _close_introductions(sheet: ReportSheet, count: int, grouped=None, groups=None) -> None:
+    # A subtotal per federation below (the count under the total's count, the name beside it).
+    for position, people in sorted((groups or {}).items()):
+        blank = [None] * (len(INTRODUCTION_COLUMNS) - 2)  # every cell of the row boxed, as the total's
+        sheet.summary_row([people, grouped.label(position), *blank], label_column=2)
     totals = sheet.totals_row(label="Tổng cộng", label_column=2)
     if count:
         formula = f"=COUNT(A{sheet.first_data_row}:A{sheet.last_data_row})"
@@ -247,19 +304,29 @@ COVERAGE_FIELDS = ["enterprises", "unions", "workers", "members", "party_members
 
 
 def build_coverage(scope: Scope, year: int) -> bytes:
+    """Report 5: enterprises by ownership type and by commune, a sheet each.
+
+    For an issuer with federations below it, each sheet has, after its groups, a subtotal per
+    federation below (the enterprises it held at the end of the year, whatever their group), and
+    the total: the groups and the subtotals are two ways of adding up the same enterprises.
+    """
     workbook = ReportWorkbook()
     sheets = []
+    grouped = exports.branches(scope.issuing_federation())
+    subtotals = _subtotal_values(grouped, coverage_by_federation(scope, year), COVERAGE_FIELDS) if grouped else []
     for group, heading, label in (
         ("ownership", "Theo loại hình doanh nghiệp", "Loại hình doanh nghiệp"),
         ("commune", "Theo địa bàn xã, thị trấn", "Xã, thị trấn"),
     ):
         columns = [COVERAGE_COLUMNS[0], Column(label, 36), *COVERAGE_COLUMNS[2:]]
-        sheet = ReportSheet(workbook, TITLES["coverage"], columns, _issuer(scope), sheet_title=heading)
+        sheet = ReportSheet(workbook, TITLES["coverage"], columns, _issuer(scope, year), sheet_title=heading)
         sheet.header()
         sheet.titles(TITLES["coverage"], f"{heading} — năm {year}")
         sheet.table_header()
         for number, row in enumerate(coverage(scope, year, group), start=1):
             sheet.data_row([number, row["label"]] + [row[name] or 0 for name in COVERAGE_FIELDS])
+        for name, figures in subtotals:
+            sheet.summary_row([None, name] + [figures[field] for field in COVERAGE_FIELDS])
         sheet.totals_row(label="Tổng cộng", label_column=2)
         sheet.note("Số lao động, đoàn viên, đảng viên lấy theo số liệu năm của doanh nghiệp; nếu chưa có, theo hồ sơ.")
         sheet.footer()
@@ -305,8 +372,14 @@ HISTORY_FIELDS = [
 
 
 def build_history(scope: Scope, year: int) -> bytes:
+    """Report 6: every year since 2015, each counted once.
+
+    For an issuer with federations below it, a subtotal per federation below after the years
+    (the records of its nominations, each under the federation of its date), and one for the
+    issuer's typed-in figures if it has any: together they add up to the total.
+    """
     workbook = ReportWorkbook()
-    sheet = ReportSheet(workbook, TITLES["history"], HISTORY_COLUMNS, _issuer(scope))
+    sheet = ReportSheet(workbook, TITLES["history"], HISTORY_COLUMNS, _issuer(scope, year))
     sheet.header()
     sheet.titles(TITLES["history"], f"Từ năm 2015 đến năm {year}")
     sheet.table_header()
@@ -317,6 +390,9 @@ def build_history(scope: Scope, year: int) -> bytes:
             + [getattr(row, name) for name in HISTORY_FIELDS]
             + [("Số liệu tổng hợp: " if row.is_aggregate else "") + row.source]
         )
+    grouped = exports.branches(scope.issuing_federation())
+    if grouped:
+        _history_subtotals(sheet, grouped, rows, history_by_federation(scope, until=year))
     sheet.totals_row(label="Tổng cộng", label_column=1)
     sheet.note("Các năm ghi “Số liệu tổng hợp” là số liệu tổng hợp nhập một lần, không có hồ sơ từng người.")
     for note in rows.notes:  # typed-in figures whose years are counted already: shown, never added
@@ -324,6 +400,18 @@ def build_history(scope: Scope, year: int) -> bytes:
     sheet.footer()
     sheet.finish()
     return workbook_bytes(workbook, [sheet])
+
+
+def _history_subtotals(sheet: ReportSheet, grouped, rows, per_federation: dict) -> None:
+    """The subtotal rows of the multi-year report, the federation named in the source column."""
+    # Every year with records is counted from the records, whole: the same nominations.
+    for name, figures in _subtotal_values(grouped, per_federation, COUNT_FIELDS):
+        sheet.summary_row([None] + [figures[field] for field in HISTORY_FIELDS] + [name], label_column=16)
+    typed = [row for row in rows if row.is_aggregate]
+    if typed:
+        values = [sum(getattr(row, field) or 0 for row in typed) for field in HISTORY_FIELDS]
+        label = f"Số liệu tổng hợp của {grouped.issuer.name}"
+        sheet.summary_row([None] + [v if v else None for v in values] + [label], label_column=16)
 
 
 def _from_classes(name: str):

@@ -24,7 +24,17 @@ from classes.models import ClassStatus, StipendPayment, TrainingClass
 from classes.services import budget_totals
 from tienlang.lib.collation import vietnamese_sort_key
 from tienlang.lib.money import format_vnd
-from unions.models import Enterprise, Federation, GrassrootsUnion, Role, UnionAffiliation, UserProfile, WorkforceFigure
+from unions.models import (
+    Enterprise,
+    Federation,
+    GrassrootsUnion,
+    Reorganisation,
+    ReorganisationItem,
+    Role,
+    UnionAffiliation,
+    UserProfile,
+    WorkforceFigure,
+)
 from unions.querysets import federation_ids, federation_scope, federation_subtree
 from unions.reorganisations import memberships
 
@@ -439,6 +449,18 @@ def history(scope: Scope, until: int | None = None) -> History:
     return History([rows[year] for year in sorted(rows)], notes)
 
 
+def history_by_federation(scope: Scope, until: int | None = None) -> dict[int | None, dict]:
+    """The recorded figures of `history` per federation of the nominations (one grouped query):
+    a nomination keeps the federation of its date, so each year counts under who held it then.
+    Typed-in figures are the issuer's own and are not split."""
+    until = until or datetime.date.today().year
+    nominations = scope.nominations().filter(year__gte=FIRST_YEAR, year__lte=until)
+    return {
+        row["federation_id"]: _unprefixed(row)
+        for row in nominations.values("federation_id").annotate(**_stage_counts(F("year"))).order_by()
+    }
+
+
 def _aggregate_row(aggregate: YearlyAggregate) -> YearRow:
     return YearRow(
         aggregate.start_year,
@@ -526,6 +548,52 @@ def coverage(scope: Scope, year: int, group: str) -> list[dict]:
         result.append(row)
     if group == "commune":
         result.sort(key=lambda r: vietnamese_sort_key(r["label"]))
+    return result
+
+
+def _held_in(year: int):
+    """The federation that held each enterprise at the end of `year`: its union's period covering
+    that day (`UnionAffiliation`), else, for an enterprise without a union handed over by a later
+    reorganisation, the federation it left, else its federation now."""
+    on = datetime.date(year, 12, 31)
+    past = UnionAffiliation.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=on), union__enterprise=OuterRef("pk"), valid_until__gt=on
+    ).order_by("valid_until")
+    handed = ReorganisationItem.objects.filter(
+        enterprise=OuterRef("pk"),
+        reorganisation__state=Reorganisation.State.APPLIED,
+        reorganisation__effective_on__gt=on,
+    ).order_by("reorganisation__effective_on", "pk")
+    return Coalesce(
+        Subquery(past.values("federation_id")[:1]),
+        Subquery(handed.values("reorganisation__source_federation_id")[:1]),
+        F("federation_id"),
+        output_field=IntegerField(),
+    )
+
+
+def coverage_by_federation(scope: Scope, year: int) -> dict[int, dict]:
+    """The coverage figures per federation that held the enterprises in `year` (one grouped query),
+    for the subtotals of a report made for a federation with federations below it."""
+    rows = (
+        _coverage_queryset(scope, year)
+        .annotate(held=_held_in(year))
+        .values("held")
+        .annotate(
+            enterprises=Count("pk"),
+            unions=Count("pk", filter=Q(has_union=True)),
+            workers=Sum("w"),
+            members=Sum("m"),
+            party_members=Sum("p"),
+            with_party=Count("pk", filter=Q(party_org_since__isnull=False)),
+        )
+        .order_by()
+    )
+    result = {}
+    for row in rows:
+        held = row.pop("held")
+        row["without_party"] = row["enterprises"] - row["with_party"]
+        result[held] = row
     return result
 
 

@@ -22,7 +22,7 @@ from unions.models import AccessLog, PartyOrganization, Role, UserProfile
 from unions.permissions import ADMIN, is_district_staff, is_federation_reader, user_role
 
 from . import charts, compare, comparison, figures, newyear, queries, register, targets
-from .exports import KINDS, RECIPIENTS, TITLES, build_report
+from .exports import KINDS, TITLES, build_report, recipients as report_recipients
 from .forms import (
     AggregateFormSet,
     FederationTargetForm,
@@ -557,7 +557,7 @@ def register_list(request):
 
 
 def _issue_initial(request, federation, kind: str) -> dict:
-    recipients = list(RECIPIENTS)
+    recipients = report_recipients(federation)
     return {
         "document_type": register.default_type(kind),
         "issued_on": datetime.date.today(),
