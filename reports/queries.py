@@ -54,6 +54,8 @@ class Scope:
 
     user: object = None
     federation: Federation | None = None
+    # An administrator's issuer, looked up once per scope (a report of 300 sheets asks 300 times).
+    _default: list = field(default_factory=list, init=False, repr=False, compare=False)
 
     @property
     def profile(self) -> UserProfile | None:
@@ -68,7 +70,9 @@ class Scope:
             return self.federation
         if self.profile is not None:
             return self.profile.federation
-        return default_federation()
+        if not self._default:
+            self._default.append(default_federation())
+        return self._default[0]
 
     def rows(self, manager: Manager) -> QuerySet:
         """Rows a report lists: the user's (`for_user`), or, for an operator's run, what a user of

@@ -14,12 +14,21 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
 from tienlang.lib.xlsx import cell_value
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A live formula written by the program itself (never from user text), with its value."""
+
+    text: str  # "=SUM(D7:D20)"
+    cached: object = None
 
 
 class RawRows:
@@ -55,6 +64,10 @@ class RawRows:
             ref = f"{letters[index]}{row}"
             if value is None:
                 parts.append(f'<c r="{ref}" s="{self.style_id(index, bold, False)}"/>')
+            elif isinstance(value, Formula):
+                cached = "" if value.cached is None else f"<v>{number(value.cached)}</v>"
+                formula = xml_text(value.text.removeprefix("="))
+                parts.append(f'<c r="{ref}" s="{self.style_id(index, bold, False)}"><f>{formula}</f>{cached}</c>')
             elif isinstance(value, bool):
                 parts.append(f'<c r="{ref}" s="{self.style_id(index, bold, False)}" t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, (int, float)):
@@ -77,6 +90,26 @@ class RawRows:
         if self.buffer:
             self.file.write("".join(self.buffer).encode("utf-8"))
             self.buffer = []
+
+    def divert(self):
+        """Write the rows that follow aside (a section whose heading row is written after them,
+        see `put_back`); returns what `put_back` needs."""
+        self.flush()
+        kept, self.file = self.file, tempfile.SpooledTemporaryFile(max_size=8 << 20)
+        return kept
+
+    def put_back(self, kept, row: int, values: Sequence[object], bold: bool, height: float | None) -> None:
+        """Write row `row` (above the diverted rows) and then the diverted rows, in order."""
+        self.flush()
+        aside, self.file = self.file, kept
+        last = self.last
+        self.write(row, values, bold, height)
+        self.flush()
+        aside.seek(0)
+        while block := aside.read(1 << 20):
+            self.file.write(block)
+        aside.close()
+        self.last = max(last or row, row)
 
 
 def xml_text(text: str) -> str:

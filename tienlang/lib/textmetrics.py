@@ -131,8 +131,13 @@ def text_width(text: str, size: float = 12, bold: bool = False, italic: bool = F
     return total * size
 
 
+@functools.lru_cache(maxsize=16384)
 def wrapped_lines(text: str, width: float, size: float = 12, bold: bool = False, italic: bool = False) -> int:
-    """How many lines `text` takes in a cell `width` points wide, wrapped at spaces (then inside words)."""
+    """How many lines `text` takes in a cell `width` points wide, wrapped at spaces (then inside words).
+
+    Kept for the last 16,384 texts and widths asked (a few MB at most): a long list repeats the
+    same union, class and status names on row after row, and a row's height is asked once per row.
+    """
     lines = 0
     space = text_width(" ", size, bold, italic)
     for paragraph in str(text).split("\n"):
