@@ -139,6 +139,10 @@ def _workbook_styles(workbook) -> dict:
     return styles
 
 
+# Bytes of the package openpyxl saves kept in memory before it goes to a temporary file.
+PACKAGE_SPOOL_BYTES = 2 << 20
+
+
 class ReportWorkbook(Workbook):
     """A write-only workbook for long reports, finished when saved.
 
@@ -155,7 +159,7 @@ class ReportWorkbook(Workbook):
         self.report_sheets: list[ReportSheet] = []
 
     def save(self, filename) -> None:
-        package = tempfile.SpooledTemporaryFile(max_size=16 << 20)
+        package = tempfile.SpooledTemporaryFile(max_size=PACKAGE_SPOOL_BYTES)
         super().save(package)
         package.seek(0)
         parts = {}

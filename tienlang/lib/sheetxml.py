@@ -31,6 +31,11 @@ class Formula:
     cached: object = None
 
 
+# Bytes of rows kept in memory before they go to a temporary file: the most a sheet's rows
+# hold in memory, however long the sheet.
+SPOOL_BYTES = 1 << 20
+
+
 class RawRows:
     """Data rows of one sheet, serialised as sheet XML (inline strings) into a temporary file.
 
@@ -41,7 +46,7 @@ class RawRows:
     def __init__(self, n: int, style: Callable[[int, bool, bool], int]):
         self.n = n
         self.make_style = style
-        self.file = tempfile.SpooledTemporaryFile(max_size=8 << 20)
+        self.file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
         self.first = None
         self.last = None
         self.letters = [get_column_letter(i) for i in range(1, n + 1)]
@@ -95,7 +100,7 @@ class RawRows:
         """Write the rows that follow aside (a section whose heading row is written after them,
         see `put_back`); returns what `put_back` needs."""
         self.flush()
-        kept, self.file = self.file, tempfile.SpooledTemporaryFile(max_size=8 << 20)
+        kept, self.file = self.file, tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
         return kept
 
     def put_back(self, kept, row: int, values: Sequence[object], bold: bool, height: float | None) -> None:
