@@ -157,6 +157,16 @@ class ReportWorkbook(Workbook):
         super().__init__(write_only=True)
         use_document_font(self)
         self.report_sheets: list[ReportSheet] = []
+        self.finished: list[ReportSheet] = []
+
+    def close_finished(self) -> None:
+        """Write out the sheets finished so far (openpyxl keeps an open XML writer per sheet until
+        the workbook is saved: a report of 300 sheets held 300 of them). Called when the next sheet
+        starts, so a builder may still adjust a sheet between its `finish()` and the next one."""
+        for sheet in self.finished:
+            if not sheet.sheet.closed:
+                sheet.sheet.close()
+        self.finished.clear()
 
     def save(self, filename) -> None:
         package = tempfile.SpooledTemporaryFile(max_size=PACKAGE_SPOOL_BYTES)
@@ -306,6 +316,8 @@ class ReportSheet:
         self.buffered = buffered
         self.raw = None
         if self.streaming:
+            if isinstance(workbook, ReportWorkbook):
+                workbook.close_finished()
             self.sheet = workbook.create_sheet()
             if isinstance(workbook, ReportWorkbook):
                 workbook.report_sheets.append(self)
@@ -825,6 +837,10 @@ class ReportSheet:
         if self.streaming:
             self._hold = self.buffered = False
             self._flush(max([self.row - 1, *self._pending]))
+            if isinstance(self.workbook, ReportWorkbook):
+                self.workbook.finished.append(self)
+            if self.raw is not None:
+                self.raw.park()
 
 
 def _set_style(cell, font, alignment=None, border=None, number_format=None) -> None:

@@ -34,6 +34,8 @@ class Formula:
 # Bytes of rows kept in memory before they go to a temporary file: the most a sheet's rows
 # hold in memory, however long the sheet.
 SPOOL_BYTES = 1 << 20
+# A finished sheet's rows above this size go to disk until the workbook is saved.
+PARK_BYTES = 64 << 10
 
 
 class RawRows:
@@ -95,6 +97,13 @@ class RawRows:
         if self.buffer:
             self.file.write("".join(self.buffer).encode("utf-8"))
             self.buffer = []
+
+    def park(self) -> None:
+        """The sheet is complete: its rows wait on disk for the workbook to be saved (a workbook of
+        many sheets would otherwise hold every sheet's last megabyte)."""
+        self.flush()
+        if self.file.tell() > PARK_BYTES:  # a few rows cost less in memory than an open file's buffer
+            self.file.rollover()
 
     def divert(self):
         """Write the rows that follow aside (a section whose heading row is written after them,
