@@ -38,7 +38,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tienlang.lib import progress, textmetrics
-from tienlang.lib.sheetxml import Formula, RawRows, finish_package
+from tienlang.lib.sheetxml import Formula, RawRows, RowsAsideSheet, Skip, finish_package
 from tienlang.lib.textmetrics import line_height, wrapped_lines
 from tienlang.lib.xlsx import set_text
 
@@ -158,6 +158,12 @@ class ReportWorkbook(Workbook):
         use_document_font(self)
         self.report_sheets: list[ReportSheet] = []
         self.finished: list[ReportSheet] = []
+
+    def create_sheet(self, title=None, index=None):
+        """A write-only sheet that numbers its rows around the raw data rows (`RowsAsideSheet`)."""
+        sheet = RowsAsideSheet(parent=self, title=title)
+        self._add_sheet(sheet, index)
+        return sheet
 
     def close_finished(self) -> None:
         """Write out the sheets finished so far (openpyxl keeps an open XML writer per sheet until
@@ -323,6 +329,7 @@ class ReportSheet:
                 workbook.report_sheets.append(self)
             self._pending: dict[int, dict[int, object]] = {}
             self._written = 0
+            self._skipped = 0  # raw rows openpyxl has not been told of yet
             self._hold = True  # until the table header: the frozen panes are written with the first row
         else:
             blank = workbook.active
@@ -431,6 +438,9 @@ class ReportSheet:
         self._paginate(upto)
         if not self.streaming or self._hold or self.buffered:
             return
+        if self._skipped and upto > self._written:
+            self.sheet.append(Skip(self._skipped))
+            self._skipped = 0
         for number in range(self._written + 1, upto + 1):
             cells = self._pending.pop(number, None)
             if cells:
@@ -684,8 +694,8 @@ class ReportSheet:
             raise RuntimeError("Data rows of a fast sheet must follow each other.")
         else:
             self._paginate(row - 1)
-        # openpyxl numbers the rows it writes: an empty row keeps its count, replaced on save.
-        self.sheet.append([])
+        # openpyxl numbers the rows it writes: it is told of the raw rows before its next one (`_flush`).
+        self._skipped += 1
         self._written = row
         self._heights[row] = height
         self.raw.last = row
