@@ -18,7 +18,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from tienlang.lib.document import BOX, FONT, NUMBER_FORMAT, Column, Formula, Issuer, ReportSheet, ReportWorkbook
+from tienlang.lib import disclosure, document
+from tienlang.lib.document import (
+    BOX,
+    FONT,
+    NUMBER_FORMAT,
+    Column,
+    Formula,
+    Issuer,
+    ReportSheet,
+    ReportWorkbook,
+)
 from tienlang.lib.money import amount_in_words, format_vnd
 from tienlang.lib.xlsx import set_text
 from unions.models import Federation, GrassrootsUnion, PartyOrganization, Sex
@@ -145,6 +155,7 @@ def _roster_note(status: str, result_note: str) -> str:
 
 # The roster's columns only, read as tuples: no model instances for a list of thousands.
 ROSTER_VALUES = (
+    "nomination__person_id",
     "nomination__person__full_name",
     "nomination__person__date_of_birth",
     "nomination__person__sex",
@@ -156,6 +167,7 @@ ROSTER_VALUES = (
     "nomination__status",
     "result_note",
 )
+ROSTER_PERSON_FIELDS = ("full_name", "date_of_birth", "sex")
 
 
 RESTRICTED = "nomination__person__processing_restricted"
@@ -182,10 +194,23 @@ def build_roster_workbook(year: int, *, user=None, federation=None) -> Workbook:
     number = passed = certificates = 0
     results = {value: str(label) for value, label in Result.choices}
     sexes = {value: str(label) for value, label in Sex.choices}
-    rows = listed.values_list(*ROSTER_VALUES).iterator(chunk_size=2000)
-    for number, (name, born, sex, union, training_class, result, certificate, certified_on, status, note) in enumerate(
-        rows, start=1
-    ):
+    rows = listed.values_list(*ROSTER_VALUES).iterator(chunk_size=document.ROWS_PER_READ)
+    for number, (
+        person,
+        name,
+        born,
+        sex,
+        union,
+        training_class,
+        result,
+        certificate,
+        certified_on,
+        status,
+        note,
+    ) in enumerate(rows, start=1):
+        # Rows read as tuples make no model rows: the access log is told who was read (disclosure).
+        disclosure.note(person, "candidates.Person", ROSTER_PERSON_FIELDS)
+        disclosure.note(person, "candidates.Nomination", ("status",))
         passed += result == Result.PASSED
         certificates += bool(certificate)
         sheet.data_row(
@@ -235,6 +260,7 @@ def _payment_note(voucher_number: str, paid_on, class_name: str, several_classes
 
 # The signing list's columns only, read as tuples.
 PAYMENT_VALUES = (
+    "enrollment__nomination__person_id",
     "enrollment__nomination__person__full_name",
     "enrollment__nomination__union__name",
     "amount",
@@ -308,8 +334,9 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
     sheet.titles(STIPENDS_TITLE, _period(year, user))
     sheet.table_header()
     total = count = 0
-    rows = payments.values_list(*PAYMENT_VALUES).iterator(chunk_size=2000)
-    for count, (name, union, amount, voucher_number, paid_on, class_name) in enumerate(rows, start=1):
+    rows = payments.values_list(*PAYMENT_VALUES).iterator(chunk_size=document.ROWS_PER_READ)
+    for count, (person, name, union, amount, voucher_number, paid_on, class_name) in enumerate(rows, start=1):
+        disclosure.note(person, "candidates.Person", ("full_name",))
         total += amount
         sheet.data_row(
             [
@@ -379,7 +406,7 @@ def _budget_sheet(workbook, issuer, year, user, payments_qs) -> ReportSheet:
     for numeral, title, group in sections:
         rows = (
             [number, row["label"], row["learners"], row["committed"], row["paid"], row["outstanding"]]
-            for number, row in enumerate(services.iter_budget_rows(payments_qs, group), start=1)
+            for number, row in enumerate(services.iter_budget_rows(payments_qs, group, document.ROWS_PER_READ), start=1)
         )
         _heading, start, end, sums = sheet.section(
             [numeral, title, None, None, None, None],

@@ -40,6 +40,7 @@ from admission.clocks import action_counts
 from candidates.models import STAGE, DataSubjectRequest, Nomination, Status
 from classes.models import ClassStatus, StipendPayment, TrainingClass
 from classes.services import budget_totals
+from tienlang.lib import document
 from tienlang.lib.collation import vietnamese_sort_key
 from tienlang.lib.money import format_vnd
 from unions.models import Enterprise, Federation, GrassrootsUnion, Role, UnionAffiliation, UserProfile
@@ -344,7 +345,7 @@ class _QuotaPlan:
         # The name column's own collation (Vietnamese order, see tienlang.lib.collation).
         with connection.chunked_cursor() as cursor:
             cursor.execute(f'{sql} ORDER BY u."name", u."id"', params)
-            while chunk := cursor.fetchmany(2000):
+            while chunk := cursor.fetchmany(document.ROWS_PER_READ):
                 for union_id, federation_id, code, name, quota, *counts in chunk:
                     row = QuotaRow(union_id, code, name, quota=quota, federation_id=federation_id)
                     row.__dict__.update(zip(COUNT_FIELDS, counts, strict=True))

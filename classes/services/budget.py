@@ -41,7 +41,7 @@ def budget_rows(payments: QuerySet, group: str) -> list[dict]:
     return list(iter_budget_rows(payments, group))
 
 
-def iter_budget_rows(payments: QuerySet, group: str, chunk_size: int = 2000):
+def iter_budget_rows(payments: QuerySet, group: str, chunk_size: int = 500):
     """The rows of `budget_rows`, read from the database in chunks (a national list of unions
     is thousands of rows: the workbook writes them as they come)."""
     key, label = BUDGET_GROUPS[group]

@@ -139,6 +139,8 @@ def _workbook_styles(workbook) -> dict:
     return styles
 
 
+# Rows a streamed export reads from the database at a time.
+ROWS_PER_READ = 500
 # Bytes of the package openpyxl saves kept in memory before it goes to a temporary file.
 PACKAGE_SPOOL_BYTES = 2 << 20
 

@@ -71,6 +71,8 @@ class Formula:
 # Bytes of rows kept in memory before they go to a temporary file: the most a sheet's rows
 # hold in memory, however long the sheet.
 SPOOL_BYTES = 1 << 20
+# Pieces of XML gathered before they are written out together.
+FLUSH_PARTS = 2000
 # A finished sheet's rows above this size go to disk until the workbook is saved.
 PARK_BYTES = 64 << 10
 
@@ -127,7 +129,7 @@ class RawRows:
                 parts.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{xml_text(text)}</t></is></c>')
         parts.append("</row>")
         self.last = row
-        if len(parts) > 4000:
+        if len(parts) > FLUSH_PARTS:
             self.flush()
 
     def flush(self) -> None:
@@ -157,7 +159,7 @@ class RawRows:
         self.write(row, values, bold, height)
         self.flush()
         aside.seek(0)
-        while block := aside.read(1 << 20):
+        while block := aside.read(COPY_BLOCK):
             self.file.write(block)
         aside.close()
         self.last = max(last or row, row)
@@ -188,8 +190,9 @@ def finish_package(package, target, parts: dict) -> None:
                 copy_sheet(reader, writer, patterns, sheet.raw if sheet.raw and sheet.raw.first else None)
 
 
-CHUNK = 1 << 20
+CHUNK = 1 << 18
 CARRY = 8192
+COPY_BLOCK = 1 << 16  # raw rows copied into the package at a time
 
 
 def copy_sheet(reader, writer, patterns, raw) -> None:
@@ -249,7 +252,7 @@ def _insert_raw_rows(text: bytes, markers: tuple[bytes, bytes], raw, writer, emi
         return None
     emit(text[:at])
     raw.file.seek(0)
-    while block := raw.file.read(CHUNK):
+    while block := raw.file.read(COPY_BLOCK):
         writer.write(block)
     return text[at:]
 
