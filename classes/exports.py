@@ -21,7 +21,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from tienlang.lib.document import BOX, FONT, NUMBER_FORMAT, Column, Issuer, ReportSheet, ReportWorkbook
+from tienlang.lib import disclosure, document
+from tienlang.lib.document import (
+    BOX,
+    FONT,
+    NUMBER_FORMAT,
+    Column,
+    Formula,
+    Issuer,
+    ReportSheet,
+    ReportWorkbook,
+)
 from tienlang.lib.money import amount_in_words, format_vnd
 from tienlang.lib.xlsx import set_text
 from unions.models import Federation, GrassrootsUnion, PartyOrganization, Sex
@@ -218,14 +228,30 @@ def roster_rows(year: int, *, user=None, federation=None, grouped: Branches | No
     return rows.order_by(*ROSTER_ORDER)
 
 
-def _roster_note(enrollment) -> str:
-    nomination = enrollment.nomination
+def _roster_note(status: str, result_note: str) -> str:
     parts = []
-    if nomination.status == "withdrawn":
+    if status == "withdrawn":
         parts.append("Đã rút khỏi danh sách")
-    if enrollment.result_note:
-        parts.append(enrollment.result_note)
+    if result_note:
+        parts.append(result_note)
     return "; ".join(parts)
+
+
+# The roster's columns only, read as tuples: no model instances for a list of thousands.
+ROSTER_VALUES = (
+    "nomination__person_id",
+    "nomination__person__full_name",
+    "nomination__person__date_of_birth",
+    "nomination__person__sex",
+    "nomination__union__name",
+    "training_class__name",
+    "result",
+    "certificate_number",
+    "certificate_date",
+    "nomination__status",
+    "result_note",
+)
+ROSTER_PERSON_FIELDS = ("full_name", "date_of_birth", "sex")
 
 
 RESTRICTED = "nomination__person__processing_restricted"
@@ -254,27 +280,34 @@ def build_roster_workbook(year: int, *, user=None, federation=None) -> Workbook:
     sheet.table_header()
     number = passed = certificates = 0
     groups: dict[int, list[int]] = {}  # branch -> learners, passed, certificates
-    for number, enrollment in enumerate(listed.iterator(chunk_size=2000), start=1):
-        passed += enrollment.result == Result.PASSED
-        certificates += bool(enrollment.certificate_number)
+    results = {value: str(label) for value, label in Result.choices}
+    sexes = {value: str(label) for value, label in Sex.choices}
+    fields = (*ROSTER_VALUES, "branch") if grouped else ROSTER_VALUES
+    rows = listed.values_list(*fields).iterator(chunk_size=document.ROWS_PER_READ)
+    for number, values in enumerate(rows, start=1):
+        (person, name, born, sex, union, training_class, result, certificate, certified_on, status, note) = values[:11]
+        # Rows read as tuples make no model rows: the access log is told who was read (disclosure).
+        disclosure.note(person, "candidates.Person", ROSTER_PERSON_FIELDS)
+        disclosure.note(person, "candidates.Nomination", ("status",))
+        passed += result == Result.PASSED
+        certificates += bool(certificate)
         if grouped:
-            counts = groups.setdefault(enrollment.branch, [0, 0, 0])
+            counts = groups.setdefault(values[11], [0, 0, 0])
             counts[0] += 1
-            counts[1] += enrollment.result == Result.PASSED
-            counts[2] += bool(enrollment.certificate_number)
-        person = enrollment.nomination.person
+            counts[1] += result == Result.PASSED
+            counts[2] += bool(certificate)
         sheet.data_row(
             [
                 number,
-                person.full_name,
-                person.date_of_birth,
-                _sex(person.sex),
-                enrollment.nomination.union.name,
-                enrollment.training_class.name,
-                Result(enrollment.result).label,
-                enrollment.certificate_number or None,
-                enrollment.certificate_date,
-                _roster_note(enrollment) or None,
+                name,
+                born,
+                sexes.get(sex, sex),
+                union,
+                training_class,
+                results[result],
+                certificate or None,
+                certified_on,
+                _roster_note(status, note) or None,
             ]
         )
     # A subtotal per federation below, after the learners (outside the range the total counts):
@@ -306,11 +339,23 @@ def stipend_payments(year: int, *, user=None, federation=None):
     return queryset.filter(enrollment__training_class__year=year)
 
 
-def _payment_note(payment, several_classes: bool) -> str:
-    parts = [f"Phiếu chi số {payment.voucher_number} ngày {payment.paid_on:%d/%m/%Y}"]
+def _payment_note(voucher_number: str, paid_on, class_name: str, several_classes: bool) -> str:
+    parts = [f"Phiếu chi số {voucher_number} ngày {paid_on:%d/%m/%Y}"]
     if several_classes:
-        parts.append(payment.enrollment.training_class.name)
+        parts.append(class_name)
     return "; ".join(parts)
+
+
+# The signing list's columns only, read as tuples.
+PAYMENT_VALUES = (
+    "enrollment__nomination__person_id",
+    "enrollment__nomination__person__full_name",
+    "enrollment__nomination__union__name",
+    "amount",
+    "voucher_number",
+    "paid_on",
+    "enrollment__training_class__name",
+)
 
 
 def _signatures(sheet: ReportSheet) -> None:
@@ -353,9 +398,7 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
     withheld = paid.filter(**{f"enrollment__{RESTRICTED}": True}).aggregate(n=Count("pk"), s=Sum("amount"))
     listed = paid.exclude(**{f"enrollment__{RESTRICTED}": True})
     unpaid = payments_qs.filter(status=PaymentStatus.COMMITTED).aggregate(n=Count("pk"), s=Sum("amount"))
-    payments = listed.select_related(
-        "enrollment__nomination__person", "enrollment__nomination__union", "enrollment__training_class"
-    )
+    payments = listed
     order = (
         "enrollment__training_class__opens_on",
         "enrollment__training_class__pk",
@@ -388,20 +431,24 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
     sheet.table_header()
     total = count = 0
     groups: dict[int, list[int]] = {}  # branch -> people, amount
-    for count, payment in enumerate(payments.iterator(chunk_size=2000), start=1):
-        total += payment.amount
+    fields = (*PAYMENT_VALUES, "branch") if grouped else PAYMENT_VALUES
+    rows = payments.values_list(*fields).iterator(chunk_size=document.ROWS_PER_READ)
+    for count, values in enumerate(rows, start=1):
+        person, name, union, amount, voucher_number, paid_on, class_name = values[:7]
+        disclosure.note(person, "candidates.Person", ("full_name",))
+        total += amount
         if grouped:
-            group = groups.setdefault(payment.branch, [0, 0])
+            group = groups.setdefault(values[7], [0, 0])
             group[0] += 1
-            group[1] += payment.amount
+            group[1] += amount
         sheet.data_row(
             [
                 count,
-                payment.enrollment.nomination.person.full_name,
-                payment.enrollment.nomination.union.name,
-                payment.amount,
+                name,
+                union,
+                amount,
                 None,
-                _payment_note(payment, several),
+                _payment_note(voucher_number, paid_on, class_name, several),
             ],
             height=30,  # room for a signature
         )
@@ -471,45 +518,53 @@ def budget_by_branch(payments_qs, grouped: Branches) -> list[dict]:
 
 
 def _budget_sheet(workbook, issuer, year, user, payments_qs, grouped: Branches | None = None) -> ReportSheet:
-    summary = services.budget_summary(payments_qs)
-    # Small, and its section headings get their subtotals after their rows: kept whole until finish().
-    sheet = ReportSheet(workbook, BUDGET_TITLE, BUDGET_COLUMNS, issuer, sheet_title="Tổng hợp kinh phí", buffered=True)
+    # Each section's heading carries its subtotal, written once its rows are (`ReportSheet.section`):
+    # the rows are streamed from the grouped query, never held (a national list of unions is long).
+    sheet = ReportSheet(workbook, BUDGET_TITLE, BUDGET_COLUMNS, issuer, sheet_title="Tổng hợp kinh phí")
     sheet.header()
     sheet.titles(BUDGET_TITLE, _period(year, user))
     sheet.table_header()
+    money = services.budget_totals(payments_qs)
     sections = [
-        ("I", "Theo lớp", summary["by_class"]),
-        ("II", "Theo công đoàn cơ sở", summary["by_union"]),
-        ("III", "Theo nguồn kinh phí", summary["by_source"]),
+        ("I", "Theo lớp", "class"),
+        ("II", "Theo công đoàn cơ sở", "union"),
+        ("III", "Theo nguồn kinh phí", "source"),
     ]
     if grouped:
         # A row per federation below the issuer: the section's heading adds them up to the total.
         sections.append(("IV", "Theo liên đoàn cấp dưới", budget_by_branch(payments_qs, grouped)))
     first_section = None
     fields = {4: "committed", 5: "paid", 6: "outstanding"}
-    for numeral, title, rows in sections:
-        heading = sheet.data_row([numeral, title, None, None, None, None], bold=True)
-        start = heading + 1
-        for number, row in enumerate(rows, start=1):
-            sheet.data_row([number, row["label"], row["learners"], row["committed"], row["paid"], row["outstanding"]])
-        end = sheet.row - 1
-        if first_section is None:
-            first_section = (start, end, rows)
-        # The section heading carries its own subtotal, as live formulas with their values.
-        for col, name in fields.items():
+
+    def subtotal(first, last, sums, numeral, title):
+        values = [numeral, title, None]
+        for col in fields:
             letter = get_column_letter(col)
-            if end >= start:
-                sheet.formula_cell(
-                    heading, col, f"=SUM({letter}{start}:{letter}{end})", cached=sum(r[name] or 0 for r in rows)
-                )
-            else:
-                _zero(sheet, heading, col)
-            sheet.cell(heading, col).font = Font(name=FONT, size=12, bold=True)
+            values.append(Formula(f"=SUM({letter}{first}:{letter}{last})", sums[col - 1]) if last >= first else 0)
+        return values
+
+    for numeral, title, group in sections:
+        rows = (
+            [number, row["label"], row["learners"], row["committed"], row["paid"], row["outstanding"]]
+            for number, row in enumerate(
+                group
+                if isinstance(group, list)
+                else services.iter_budget_rows(payments_qs, group, document.ROWS_PER_READ),
+                start=1,
+            )
+        )
+        _heading, start, end, sums = sheet.section(
+            [numeral, title, None, None, None, None],
+            rows,
+            lambda first, last, column_sums, n=numeral, t=title: subtotal(first, last, column_sums, n, t),
+        )
+        if first_section is None:
+            first_section = (start, end, sums)
 
     # Totals row: everything counted once (from the section by class).
     sheet.start_closing()
     totals = sheet.row
-    start, end, class_rows = first_section
+    start, end, class_sums = first_section
     label = sheet.cell(totals, 1)
     set_text(label, "Tổng cộng")
     label.font = Font(name=FONT, size=12, bold=True)
@@ -517,15 +572,13 @@ def _budget_sheet(workbook, issuer, year, user, payments_qs, grouped: Branches |
     sheet.merge(totals, 1, 2)
     for col in range(1, len(BUDGET_COLUMNS) + 1):
         sheet.cell(totals, col).border = BOX
-    learners = sheet.cell(totals, 3, summary["totals"]["learners"])
+    learners = sheet.cell(totals, 3, money["learners"])
     learners.number_format = NUMBER_FORMAT
     learners.font = Font(name=FONT, size=12, bold=True)
     for col, name in fields.items():
         letter = get_column_letter(col)
         if end >= start:
-            sheet.formula_cell(
-                totals, col, f"=SUM({letter}{start}:{letter}{end})", cached=sum(r[name] or 0 for r in class_rows)
-            )
+            sheet.formula_cell(totals, col, f"=SUM({letter}{start}:{letter}{end})", cached=class_sums[col - 1])
         else:
             _zero(sheet, totals, col)
         sheet.cell(totals, col).font = Font(name=FONT, size=12, bold=True)
@@ -534,7 +587,7 @@ def _budget_sheet(workbook, issuer, year, user, payments_qs, grouped: Branches |
     sheet.note(
         "Đã cam kết: tổng số tiền hỗ trợ phải chi cho học viên (gồm cả số đã chi); Còn phải chi = Đã cam kết − Đã chi."
     )
-    sheet.note(f"Tổng số đã cam kết bằng chữ: {amount_in_words(summary['totals']['committed'])}.")
+    sheet.note(f"Tổng số đã cam kết bằng chữ: {amount_in_words(money['committed'])}.")
     sheet.footer()
     sheet.finish()
     return sheet

@@ -178,7 +178,7 @@ def build_quota(scope: Scope, year: int) -> bytes:
 
 def _quota_rows(sheet: ReportSheet, report, fields) -> None:
     sheet.table_header()
-    for number, row in enumerate(report.rows, start=1):
+    for number, row in enumerate(report.iter_rows(), start=1):  # streamed, never held
         sheet.data_row([number, row.name] + [getattr(row, name) for name in fields])
     # A report for a federation with federations below it: a subtotal per federation directly
     # below, after the unions, outside the range the grand total sums.

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -38,7 +39,7 @@ from .forms import (
 from .jobs import is_large
 from .models import FederationTarget, IssuedReport, UnionQuota, YearlyAggregate
 from .permissions import lists_people, may_see_report
-from .queries import QuotaReport, Scope
+from .queries import Scope
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def dashboard_figures(scope: Scope, role: str, year: int) -> dict:
         "years": list(range(this_year + 1, queries.FIRST_YEAR - 1, -1)),
         "may_prepare": newyear.may_prepare(user),
         # The page shows the totals and at most 50 unions: the rows are not kept (45,000 at the nation).
-        "report": QuotaReport(year=report.year, rows=[], totals=report.totals, subtotals=report.subtotals),
+        "report": SimpleNamespace(year=report.year, rows=[], totals=report.totals, subtotals=report.subtotals),
         "progress_rows": progress_rows(report),
         "all_progress_rows": sum(1 for r in report.rows if r.quota or r.nominated),
         "funnel": funnel,

@@ -65,12 +65,20 @@ def _user(request):
     return getattr(request, "user", None)
 
 
-def communes_in_scope(request):
-    """Communes where the user can see at least one enterprise (retired ones included)."""
-    return AdministrativeUnit.objects.filter(
-        level=AdministrativeUnit.Level.COMMUNE,
-        pk__in=Enterprise.objects.for_user(_user(request)).values("commune"),
-    ).order_by("name", "pk")
+def communes_in_scope(user) -> list[tuple[int, str]]:
+    """Communes where the user can see at least one enterprise (retired ones included).
+
+    Plain (id, name) pairs: an upper level's list offers a thousand communes, and building
+    them as model objects for the drop-down cost more than the page's own rows.
+    """
+    return list(
+        AdministrativeUnit.objects.filter(
+            level=AdministrativeUnit.Level.COMMUNE,
+            pk__in=Enterprise.objects.for_user(user).values("commune"),
+        )
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    )
 
 
 def industries_in_scope(user) -> list[tuple[str, str]]:
@@ -90,7 +98,7 @@ class EnterpriseAttributeFilters(SearchFilterMixin):
     enterprise_path = ""
 
     ownership = django_filters.ChoiceFilter(label=_("Loại hình"), choices=Enterprise.Ownership.choices)
-    commune = django_filters.ModelChoiceFilter(label=_("Xã/thị trấn"), queryset=communes_in_scope)
+    commune = django_filters.ChoiceFilter(label=_("Xã/thị trấn"), choices=[])
     industry = django_filters.ChoiceFilter(label=_("Ngành nghề"), choices=[])
     has_party = django_filters.ChoiceFilter(label=_("Có tổ chức Đảng"), choices=YES_NO, method="filter_has_party")
     is_pilot = django_filters.ChoiceFilter(label=_("Doanh nghiệp điểm"), choices=YES_NO, method="filter_pilot")
@@ -101,6 +109,7 @@ class EnterpriseAttributeFilters(SearchFilterMixin):
         for name in ("ownership", "commune", "industry"):
             self.filters[name].field_name = f"{path}{name}"
         self.filters["industry"].extra["choices"] = industries_in_scope(_user(request))
+        self.filters["commune"].extra["choices"] = communes_in_scope(_user(request))
 
     def filter_has_party(self, queryset, name, value):
         return queryset.filter(**{f"{self.enterprise_path}party_org_since__isnull": value != "1"})

@@ -13,7 +13,7 @@ withdrawn learner stays on the class roster, but gets no result and no more stip
 """
 
 from .attendance import Mark, attendance_stamp, record_attendance
-from .budget import BUDGET_GROUPS, budget_rows, budget_summary, budget_totals
+from .budget import BUDGET_GROUPS, budget_rows, budget_summary, budget_totals, iter_budget_rows
 from .common import PAYABLE_STATUSES
 from .enrolment import enrol
 from .results import ResultInput, record_results
@@ -30,6 +30,7 @@ __all__ = [
     "budget_rows",
     "budget_summary",
     "budget_totals",
+    "iter_budget_rows",
     "cancel_payment",
     "commit_stipends",
     "enrol",

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import io
 import re
 import tempfile
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from copy import copy
@@ -37,7 +38,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tienlang.lib import progress, textmetrics
-from tienlang.lib.sheetxml import RawRows, finish_package
+from tienlang.lib.sheetxml import Formula, RawRows, RowsAsideSheet, Skip, finish_package
 from tienlang.lib.textmetrics import line_height, wrapped_lines
 from tienlang.lib.xlsx import set_text
 
@@ -117,8 +118,31 @@ class Column:
     total: str | None = None
 
 
+@functools.lru_cache(maxsize=64)
 def _font(size=13, bold=False, italic=False) -> Font:
+    """The document's font in a size and style: one object per look (never changed once made)."""
     return Font(name=FONT, size=size, bold=bold, italic=italic)
+
+
+@functools.lru_cache(maxsize=64)
+def _alignment(horizontal=None, vertical=None, wrap_text=None) -> Alignment:
+    return Alignment(horizontal=horizontal, vertical=vertical, wrap_text=wrap_text)
+
+
+def _workbook_styles(workbook) -> dict:
+    """The workbook's cell styles built so far, by look: openpyxl hashes every font, border and
+    alignment set on a cell to find it in the workbook's lists (about 90 µs a cell), so each
+    look is built once per workbook and copied onto the cells that wear it."""
+    styles = getattr(workbook, "_document_styles", None)
+    if styles is None:
+        styles = workbook._document_styles = {}
+    return styles
+
+
+# Rows a streamed export reads from the database at a time.
+ROWS_PER_READ = 500
+# Bytes of the package openpyxl saves kept in memory before it goes to a temporary file.
+PACKAGE_SPOOL_BYTES = 2 << 20
 
 
 class ReportWorkbook(Workbook):
@@ -135,9 +159,25 @@ class ReportWorkbook(Workbook):
         super().__init__(write_only=True)
         use_document_font(self)
         self.report_sheets: list[ReportSheet] = []
+        self.finished: list[ReportSheet] = []
+
+    def create_sheet(self, title=None, index=None):
+        """A write-only sheet that numbers its rows around the raw data rows (`RowsAsideSheet`)."""
+        sheet = RowsAsideSheet(parent=self, title=title)
+        self._add_sheet(sheet, index)
+        return sheet
+
+    def close_finished(self) -> None:
+        """Write out the sheets finished so far (openpyxl keeps an open XML writer per sheet until
+        the workbook is saved: a report of 300 sheets held 300 of them). Called when the next sheet
+        starts, so a builder may still adjust a sheet between its `finish()` and the next one."""
+        for sheet in self.finished:
+            if not sheet.sheet.closed:
+                sheet.sheet.close()
+        self.finished.clear()
 
     def save(self, filename) -> None:
-        package = tempfile.SpooledTemporaryFile(max_size=16 << 20)
+        package = tempfile.SpooledTemporaryFile(max_size=PACKAGE_SPOOL_BYTES)
         super().save(package)
         package.seek(0)
         parts = {}
@@ -284,11 +324,14 @@ class ReportSheet:
         self.buffered = buffered
         self.raw = None
         if self.streaming:
+            if isinstance(workbook, ReportWorkbook):
+                workbook.close_finished()
             self.sheet = workbook.create_sheet()
             if isinstance(workbook, ReportWorkbook):
                 workbook.report_sheets.append(self)
             self._pending: dict[int, dict[int, object]] = {}
             self._written = 0
+            self._skipped = 0  # raw rows openpyxl has not been told of yet
             self._hold = True  # until the table header: the frozen panes are written with the first row
         else:
             blank = workbook.active
@@ -315,7 +358,7 @@ class ReportSheet:
         # Values of formula cells, written into the file as cached results (see workbook_bytes).
         self.cached: dict[str, float] = {}
         self._sums = [0.0] * self.n
-        self._styles: dict[tuple, object] = {}
+        self._styles: dict[tuple, object] = _workbook_styles(workbook)
         # Pagination: heights of rows not yet placed on a page, rows placed since the last
         # break, the height used on the current page, and where the closing block begins.
         self._heights: dict[int, float] = {}
@@ -382,17 +425,24 @@ class ReportSheet:
 
     def _raw_style(self, index: int, bold: bool, quote: bool) -> int:
         """The workbook's style id of a data cell of column `index` written as raw sheet XML."""
-        cell = WriteOnlyCell(self.sheet)
-        _data_style(cell, self.columns[index].kind, bold)
-        if quote:
-            cell.quotePrefix = True
-        return self.workbook._cell_styles.add(cell._style)
+        key = ("raw", self.columns[index].kind, bold, quote)
+        found = self._styles.get(key)
+        if found is None:
+            cell = WriteOnlyCell(self.sheet)
+            _data_style(cell, self.columns[index].kind, bold)
+            if quote:
+                cell.quotePrefix = True
+            found = self._styles[key] = self.workbook._cell_styles.add(cell._style)
+        return found
 
     def _flush(self, upto: int) -> None:
         """Write out (streaming mode) every row up to `upto`; they can no longer change."""
         self._paginate(upto)
         if not self.streaming or self._hold or self.buffered:
             return
+        if self._skipped and upto > self._written:
+            self.sheet.append(Skip(self._skipped))
+            self._skipped = 0
         for number in range(self._written + 1, upto + 1):
             cells = self._pending.pop(number, None)
             if cells:
@@ -402,7 +452,7 @@ class ReportSheet:
             self._written = number
 
     def _styled(self, cell, key: tuple, make) -> None:
-        """Give `cell` a style built once per sheet: creating fonts and borders per cell is slow."""
+        """Give `cell` a style built once per workbook (see `_workbook_styles`)."""
         style = self._styles.get(key)
         if style is None:
             make(cell)
@@ -466,9 +516,12 @@ class ReportSheet:
         if last > first:
             self.merge(row, first, last)
         cell = self.cell(row, first)
+        self._styled(
+            cell,
+            ("merged", font.sz, font.b, font.i, font.u, align),
+            lambda c: _set_style(c, font, _alignment(align, "center", True)),
+        )
         set_text(cell, value)
-        cell.font = font
-        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
         self.fit_height(row, value, first, last, font.sz or 12, bool(font.b), bool(font.i))
         if height:
             self.row_height(row, height)
@@ -533,16 +586,18 @@ class ReportSheet:
         sheet = self.sheet
         for index, column in enumerate(self.columns, start=1):
             cell = self.cell(self.row, index)
+            self._styled(
+                cell,
+                ("title",),
+                lambda c: _set_style(c, _font(12, bold=True), _alignment("center", "center", True), BOX),
+            )
             set_text(cell, column.title)
-            cell.font = _font(12, bold=True)
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            cell.border = BOX
             self.fit_height(self.row, column.title, index, index, 12, bold=True)
             number = self.cell(self.row + 1, index)
+            self._styled(
+                number, ("column number",), lambda c: _set_style(c, _font(12, italic=True), _alignment("center"), BOX)
+            )
             set_text(number, f"({index})")
-            number.font = _font(12, italic=True)
-            number.alignment = Alignment(horizontal="center")
-            number.border = BOX
         self.row_height(self.row + 1, line_height(12) + ROW_PADDING)
         self.header_row = self.row
         self._titles_height = self._heights[self.row] + self._heights[self.row + 1]
@@ -564,7 +619,7 @@ class ReportSheet:
         self._flush(self.row - 1)
         for index, (column, value) in enumerate(zip(self.columns, values, strict=False), start=1):
             cell = self.cell(self.row, index)
-            self._styled(cell, ("data", index, bold), lambda c, k=column.kind, b=bold: _data_style(c, k, b))
+            self._styled(cell, ("data", column.kind, bold), lambda c, k=column.kind, b=bold: _data_style(c, k, b))
             set_text(cell, value)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 self._sums[index - 1] += value
@@ -574,18 +629,8 @@ class ReportSheet:
         return self.row - 1
 
     def _raw_row(self, values: Sequence[object], bold: bool, height: float) -> int:
-        if self.raw.first is None:
-            self._flush(self.row - 1)
-            self.raw.first = self.row
-        elif self.row != self.raw.last + 1:
-            raise RuntimeError("Data rows of a fast sheet must follow each other.")
-        else:
-            self._paginate(self.row - 1)
-        # openpyxl numbers the rows it writes: an empty row keeps its count, replaced on save.
-        self.sheet.append([])
-        self._written = self.row
         height = round(height, 2)
-        self._heights[self.row] = height
+        self._raw_placeholder(self.row, height)
         self.raw.write(self.row, values, bold, height)
         for index, value in enumerate(values[: self.n]):
             if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -594,15 +639,80 @@ class ReportSheet:
         self.row += 1
         return self.row - 1
 
+    def section(
+        self,
+        heading: Sequence[object],
+        rows: Iterable[Sequence[object]],
+        subtotal: Callable[[int, int, list[float]], Sequence[object]],
+    ) -> tuple[int, int, int, list[float]]:
+        """A bold heading row and the data rows under it, the heading carrying their subtotal.
+
+        `subtotal(first, last, sums)` gives the heading's values once its rows are written (their
+        range, and each column's sum of numbers): values, or `Formula`s over the range with their
+        values. In a fast sheet the rows are written aside until then (`RawRows.divert`), so a
+        section of any length is never held in memory. Returns the heading's row, the first and
+        last rows under it, and the sums.
+        """
+        heading_row = self.row
+        sums = [0.0] * self.n
+
+        def counted(values):
+            for index, value in enumerate(values[: self.n]):
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    sums[index] += value
+            return values
+
+        if self.raw is None:
+            if self.streaming and not self.buffered:
+                raise RuntimeError("A section's heading is written after its rows: use a fast or buffered sheet.")
+            self.data_row(heading, bold=True)
+            for values in rows:
+                self.data_row(counted(values))
+            last = self.row - 1
+            for index, (old, new) in enumerate(zip(heading, subtotal(heading_row + 1, last, sums), strict=False), 1):
+                if isinstance(new, Formula):
+                    self.formula_cell(heading_row, index, new.text, cached=new.cached)
+                    self.cell(heading_row, index).font = _font(12, bold=True)
+                elif new != old:
+                    set_text(self.cell(heading_row, index), new)
+            return heading_row, heading_row + 1, last, sums
+        height = round(self._data_height(heading, True), 2)
+        self._raw_placeholder(heading_row, height)
+        kept = self.raw.divert()
+        self.row += 1
+        for values in rows:
+            self.data_row(counted(values))
+        last = self.row - 1
+        self.raw.put_back(kept, heading_row, subtotal(heading_row + 1, last, sums), True, height)
+        self.last_data_row = max(last, heading_row)
+        return heading_row, heading_row + 1, last, sums
+
+    def _raw_placeholder(self, row: int, height: float) -> None:
+        """Make `row` the next raw row: its place in openpyxl's sheet and on the pages."""
+        if self.raw.first is None:
+            self._flush(row - 1)
+            self.raw.first = row
+        elif row != self.raw.last + 1:
+            raise RuntimeError("Data rows of a fast sheet must follow each other.")
+        else:
+            self._paginate(row - 1)
+        # openpyxl numbers the rows it writes: it is told of the raw rows before its next one (`_flush`).
+        self._skipped += 1
+        self._written = row
+        self._heights[row] = height
+        self.raw.last = row
+
     def formula_cell(self, row: int, column_index: int, formula: str, cached=None, kind: str = "int") -> None:
         """A live formula written by the program itself (never from user text), with its current value."""
         cell = self.cell(row, column_index, formula)
         if cached is not None:
             self.cached[f"{get_column_letter(column_index)}{row}"] = cached
-        cell.font = _font(12)
-        cell.border = BOX
-        cell.number_format = PERCENT_FORMAT if kind == "percent" else NUMBER_FORMAT
-        cell.alignment = Alignment(horizontal="right", vertical="center")
+        number_format = PERCENT_FORMAT if kind == "percent" else NUMBER_FORMAT
+        self._styled(
+            cell,
+            ("formula", number_format),
+            lambda c: _set_style(c, _font(12), _alignment("right", "center"), BOX, number_format),
+        )
 
     def start_closing(self) -> None:
         """From this row on, the rows stay on one page with the last rows of the table."""
@@ -621,31 +731,45 @@ class ReportSheet:
         self.start_closing()
         row = self.row
         first, last = self.first_data_row, self.last_data_row
+        bold = _font(12, bold=True)
         for index, column in enumerate(self.columns, start=1):
             cell = self.cell(row, index)
-            cell.border = BOX
-            cell.font = _font(12, bold=True)
             if index == label_column:
+                self._styled(
+                    cell, ("totals label",), lambda c: _set_style(c, bold, _alignment("center", "center", True), BOX)
+                )
                 set_text(cell, label)
-                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             elif label_column < index < label_column + label_span:
+                self._styled(cell, ("totals",), lambda c: _set_style(c, bold, None, BOX))
                 continue
             elif column.total == "sum":
                 letter = get_column_letter(index)
                 cell.value = f"=SUM({letter}{first}:{letter}{last})" if last and last >= first else 0
                 self.cached[f"{get_column_letter(index)}{row}"] = self._sums[index - 1]
-                cell.number_format = NUMBER_FORMAT
-                cell.alignment = Alignment(horizontal="right")
+                self._styled(
+                    cell,
+                    ("totals", NUMBER_FORMAT),
+                    lambda c: _set_style(c, bold, _alignment("right"), BOX, NUMBER_FORMAT),
+                )
             elif column.total and last and last >= first:
                 cell.value = column.total.format(row=row, first=first, last=last)
                 if cached and index in cached and cached[index] is not None:
                     self.cached[f"{get_column_letter(index)}{row}"] = cached[index]
-                cell.number_format = PERCENT_FORMAT if column.kind == "percent" else NUMBER_FORMAT
-                cell.alignment = Alignment(horizontal="right")
+                number_format = PERCENT_FORMAT if column.kind == "percent" else NUMBER_FORMAT
+                self._styled(
+                    cell,
+                    ("totals", number_format),
+                    lambda c, f=number_format: _set_style(c, bold, _alignment("right"), BOX, f),
+                )
             elif column.total and column.kind != "percent":
                 cell.value = 0  # no rows: nothing to count, and no formula over the totals row itself
-                cell.number_format = NUMBER_FORMAT
-                cell.alignment = Alignment(horizontal="right")
+                self._styled(
+                    cell,
+                    ("totals", NUMBER_FORMAT),
+                    lambda c: _set_style(c, bold, _alignment("right"), BOX, NUMBER_FORMAT),
+                )
+            else:
+                self._styled(cell, ("totals",), lambda c: _set_style(c, bold, None, BOX))
         if label_span > 1:
             self.merge(row, label_column, label_column + label_span - 1)
         self.fit_height(row, label, label_column, label_column + label_span - 1, 12, bold=True)
@@ -656,17 +780,24 @@ class ReportSheet:
         """A bold row after the data rows (a subtotal), outside the range the totals row sums."""
         self._flush(self.row - 1)
         row = self.row
+        bold = _font(12, bold=True)
         for index, (column, value) in enumerate(zip(self.columns, values, strict=False), start=1):
             cell = self.cell(row, index)
-            cell.border = BOX
-            cell.font = _font(12, bold=True)
-            set_text(cell, value)
             if index == label_column:
-                cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+                self._styled(
+                    cell, ("summary label",), lambda c: _set_style(c, bold, _alignment("left", "center", True), BOX)
+                )
                 self.fit_height(row, value, index, index, 12, bold=True)
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                cell.number_format = PERCENT_FORMAT if column.kind == "percent" else NUMBER_FORMAT
-                cell.alignment = Alignment(horizontal="right")
+                number_format = PERCENT_FORMAT if column.kind == "percent" else NUMBER_FORMAT
+                self._styled(
+                    cell,
+                    ("totals", number_format),
+                    lambda c, f=number_format: _set_style(c, bold, _alignment("right"), BOX, f),
+                )
+            else:
+                self._styled(cell, ("totals",), lambda c: _set_style(c, bold, None, BOX))
+            set_text(cell, value)
         self.row_height(row, line_height(12) + ROW_PADDING)
         self.row += 1
         return row
@@ -718,6 +849,20 @@ class ReportSheet:
         if self.streaming:
             self._hold = self.buffered = False
             self._flush(max([self.row - 1, *self._pending]))
+            if isinstance(self.workbook, ReportWorkbook):
+                self.workbook.finished.append(self)
+            if self.raw is not None:
+                self.raw.park()
+
+
+def _set_style(cell, font, alignment=None, border=None, number_format=None) -> None:
+    cell.font = font
+    if alignment is not None:
+        cell.alignment = alignment
+    if border is not None:
+        cell.border = border
+    if number_format is not None:
+        cell.number_format = number_format
 
 
 def _data_style(cell, kind: str, bold: bool) -> None:
@@ -725,15 +870,15 @@ def _data_style(cell, kind: str, bold: bool) -> None:
     cell.border = BOX
     if kind in ("int", "money"):
         cell.number_format = NUMBER_FORMAT
-        cell.alignment = Alignment(horizontal="right", vertical="center")
+        cell.alignment = _alignment("right", "center")
     elif kind == "percent":
         cell.number_format = PERCENT_FORMAT
-        cell.alignment = Alignment(horizontal="right", vertical="center")
+        cell.alignment = _alignment("right", "center")
     elif kind == "date":
         cell.number_format = DATE_FORMAT
-        cell.alignment = Alignment(horizontal="center", vertical="center")
+        cell.alignment = _alignment("center", "center")
     else:
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        cell.alignment = _alignment(None, "center", True)
 
 
 def workbook_bytes(workbook: Workbook, sheets: Sequence[ReportSheet] = ()) -> bytes:

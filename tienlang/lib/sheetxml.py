@@ -2,7 +2,8 @@
 
 openpyxl spends about 12 µs on each cell it writes; `RawRows` serialises data rows as plain
 sheet XML (inline strings) into a temporary file instead, and `finish_package` splices them
-into the saved workbook package in place of the empty placeholder rows that stand for them,
+into the saved workbook package at their place (`RowsAsideSheet` numbers the rows openpyxl
+writes as if they were there),
 writing the cached results of formula cells on the way. It knows nothing of the document
 layout around the rows (see `tienlang.lib.document`).
 """
@@ -14,12 +15,66 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from tienlang.lib.xlsx import cell_value
+
+
+class Skip(tuple):
+    """Sent to a `RowsAsideSheet` in place of a row: `count` rows are written elsewhere (raw)."""
+
+    def __new__(cls, count: int):
+        return super().__new__(cls, (count,))
+
+
+class RowsAsideSheet(WriteOnlyWorksheet):
+    """openpyxl's write-only sheet, whose row numbering can skip the rows written as raw XML
+    (`append(Skip(n))`): no placeholder row is written for them.
+
+    Its row loop is openpyxl 3.1's `WriteOnlyWorksheet._write_rows` with that one addition.
+    """
+
+    def _write_rows(self):
+        try:
+            xf = self._writer.xf.send(True)
+        except StopIteration:
+            self._already_saved()
+        with xf.element("sheetData"):
+            row_idx = 1
+            try:
+                while True:
+                    row = yield
+                    if isinstance(row, Skip):
+                        row_idx += row[0]
+                        continue
+                    row = self._values_to_row(row, row_idx)
+                    self._writer.write_row(xf, row, row_idx)
+                    row_idx += 1
+            except GeneratorExit:
+                pass
+        self._writer.xf.send(None)
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A live formula written by the program itself (never from user text), with its value."""
+
+    text: str  # "=SUM(D7:D20)"
+    cached: object = None
+
+
+# Bytes of rows kept in memory before they go to a temporary file: the most a sheet's rows
+# hold in memory, however long the sheet.
+SPOOL_BYTES = 1 << 20
+# Pieces of XML gathered before they are written out together.
+FLUSH_PARTS = 2000
+# A finished sheet's rows above this size go to disk until the workbook is saved.
+PARK_BYTES = 64 << 10
 
 
 class RawRows:
@@ -32,7 +87,7 @@ class RawRows:
     def __init__(self, n: int, style: Callable[[int, bool, bool], int]):
         self.n = n
         self.make_style = style
-        self.file = tempfile.SpooledTemporaryFile(max_size=8 << 20)
+        self.file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
         self.first = None
         self.last = None
         self.letters = [get_column_letter(i) for i in range(1, n + 1)]
@@ -51,10 +106,16 @@ class RawRows:
         parts.append(f'<row r="{row}" ht="{height}" customHeight="1">' if height else f'<row r="{row}">')
         letters = self.letters
         for index in range(self.n):
-            value = cell_value(values[index]) if index < len(values) else None
+            value = values[index] if index < len(values) else None
+            if not isinstance(value, Formula):  # a formula keeps its text and cached value
+                value = cell_value(value)
             ref = f"{letters[index]}{row}"
             if value is None:
                 parts.append(f'<c r="{ref}" s="{self.style_id(index, bold, False)}"/>')
+            elif isinstance(value, Formula):
+                cached = "" if value.cached is None else f"<v>{number(value.cached)}</v>"
+                formula = xml_text(value.text.removeprefix("="))
+                parts.append(f'<c r="{ref}" s="{self.style_id(index, bold, False)}"><f>{formula}</f>{cached}</c>')
             elif isinstance(value, bool):
                 parts.append(f'<c r="{ref}" s="{self.style_id(index, bold, False)}" t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, (int, float)):
@@ -70,13 +131,40 @@ class RawRows:
                 parts.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{xml_text(text)}</t></is></c>')
         parts.append("</row>")
         self.last = row
-        if len(parts) > 4000:
+        if len(parts) > FLUSH_PARTS:
             self.flush()
 
     def flush(self) -> None:
         if self.buffer:
             self.file.write("".join(self.buffer).encode("utf-8"))
             self.buffer = []
+
+    def park(self) -> None:
+        """The sheet is complete: its rows wait on disk for the workbook to be saved (a workbook of
+        many sheets would otherwise hold every sheet's last megabyte)."""
+        self.flush()
+        if self.file.tell() > PARK_BYTES:  # a few rows cost less in memory than an open file's buffer
+            self.file.rollover()
+
+    def divert(self):
+        """Write the rows that follow aside (a section whose heading row is written after them,
+        see `put_back`); returns what `put_back` needs."""
+        self.flush()
+        kept, self.file = self.file, tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+        return kept
+
+    def put_back(self, kept, row: int, values: Sequence[object], bold: bool, height: float | None) -> None:
+        """Write row `row` (above the diverted rows) and then the diverted rows, in order."""
+        self.flush()
+        aside, self.file = self.file, kept
+        last = self.last
+        self.write(row, values, bold, height)
+        self.flush()
+        aside.seek(0)
+        while block := aside.read(COPY_BLOCK):
+            self.file.write(block)
+        aside.close()
+        self.last = max(last or row, row)
 
 
 def xml_text(text: str) -> str:
@@ -104,13 +192,16 @@ def finish_package(package, target, parts: dict) -> None:
                 copy_sheet(reader, writer, patterns, sheet.raw if sheet.raw and sheet.raw.first else None)
 
 
-CHUNK = 1 << 20
+CHUNK = 1 << 18
 CARRY = 8192
+COPY_BLOCK = 1 << 16  # raw rows copied into the package at a time
 
 
 def copy_sheet(reader, writer, patterns, raw) -> None:
     """Copy a sheet's XML: cached values into the formula cells of `patterns`, and the data
-    rows of `raw` in place of the empty rows that stand for them.
+    rows of `raw` where they belong — before the row that follows them (openpyxl numbered
+    its rows after them as if they were there, see `RowsAsideSheet`), or at the end of the
+    sheet's data.
 
     Text is handled in chunks; the tail of each chunk, from the last element that starts
     in it, is carried over, so nothing split across two chunks is missed.
@@ -118,8 +209,7 @@ def copy_sheet(reader, writer, patterns, raw) -> None:
     state = "before" if raw is not None else "after"
     if raw is not None:
         raw.flush()
-        start = f'<row r="{raw.first}"'.encode()
-        end = f'<row r="{raw.last}"'.encode()
+        markers = (f'<row r="{raw.last + 1}"'.encode(), b"</sheetData>")
     pending = b""
 
     def emit(text: bytes) -> None:
@@ -133,19 +223,11 @@ def copy_sheet(reader, writer, patterns, raw) -> None:
         text = pending + chunk
         pending = b""
         if state == "before":
-            rest = _insert_raw_rows(text, start, raw, writer, emit)
+            rest = _insert_raw_rows(text, markers, raw, writer, emit)
             if rest is not None:
-                text, state = rest, "inside"
-        if state == "inside":
-            closing = _end_of_last_placeholder(text, end)
-            if closing != -1:
-                text, state = text[closing + 1 :], "after"
-            else:
-                # Only empty placeholder rows so far: drop them, keep a tail that may hold the end.
-                pending = text[-CARRY:] if chunk else b""
-                if not chunk:
-                    raise RuntimeError("The sheet ended before its last data row.")
-                continue
+                text, state = rest, "after"
+            elif not chunk:
+                raise RuntimeError("The sheet ended before its data rows' place.")
         if not chunk:
             emit(text)
             return
@@ -160,30 +242,21 @@ def _carry_from(text: bytes) -> int:
     return cut if cut != -1 else max(0, len(text) - CARRY)
 
 
-def _insert_raw_rows(text: bytes, start: bytes, raw, writer, emit) -> bytes | None:
-    """Once the first placeholder row is in `text`: write what precedes it, then the data rows,
-    and return the rest (from the placeholder on); None while it has not come yet."""
-    at = text.find(start)
+def _insert_raw_rows(text: bytes, markers: tuple[bytes, bytes], raw, writer, emit) -> bytes | None:
+    """Once the place of the data rows is in `text` (the row after them, else the end of the
+    sheet's data, which comes later): write what precedes it, then the data rows, and return
+    the rest; None while it has not come yet."""
+    following, end = markers
+    at = text.find(following)
+    if at == -1:
+        at = text.find(end)
     if at == -1:
         return None
     emit(text[:at])
     raw.file.seek(0)
-    while block := raw.file.read(CHUNK):
+    while block := raw.file.read(COPY_BLOCK):
         writer.write(block)
     return text[at:]
-
-
-def _end_of_last_placeholder(text: bytes, end: bytes) -> int:
-    """Where the last placeholder row ends in `text` (its last byte), or -1 if not in it yet.
-
-    The last placeholder is written `<row r="N"/>` or `<row r="N"></row>`.
-    """
-    at = text.find(end)
-    closing = text.find(b">", at) if at != -1 else -1
-    if closing != -1 and text[closing - 1 : closing] != b"/":
-        closing = text.find(b"</row>", closing)
-        closing = closing + len(b"</row>") - 1 if closing != -1 else -1
-    return closing
 
 
 def number(value) -> str:

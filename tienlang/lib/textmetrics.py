@@ -118,7 +118,7 @@ def _estimate(char: str) -> float:
     return FALLBACK_EM["lower"]
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)
 def text_width(text: str, size: float = 12, bold: bool = False, italic: bool = False) -> float:
     """The printed width of `text` on one line, in points."""
     font = _font(bold, italic)
@@ -131,8 +131,13 @@ def text_width(text: str, size: float = 12, bold: bool = False, italic: bool = F
     return total * size
 
 
+@functools.lru_cache(maxsize=4096)
 def wrapped_lines(text: str, width: float, size: float = 12, bold: bool = False, italic: bool = False) -> int:
-    """How many lines `text` takes in a cell `width` points wide, wrapped at spaces (then inside words)."""
+    """How many lines `text` takes in a cell `width` points wide, wrapped at spaces (then inside words).
+
+    Kept for the last 4,096 texts and widths asked (under a megabyte): a long list repeats the
+    same union, class and status names on row after row, and a row's height is asked once per row.
+    """
     lines = 0
     space = text_width(" ", size, bold, italic)
     for paragraph in str(text).split("\n"):

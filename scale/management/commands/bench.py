@@ -100,9 +100,17 @@ class Command(BaseCommand):
                     f"{r.name:24}{persona:>7}{r.p50:10.1f}{r.p95:10.1f}{r.sql_p50:9.1f}{r.ratio:7.1f}{r.cpu_p50:9.1f}{r.queries:9d}"
                 )
         if export_results:
-            write(f"{'export':24}{'seconds':>10}{'peak MB':>10}{'SQL floor s':>13}{'ratio':>8}")
+            write(
+                f"{'export':24}{'seconds':>10}{'CPU s':>8}{'peak MB':>10}{'SQL s':>8}{'floor s':>9}{'floor CPU':>10}"
+                f"{'floor MB':>10}{'× floor':>9}{'× CPU':>7}  target ≤ 1.5× floor"
+            )
             for e in export_results:
-                write(f"{e.name:24}{e.seconds:10.2f}{e.peak_mb:10.1f}{e.floor_seconds:13.3f}{e.ratio:8.1f}")
+                met = "met" if e.writer_seconds and e.writer_ratio <= 1.5 else ("not met" if e.writer_seconds else "—")
+                write(
+                    f"{e.name:24}{e.seconds:10.2f}{e.cpu_seconds:8.2f}{e.peak_mb:10.1f}{e.floor_seconds:8.3f}"
+                    f"{e.writer_seconds:9.2f}{e.writer_cpu_seconds:10.2f}{e.writer_peak_mb:10.1f}"
+                    f"{e.writer_ratio:9.2f}{e.writer_cpu_ratio:7.2f}  {met}"
+                )
         summary = {
             "tier": tier,
             "date": datetime.date.today().isoformat(),
@@ -118,6 +126,11 @@ class Command(BaseCommand):
                     "seconds": round(e.seconds, 3),
                     "peak_mb": round(e.peak_mb, 1),
                     "sql_floor_seconds": round(e.floor_seconds, 4),
+                    "cpu_seconds": round(e.cpu_seconds, 3),
+                    "writer_floor_seconds": round(e.writer_seconds, 3),
+                    "writer_floor_cpu_seconds": round(e.writer_cpu_seconds, 3),
+                    "writer_floor_peak_mb": round(e.writer_peak_mb, 1),
+                    "ratio_to_writer_floor": round(e.writer_ratio, 2),
                 }
                 for e in export_results
             },
