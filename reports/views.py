@@ -70,7 +70,8 @@ def dashboard(request):
     opened = scope.federation.pk if isinstance(scope, comparison.NarrowedScope) else "own"
     # Kept per user and scope until anything is written (`reports.figures`: the data version).
     context = figures.cached_figures(user, str(opened), year, lambda: dashboard_figures(scope, role, year))
-    return render(request, "dashboard.html", context)
+    # A link is shown only to whom it opens (a Party committee's reader sees the comparison, not the form).
+    return render(request, "dashboard.html", {**context, "may_open_targets": targets.may_open(user)})
 
 
 def dashboard_figures(scope: Scope, role: str, year: int) -> dict:

@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from candidates.models import Nomination, Person
@@ -475,6 +476,22 @@ def _peak_mb(build) -> float:
     finally:
         tracemalloc.stop()
     return peak / 2**20
+
+
+def measure_quota(user, year: int) -> dict:
+    """Report 1 (the quota report's workbook) as `user`: at the user's own depth of the tree."""
+    scope = Scope(user=user)
+    with CaptureQueriesContext(connection) as queries:
+        seconds, cpu, data = _timed(lambda: build_report("quota", scope, year))
+    peak = _peak_mb(lambda: build_report("quota", scope, year))
+    unions = GrassrootsUnion.objects.for_user(user).count()
+    return {
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),
+        "peak_mb": round(peak, 1),
+        "queries": len(queries),
+        "unions": unions,
+    }
 
 
 def measure_exports(user, year: int, kinds=KINDS, log=print) -> list[ExportResult]:

@@ -84,6 +84,8 @@ class Command(BaseCommand):
             results_by_persona[persona] = bench.measure_pages(user, requests, log=write, only=pages, urls=urls)
         export_results = []
         year = bench.latest_year()
+        wanted = not skip_exports and "quota" in (exports or KINDS)
+        quota_by_persona = quota_at_depths({p: users[p] for p in results_by_persona}, year, write) if wanted else {}
         if not skip_exports:
             write(f"Exports at national scope, year {year} (time; peak under tracemalloc; one raw SQL query):")
             export_results = bench.measure_exports(bench.admin_user(), year, kinds=exports or KINDS, log=write)
@@ -121,6 +123,7 @@ class Command(BaseCommand):
             # "pages": as the busiest federation's staff; "personas": every persona measured.
             "pages": page_figures(results_by_persona.get("staff", [])),
             "personas": {persona: page_figures(results) for persona, results in results_by_persona.items()},
+            "quota_by_persona": quota_by_persona,
             "exports": {
                 e.name: {
                     "seconds": round(e.seconds, 3),
@@ -138,6 +141,20 @@ class Command(BaseCommand):
         if upload is not None:
             summary["upload"] = upload
         write(json.dumps(summary, ensure_ascii=False))
+
+
+def quota_at_depths(users: dict, year: int, write) -> dict:
+    """Report 1 at each depth of the tree: as each persona measured, for everything below it."""
+    figures_by_persona = {}
+    for persona, user in users.items():
+        figures = bench.measure_quota(user, year)
+        figures_by_persona[persona] = figures
+        write(
+            f"Quota report {year} as {user.username} ({persona}): {figures['seconds']:.2f} s "
+            f"(CPU {figures['cpu_seconds']:.2f} s), peak {figures['peak_mb']:.1f} MB, {figures['queries']} queries, "
+            f"{figures['unions']:,} unions in scope"
+        )
+    return figures_by_persona
 
 
 def page_figures(results) -> dict:
