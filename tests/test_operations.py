@@ -118,6 +118,15 @@ def test_systemd_unit_runs_the_serve_script_with_the_environment_file():
     assert "Type=notify" in unit and "User=tienlang" in unit
     nightly = (ROOT / "docs/deploy/tienlang-nightly.service").read_text()
     assert "scripts/backup.sh" in nightly and "anonymise_expired" in nightly
+    # A reorganisation left waiting fails its command: it runs last, so the anonymisation still runs.
+    steps = [line for line in nightly.splitlines() if line.startswith("ExecStart=")]
+    assert [s.split()[-1].rsplit("/", 1)[-1] for s in steps] == [
+        "backup.sh",
+        "anonymise_expired",
+        "complete_reorganisations",
+    ]
+    cron = (ROOT / "docs/deploy/crontab.example").read_text()
+    assert cron.index("anonymise_expired") < cron.index("complete_reorganisations")
     assert "OnCalendar=" in (ROOT / "docs/deploy/tienlang-nightly.timer").read_text()
     readme = (ROOT / "README.md").read_text()
     assert "docs/deploy/tienlang.service" in readme and "docs/operations.md" in readme
