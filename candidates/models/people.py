@@ -96,6 +96,17 @@ class LegalBasis(models.TextChoices):
     LAW = "law", _("Theo quy định của pháp luật (ghi rõ văn bản)")
 
 
+def _folded_query(text: str) -> str:
+    """The search text folded, its spaces single; "" for none or for digits (a citizen ID: no ranking)."""
+    query = " ".join(fold(text or "").split())
+    return "" if re.fullmatch(r"[\d ]*", query) else query
+
+
+def _similarity(field: str, query: str) -> Func:
+    """PostgreSQL's trigram similarity of a folded column to the folded text."""
+    return Func(F(field), Value(query), function="similarity", output_field=models.FloatField())
+
+
 class PersonQuerySet(ScopedQuerySet):
     federation_lookup = "federation"
     union_lookup = "union"
@@ -125,17 +136,16 @@ class PersonQuerySet(ScopedQuerySet):
         ID, one query ranks everything (`ranked`).
         """
         found = self.search(text, address=address)
-        query = " ".join(fold(text or "").split())
-        if address or not query or re.fullmatch(r"[\d ]+", query) or connections[self.db].vendor != "postgresql":
+        query = _folded_query(text)
+        if address or not query or connections[self.db].vendor != "postgresql":
             return found.ranked(text, address=address)
         # Folded names are lower-case ASCII: every name starting with `query` sorts between
         # `query` and `query` followed by the highest code point.
         last = query + "\U0010ffff"
         starting = self.filter(name_folded__gte=query, name_folded__lt=last).order_by("name_folded", "pk")
-        similarity = Func(F("name_folded"), Value(query), function="similarity", output_field=models.FloatField())
         others = (
             found.exclude(name_folded__startswith=query)
-            .alias(search_similarity=similarity)
+            .alias(search_similarity=_similarity("name_folded", query))
             .order_by("-search_similarity", "name_folded", "pk")
         )
         combined = starting.union(others, all=True)
@@ -144,14 +154,13 @@ class PersonQuerySet(ScopedQuerySet):
 
     def ranked(self, text: str, *, address: bool = False):
         """Closest first: names starting with the text, then by trigram similarity (PostgreSQL), then by name."""
-        query = " ".join(fold(text or "").split())
-        if not query or re.fullmatch(r"[\d ]+", query):
+        query = _folded_query(text)
+        if not query:
             return self
         field = "search_folded" if address else "name_folded"
         prefix = Case(When(**{f"{field}__startswith": query}, then=Value(0)), default=Value(1))
         if connections[self.db].vendor == "postgresql":
-            similarity = Func(F(field), Value(query), function="similarity", output_field=models.FloatField())
-            return self.alias(search_prefix=prefix, search_similarity=similarity).order_by(
+            return self.alias(search_prefix=prefix, search_similarity=_similarity(field, query)).order_by(
                 "search_prefix", "-search_similarity", "name_folded", "pk"
             )
         return self.alias(search_prefix=prefix).order_by("search_prefix", "name_folded", "pk")
