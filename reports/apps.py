@@ -10,9 +10,10 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate  # noqa: PLC0415
 
-        from .figures import installed  # noqa: PLC0415
+        from tienlang.lib.kept import installed  # noqa: PLC0415
+
         from .jobs import register_jobs  # noqa: PLC0415 (models are loaded only once the app registry is ready)
 
         register_jobs()
-        # The dashboard's data version: a trigger on every table its figures come from.
-        post_migrate.connect(installed, sender=self, dispatch_uid="reports.figures.installed")
+        # The data version (tienlang.lib.kept): a trigger on every counted table.
+        post_migrate.connect(installed, sender=self, dispatch_uid="tienlang.lib.kept.installed")

@@ -68,7 +68,7 @@ def dashboard(request):
     except ValueError:
         year = timezone.localdate().year
     opened = scope.federation.pk if isinstance(scope, comparison.NarrowedScope) else "own"
-    # Kept per user and scope until anything is written (`reports.figures`: the data version).
+    # Kept per user and scope until anything is written (`reports.figures`, under the data version of `tienlang.lib.kept`).
     context = figures.cached_figures(user, str(opened), year, lambda: dashboard_figures(scope, role, year))
     # A link is shown only to whom it opens (a Party committee's reader sees the comparison, not the form).
     return render(request, "dashboard.html", {**context, "may_open_targets": targets.may_open(user)})

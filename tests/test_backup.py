@@ -303,7 +303,7 @@ def test_a_restore_into_a_new_postgresql_database_reproduces_every_table(tmp_pat
     assert before["django_session"][0] > 0, "the admin's sign-in is in the source, not in the copy"
     for table in LEFT_OUT_TABLES:
         assert after[table][0] == 0, table
-    # The dashboard's write counter (reports.figures) is no data: it counts writes, the restore's own included.
+    # The write counter (tienlang.lib.kept) is no data: it counts writes, the restore's own included.
     held = {t for t in before if t not in LEFT_OUT_TABLES and t != "reports_figures_version"}
     for table in [
         "django_admin_log",

@@ -198,9 +198,20 @@ AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # The dashboard's figures are kept per user and scope for this many seconds (0: computed on
-# every request), and never past a write: the database counts writes (reports/figures.py).
+# every request), and never past a write: the database counts writes (tienlang/lib/kept.py).
 # The default cache is each process's memory; the count is shared through the database.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
+# Lists keep their row counts and their filters' choices in the user's scope the same way
+# (tienlang/lib/kept.py): a national list counts 200,000 nominations for its page count.
+LIST_CACHE_SECONDS = env_int("LIST_CACHE_SECONDS", 300)
+# Each process's memory; answers are small (a count, a list of choices, a dashboard's figures).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tienlang",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
+    }
+}
 
 LOGIN_URL = "login"
 # Two-step sign-in (a code from an authenticator app) is required for these roles; anyone

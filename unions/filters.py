@@ -6,7 +6,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tienlang.lib.forms import PlainSelect
+from tienlang.lib.forms import FixedChoices, PlainSelect
+from tienlang.lib.kept import kept_count, kept_query, request_version
 
 from .models import AdministrativeUnit, Enterprise, GrassrootsUnion
 
@@ -38,13 +39,14 @@ class UnionCodeField(forms.ModelChoiceField):
         return value
 
 
-def compact_union_choices(form: forms.Form) -> None:
-    """Turn a union drop-down with too many options into a code box (one count query)."""
+def compact_union_choices(form: forms.Form, data_version: int | None = None) -> None:
+    """Turn a union drop-down with too many options into a code box (one count query, kept
+    until the next write when the request's `data_version` is given)."""
     for name, field in list(form.fields.items()):
         queryset = getattr(field, "queryset", None)
         if queryset is None or queryset.model is not GrassrootsUnion or isinstance(field, UnionCodeField):
             continue
-        if queryset.count() <= MAX_UNION_OPTIONS:
+        if kept_count(queryset, data_version) <= MAX_UNION_OPTIONS:
             continue
         form.fields[name] = UnionCodeField(
             queryset=queryset,
@@ -65,13 +67,14 @@ def _user(request):
     return getattr(request, "user", None)
 
 
-def communes_in_scope(user) -> list[tuple[int, str]]:
+def communes_in_scope(user, data_version: int | None = None) -> FixedChoices:
     """Communes where the user can see at least one enterprise (retired ones included).
 
     Plain (id, name) pairs: an upper level's list offers a thousand communes, and building
-    them as model objects for the drop-down cost more than the page's own rows.
+    them as model objects for the drop-down cost more than the page's own rows. Kept until
+    the next write when the request's `data_version` is given (`tienlang.lib.kept`).
     """
-    return list(
+    queryset = (
         AdministrativeUnit.objects.filter(
             level=AdministrativeUnit.Level.COMMUNE,
             pk__in=Enterprise.objects.for_user(user).values("commune"),
@@ -79,17 +82,19 @@ def communes_in_scope(user) -> list[tuple[int, str]]:
         .order_by("name", "pk")
         .values_list("pk", "name")
     )
+    return FixedChoices(kept_query("choices", queryset, data_version, lambda: tuple(queryset)))
 
 
-def industries_in_scope(user) -> list[tuple[str, str]]:
-    values = (
+def industries_in_scope(user, data_version: int | None = None) -> FixedChoices:
+    queryset = (
         Enterprise.objects.for_user(user)
         .exclude(industry="")
         .order_by("industry")
         .values_list("industry", flat=True)
         .distinct()
     )
-    return [(value, value) for value in values]
+    values = kept_query("choices", queryset, data_version, lambda: tuple(queryset))
+    return FixedChoices((value, value) for value in values)
 
 
 class EnterpriseAttributeFilters(SearchFilterMixin):
@@ -108,8 +113,9 @@ class EnterpriseAttributeFilters(SearchFilterMixin):
         path = self.enterprise_path
         for name in ("ownership", "commune", "industry"):
             self.filters[name].field_name = f"{path}{name}"
-        self.filters["industry"].extra["choices"] = industries_in_scope(_user(request))
-        self.filters["commune"].extra["choices"] = communes_in_scope(_user(request))
+        version = request_version(request)
+        self.filters["industry"].extra["choices"] = industries_in_scope(_user(request), version)
+        self.filters["commune"].extra["choices"] = communes_in_scope(_user(request), version)
 
     def filter_has_party(self, queryset, name, value):
         return queryset.filter(**{f"{self.enterprise_path}party_org_since__isnull": value != "1"})

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from admission import clocks
 from candidates.models import Nomination, Status
-from reports import figures
 from reports.queries import Scope
 from reports.views import dashboard_figures
 from tests import factories
+from tienlang.lib import kept
 from unions.models import Federation
 from unions.permissions import user_role
 
@@ -91,13 +91,13 @@ def test_a_write_shows_on_the_next_page_even_a_bulk_one_that_sends_no_signal(cli
 
 
 def test_a_write_in_any_counted_table_changes_the_data_version(demo):
-    version = figures.data_version()
+    version = kept.data_version()
     Federation.objects.filter(pk=Federation.objects.order_by("pk").first().pk).update(name="Liên đoàn Đổi Tên")
-    assert figures.data_version() > version
+    assert kept.data_version() > version
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = %s", [figures.TRIGGER])
+        cursor.execute("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = %s", [kept.TRIGGER])
         triggered = {name.strip('"') for (name,) in cursor.fetchall()}
-    assert set(figures.counted_tables()) <= triggered, "every table the figures come from counts its writes"
+    assert set(kept.counted_tables()) <= triggered, "every table the figures come from counts its writes"
     assert "unions_accesslog" not in triggered, "reading a person's page changes no figure"
 
 

@@ -239,10 +239,11 @@ def _queries_for(client, url, django_assert_max_num_queries, limit):
 def test_list_query_count_is_flat(client, staff, federation, django_assert_max_num_queries, url):
     client.force_login(staff)
     factories.make_union(federation=federation)
-    few = _queries_for(client, url, django_assert_max_num_queries, 12)
+    # 13 on a first view: the data version is read once, and the counts are then kept (tienlang.lib.kept).
+    few = _queries_for(client, url, django_assert_max_num_queries, 13)
     for _ in range(30):
         factories.make_union(federation=federation)
-    many = _queries_for(client, url, django_assert_max_num_queries, 12)
+    many = _queries_for(client, url, django_assert_max_num_queries, 13)
     assert many == few
 
 

@@ -6,6 +6,7 @@ import html
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -17,6 +18,27 @@ def form_error_messages(form) -> list[str]:
         label = form.fields[name].label if name in form.fields else ""
         messages.extend(f"{label}: {error}" if label else str(error) for error in errors)
     return messages
+
+
+class FixedChoices(BaseChoiceIterator):
+    """Choices given once as (value, label) pairs, shared by every copy of the form field.
+
+    A form copies its fields for each instance, and a field copies its choices: a list filter
+    with a thousand communes copied them twice and normalised each pair on every page. These
+    are neither copied (they never change) nor normalised again (Django takes a choice
+    iterator as it is)."""
+
+    def __init__(self, pairs):
+        self.pairs = tuple(pairs)
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def __len__(self):
+        return len(self.pairs)
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 class PlainSelect(forms.Select):

@@ -19,6 +19,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.rows import BoundRows
 
+from tienlang.lib.kept import kept_count, request_version
 from tienlang.lib.versioning import StaleVersion
 from tienlang.lib.xlsx import xlsx_response
 
@@ -98,9 +99,44 @@ class CappedPaginator(Paginator):
     An OFFSET deep in a national list costs seconds (page 2,000 of the nominations: 1.7 s
     at the nation tier, docs/performance.md) and nobody reads that far: search and the
     filters narrow a list, and its Excel export holds every row.
+
+    The row count (the page count) is kept until the next write (`tienlang.lib.kept`) when
+    the view hands over the request's `data_version`: a national list's COUNT reads 200,000
+    nominations on every page otherwise.
     """
 
     max_rows = 10_000
+    # From this many rows in, a page is found by its keys first (below).
+    deferred_from = 1_000
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, data_version=None):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        self.data_version = data_version
+        self._end_order_with_the_key()
+
+    def _end_order_with_the_key(self) -> None:
+        """Pages are cut from one total order: rows that tie in the chosen column (a status, a
+        date) are ordered by their key, so no row shows on two pages or on none."""
+        queryset = self.queryset
+        if queryset is None or queryset.query.combinator or queryset.query.distinct_fields:
+            return
+        terms = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+        if any(term in ("pk", "-pk", "id", "-id") for term in terms):
+            return
+        self.object_list.data.data = queryset.order_by(*terms, "pk")
+
+    @property
+    def queryset(self) -> QuerySet | None:
+        # django-tables2 hands over its rows (BoundRows) around its data around the queryset.
+        queryset = getattr(getattr(self.object_list, "data", None), "data", None)
+        return queryset if isinstance(queryset, QuerySet) else None
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.queryset
+        if queryset is None or self.data_version is None:
+            return super().count
+        return kept_count(queryset, self.data_version)
 
     @cached_property
     def num_pages(self) -> int:
@@ -118,27 +154,29 @@ class CappedPaginator(Paginator):
                 return self.num_pages
             raise
 
-    # From this many rows in, a page is found by its keys first (below).
-    deferred_from = 1_000
-
     def page(self, number):
         """A deep page reads the keys of the rows it skips from the index alone, then its own rows.
 
         OFFSET over full rows reads every skipped row from the table (the nomination list's
         last page at the nation tier: 224 ms of SQL); the keys come from an index-only scan
-        of the same order, and the page's 50 rows are then fetched by key.
+        of the same order, and the page's 50 rows are then fetched by key. Past the middle of
+        the list the keys are read from its end, in the reverse order (the same rows, since
+        every list's order ends with the key).
         """
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        rows = self.object_list
-        # django-tables2 hands over its rows (BoundRows) around its data around the queryset.
-        queryset = getattr(getattr(rows, "data", None), "data", None)
-        if bottom < self.deferred_from or not isinstance(queryset, QuerySet) or queryset.query.distinct:
+        count = self.count
+        if top + self.orphans >= count:
+            top = count
+        rows, queryset = self.object_list, self.queryset
+        if bottom < self.deferred_from or queryset is None or queryset.query.distinct or not queryset.ordered:
             return self._get_page(rows[bottom:top], number, self)
-        keys = list(queryset.values_list("pk", flat=True)[bottom:top])
+        if bottom > count // 2:
+            keys = list(queryset.reverse().values_list("pk", flat=True)[count - top : count - bottom])
+            keys.reverse()
+        else:
+            keys = list(queryset.values_list("pk", flat=True)[bottom:top])
         found = {row.pk: row for row in queryset.filter(pk__in=keys).order_by()}
         page_rows = BoundRows([found[key] for key in keys if key in found], rows.table, rows.pinned_data)
         return self._get_page(page_rows, number, self)
@@ -162,9 +200,15 @@ class ScopedFilteredListView(Breadcrumbs, ScopedQuerysetMixin, SingleTableMixin,
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
         scope_form_fields(filterset.form, self.request.user)
-        compact_union_choices(filterset.form)
+        compact_union_choices(filterset.form, request_version(self.request))
         bootstrap_filter_form(filterset.form)
         return filterset
+
+    def get_table_pagination(self, table):
+        pagination = super().get_table_pagination(table)
+        if pagination and issubclass(pagination.get("paginator_class", Paginator), CappedPaginator):
+            pagination = {**pagination, "data_version": request_version(self.request)}
+        return pagination
 
     def get(self, request, *args, **kwargs):
         if self.export_workbook is not None and request.GET.get("export") == "xlsx":
