@@ -248,6 +248,11 @@ class QuotaReport:
 
     @functools.cached_property
     def _by_federation(self) -> list[QuotaRow]:
+        """Rows whose sums are the totals and subtotals: the rows themselves when a screen holds
+        them already (the dashboard: the grouped query would read the year's figures again),
+        else the stream summed per federation by the database."""
+        if "rows" in self.__dict__:
+            return self.rows
         plan = self._quota_plan()
         return plan.per_federation() + plan.moved_rows
 

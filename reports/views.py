@@ -68,7 +68,7 @@ def dashboard(request):
     except ValueError:
         year = timezone.localdate().year
     opened = scope.federation.pk if isinstance(scope, comparison.NarrowedScope) else "own"
-    # Kept per user and scope until anything is written (`reports.figures`, under the data version of `tienlang.lib.kept`).
+    # Kept per user and scope until anything is written (`reports.figures`, `tienlang.lib.kept`).
     context = figures.cached_figures(user, str(opened), year, lambda: dashboard_figures(scope, role, year))
     # A link is shown only to whom it opens (a Party committee's reader sees the comparison, not the form).
     return render(request, "dashboard.html", {**context, "may_open_targets": targets.may_open(user)})
@@ -79,6 +79,8 @@ def dashboard_figures(scope: Scope, role: str, year: int) -> dict:
     user = scope.user
     this_year = timezone.localdate().year
     report = queries.quota_report(scope, year)
+    # The page lists unions from the rows: read them first, and the totals are summed from them.
+    union_rows = progress_rows(report)
     trend = queries.history(scope, until=max(year, this_year))
     # A year without records says where the last ones are (one query, only then).
     latest = queries.latest_year(scope) if not report.totals.nominated else None
@@ -92,7 +94,7 @@ def dashboard_figures(scope: Scope, role: str, year: int) -> dict:
         "may_prepare": newyear.may_prepare(user),
         # The page shows the totals and at most 50 unions: the rows are not kept (45,000 at the nation).
         "report": SimpleNamespace(year=report.year, rows=[], totals=report.totals, subtotals=report.subtotals),
-        "progress_rows": progress_rows(report),
+        "progress_rows": union_rows,
         "all_progress_rows": sum(1 for r in report.rows if r.quota or r.nominated),
         "funnel": funnel,
         "funnel_chart": charts.funnel_svg(funnel),

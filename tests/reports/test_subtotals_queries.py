@@ -78,3 +78,22 @@ def test_the_city_s_subtotals_take_no_query_per_federation_below(client, demo, d
         texts = all_texts(client.get(f"/reports/{kind}.xlsx?year=2022").content)
         for n in range(4):  # a subtotal row for each
             assert f"Liên đoàn Lao động huyện Thử Nghiệm {n}" in texts, (kind, n)
+
+
+@pytest.mark.parametrize("username,year", [("canbo.thanhpho", 2026), ("canbo.thanhpho", 2022), ("canbo", 2022)])
+def test_totals_summed_from_held_rows_equal_the_database_s_sums(demo, username, year):
+    """The dashboard holds the rows and sums them; the workbook asks the database: the same figures,
+    unions that changed hands in the year included."""
+    from reports.queries import COUNT_FIELDS, Scope, quota_report  # noqa: PLC0415
+
+    user = factories.get_user(username)
+
+    def figures(row):
+        return (row.name, row.quota, *(getattr(row, name) for name in COUNT_FIELDS))
+
+    asked = quota_report(Scope(user=user), year)
+    held = quota_report(Scope(user=user), year)
+    assert held.rows, "the demo has unions in that year"
+    assert figures(held.totals) == figures(asked.totals)
+    assert [figures(r) for r in held.subtotals] == [figures(r) for r in asked.subtotals]
+    assert "rows" not in asked.__dict__, "the totals alone never read the rows"
