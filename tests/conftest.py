@@ -11,6 +11,7 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from tests import demo_snapshot, factories
+from tienlang.lib import kept
 from unions.models import Role
 
 # live_server runs Django in a thread while sync Playwright drives the browser.
@@ -45,6 +46,7 @@ def _fast_test_settings(settings):
     # Each test's data is rolled back, and the demo is loaded with the same ids and the same
     # data version every time: figures cached by an earlier test must not be met again.
     cache.clear()
+    kept.forget_recent()
 
 
 # --- organisation and personas ---------------------------------------------------------

@@ -21,6 +21,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
+from tienlang.lib import kept
+
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -56,6 +58,7 @@ def take() -> None:
                 snapshot.rows[table] = buffer.getvalue()
         transaction.set_rollback(True)
     cache.clear()
+    kept.forget_recent()
     _snapshot = snapshot
 
 
@@ -79,3 +82,4 @@ def load() -> None:
     # Content types are cached by id, and the ids may differ from before the copy.
     ContentType.objects.clear_cache()
     cache.clear()
+    kept.forget_recent()

@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
-from tienlang.lib.forms import PlainSelect
+from tienlang.lib.forms import FixedChoices, PlainSelect
 
 CHOICES = [("", "---------"), ("1", "Xã Tiên Lãng"), ("2", "Xã <Đông> & “Tây”"), (3, "Phường 3")]
 
@@ -24,3 +24,12 @@ def test_plain_select_keeps_grouped_choices_to_django():
     assert parse_html(PlainSelect(choices=grouped).render("c", "2", {})) == parse_html(
         forms.Select(choices=grouped).render("c", "2", {})
     )
+
+
+@pytest.mark.parametrize("value", [None, "2", 3, "7"])
+def test_choices_escaped_once_are_written_as_django_writes_the_raw_ones(value):
+    raw = [(1, "Xã Tiên Lãng"), (2, 'Xã <Đông> & "Tây"'), (3, "Phường 3"), ("7", "<script>x</script>")]
+    django = forms.Select(choices=raw).render("commune", value, {})
+    plain = PlainSelect(choices=FixedChoices.escaped(raw)).render("commune", value, {})
+    assert parse_html(plain) == parse_html(django)
+    assert "<script>" not in plain

@@ -82,7 +82,7 @@ def communes_in_scope(user, data_version: int | None = None) -> FixedChoices:
         .order_by("name", "pk")
         .values_list("pk", "name")
     )
-    return FixedChoices(kept_query("choices", queryset, data_version, lambda: tuple(queryset)))
+    return kept_query("choices", queryset, data_version, lambda: FixedChoices.escaped(queryset))
 
 
 def industries_in_scope(user, data_version: int | None = None) -> FixedChoices:
@@ -93,8 +93,7 @@ def industries_in_scope(user, data_version: int | None = None) -> FixedChoices:
         .values_list("industry", flat=True)
         .distinct()
     )
-    values = kept_query("choices", queryset, data_version, lambda: tuple(queryset))
-    return FixedChoices((value, value) for value in values)
+    return kept_query("choices", queryset, data_version, lambda: FixedChoices.escaped((v, v) for v in queryset))
 
 
 class EnterpriseAttributeFilters(SearchFilterMixin):

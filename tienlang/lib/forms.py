@@ -8,7 +8,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 
 
 def form_error_messages(form) -> list[str]:
@@ -30,6 +30,11 @@ class FixedChoices(BaseChoiceIterator):
 
     def __init__(self, pairs):
         self.pairs = tuple(pairs)
+
+    @classmethod
+    def escaped(cls, pairs) -> FixedChoices:
+        """The pairs with their labels escaped once, here (a drop-down then writes them as they are)."""
+        return cls((value, mark_safe(html.escape(str(label)))) for value, label in pairs)
 
     def __iter__(self):
         return iter(self.pairs)
@@ -61,7 +66,10 @@ class PlainSelect(forms.Select):
         for option_value, label in choices:
             text = "" if option_value is None else str(option_value)
             selected = " selected" if text in chosen else ""
-            # html.escape is what django.utils.html.escape does, without its lazy-text wrapper.
-            parts.append(f'<option value="{html.escape(text)}"{selected}>{html.escape(str(label))}</option>')
+            # html.escape is what django.utils.html.escape does, without its lazy-text wrapper;
+            # a number needs none, and a label marked safe is escaped already (FixedChoices).
+            value = text if isinstance(option_value, int) else html.escape(text)
+            label = label if isinstance(label, SafeData) else html.escape(str(label))
+            parts.append(f'<option value="{value}"{selected}>{label}</option>')
         parts.append("</select>")
         return mark_safe("".join(parts))

@@ -25,6 +25,9 @@ databases (SQLite, a developer's `make run`) have no counter: everything is comp
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -147,11 +150,36 @@ def kept(kind: str, key: str, version: int | None, compute: Callable[[], Any]) -
         return compute()
     digest = hashlib.sha256(key.encode()).hexdigest()
     cache_key = f"kept:{kind}:{digest}:v{version}"
+    found = _recent.get(cache_key)
+    if found is not None and found[0] > time.monotonic():
+        return found[1]
     found = cache.get(cache_key)
     if found is None:
         found = compute()
         cache.set(cache_key, found, seconds)
+    _remember(cache_key, found, seconds)
     return found
+
+
+# The latest answers also held as they are in this process: the cache hands back a copy
+# (a thousand communes unpickled on every page); answers are never changed by their readers.
+_recent: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+_RECENT_MAX = 256
+_recent_lock = threading.Lock()
+
+
+def _remember(cache_key: str, value: Any, seconds: int) -> None:
+    with _recent_lock:
+        _recent[cache_key] = (time.monotonic() + seconds, value)
+        _recent.move_to_end(cache_key)
+        while len(_recent) > _RECENT_MAX:
+            _recent.popitem(last=False)
+
+
+def forget_recent() -> None:
+    """Drop the answers held in this process (the tests do, with `cache.clear()`)."""
+    with _recent_lock:
+        _recent.clear()
 
 
 def query_key(queryset) -> str | None:
