@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from importlib import import_module
 
 import pytest
@@ -98,6 +99,50 @@ def test_session_ends_at_the_absolute_limit(client, settings, staff):
     session[SESSION_STARTED_KEY] = 1_577_836_800
     assert settings.SESSION_ABSOLUTE_SECONDS < 365 * 24 * 3600
     session.save()
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def _expiry(session_key: str):
+    from django.contrib.sessions.models import Session  # noqa: PLC0415
+
+    return Session.objects.get(session_key=session_key).expire_date
+
+
+def test_the_idle_limit_is_renewed_as_the_session_is_used_not_written_on_every_page(client, staff):
+    from unions.middleware import SESSION_RENEWED_KEY  # noqa: PLC0415
+
+    client.force_login(staff)
+    assert client.get("/").status_code == 200
+    key = client.session.session_key
+    renewed = _expiry(key)
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/unions/").status_code == 200
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith('UPDATE "django_session"')]
+    assert _expiry(key) == renewed, "a page read within the interval does not write the session"
+
+    # Renewed longer ago than SESSION_RENEW_SECONDS: the next page pushes the idle limit back.
+    session = client.session
+    session[SESSION_RENEWED_KEY] = session[SESSION_RENEWED_KEY] - settings.SESSION_RENEW_SECONDS - 1
+    session.save()
+    from django.contrib.sessions.models import Session  # noqa: PLC0415
+
+    Session.objects.filter(session_key=key).update(expire_date=renewed - datetime.timedelta(minutes=5))
+    assert client.get("/unions/").status_code == 200
+    assert _expiry(key) >= renewed, "the idle limit counts again from this request"
+
+
+def test_an_idle_session_ends_at_the_idle_limit(client, staff):
+    client.force_login(staff)
+    assert client.get("/").status_code == 200
+    from django.contrib.sessions.models import Session  # noqa: PLC0415
+
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    )
     response = client.get("/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 

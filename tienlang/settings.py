@@ -275,10 +275,12 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/tienlang.html"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# Sessions: an idle limit (renewed by each request), an absolute limit after sign-in, not
-# readable from JavaScript, ended when the browser closes.
+# Sessions: an idle limit (renewed as the session is used, at most once a SESSION_RENEW_SECONDS:
+# unions/middleware.py), an absolute limit after sign-in, not readable from JavaScript, ended
+# when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = env_int("SESSION_RENEW_SECONDS", 60)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -11,10 +11,17 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 SESSION_STARTED_KEY = "signed_in_at"
+SESSION_RENEWED_KEY = "renewed_at"
 
 
 class SessionLimitMiddleware:
-    """End a session a fixed time after sign-in, however active it has been (the idle limit is the cookie age)."""
+    """End a session a fixed time after sign-in, however active it has been, and renew its idle
+    limit (the cookie age) as it is used.
+
+    The idle limit is renewed by saving the session, at most once every `SESSION_RENEW_SECONDS`
+    (60): saving it on every request wrote a row and committed on every page anyone read. An
+    idle session so ends between `SESSION_IDLE_SECONDS` less that interval and
+    `SESSION_IDLE_SECONDS` after its last request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -29,7 +36,20 @@ class SessionLimitMiddleware:
                 logout(request)
                 messages.info(request, _("Phiên làm việc đã hết hạn; vui lòng đăng nhập lại."))
                 return redirect(settings.LOGIN_URL)
-        return self.get_response(request)
+        response = self.get_response(request)
+        self.renew(request)
+        return response
+
+    @staticmethod
+    def renew(request) -> None:
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if session is None or user is None or not user.is_authenticated:
+            return
+        now = time.time()
+        # A session the request changed is saved, so renewed, anyway: note when.
+        if session.modified or now - session.get(SESSION_RENEWED_KEY, 0) >= settings.SESSION_RENEW_SECONDS:
+            session[SESSION_RENEWED_KEY] = now
 
 
 class NoStoreMiddleware:
