@@ -109,3 +109,17 @@ def test_fixed_choices_are_shared_by_every_copy_of_a_form():
     choices = FixedChoices([(1, "Xã Một"), (2, "Xã Hai")])
     assert copy.deepcopy(choices) is choices
     assert list(choices) == [(1, "Xã Một"), (2, "Xã Hai")] and len(choices) == 2
+
+
+def test_the_review_queue_count_follows_an_approval(client, staff, union_a):
+    nominations = [make_nomination(union=union_a, full_name=f"Giàng Thị Chờ {n}") for n in range(3)]
+
+    def queue_count():
+        page = client.get("/candidates/review/").content.decode()
+        return int(re.search(r'data-testid="queue-count">(\d+)<', page).group(1))
+
+    client.force_login(staff)
+    assert queue_count() == 3
+    assert queue_count() == 3
+    client.post("/candidates/review/", {"selected": [nominations[0].pk]})
+    assert queue_count() == 2
