@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tienlang.lib.forms import PlainSelect
 from tienlang.lib.text import clean_text, strip_invisible
 from tienlang.lib.versioning import version_field
 from unions.models import GrassrootsUnion, PartyOrganization
@@ -187,8 +188,9 @@ class MoveForm(forms.Form):
     reason = forms.CharField(label=_("Lý do, ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=40, required=False)
     decision_date = forms.DateField(label=_("Ngày quyết định"), widget=DATE_WIDGET, required=False)
+    # Every Party organisation in reach (hundreds at a city): options written without a template each.
     organization = forms.ModelChoiceField(
-        label=_("Tổ chức Đảng"), queryset=PartyOrganization.objects.none(), required=False
+        label=_("Tổ chức Đảng"), queryset=PartyOrganization.objects.none(), required=False, widget=PlainSelect
     )
     # Admission: the rules are judged on the day the Party cell considered the person.
     cell_considered_on = forms.DateField(label=_("Ngày chi bộ xét kết nạp"), widget=DATE_WIDGET, required=False)
@@ -199,7 +201,10 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = PartyOrganization.objects.for_user(user).filter(retired_on__isnull=True)
+        # The list and `details()` use the id and the name only.
+        self.fields["organization"].queryset = (
+            PartyOrganization.objects.for_user(user).filter(retired_on__isnull=True).only("pk", "name")
+        )
 
     def clean(self):
         data = super().clean()
@@ -259,6 +264,7 @@ class IntroductionForm(forms.ModelForm):
             "resolution_date": DATE_WIDGET,
             "meeting_date": DATE_WIDGET,
             "co_introducer_worked_since": DATE_WIDGET,
+            "receiving_organization": PlainSelect,
         }
 
     def __init__(self, *args, user, **kwargs):

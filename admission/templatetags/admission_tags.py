@@ -15,12 +15,23 @@ from .. import clocks
 register = template.Library()
 
 
+def _open_clocks(nomination) -> list:
+    """The nomination's open steps, computed once a page: both tags below show them, and each
+    computation reads the rules, the events, the dossier and the requests anew."""
+    found = getattr(nomination, "_open_clocks", None)
+    if found is None:
+        found = []
+        if nomination.status in (Status.INTRODUCED, Status.ADMITTED):
+            found = clocks.Clocks([nomination], timezone.localdate()).for_nomination(nomination)
+        nomination._open_clocks = found
+    return found
+
+
 @register.inclusion_tag("admission/_steps.html", takes_context=True)
 def admission_steps(context, nomination):
     request = context.get("request")
     user = getattr(request, "user", None)
-    open_steps = nomination.status in (Status.INTRODUCED, Status.ADMITTED)
-    found = clocks.Clocks([nomination], timezone.localdate()).for_nomination(nomination) if open_steps else []
+    found = _open_clocks(nomination)
     refused = (request.session.pop(f"refused-step-{nomination.pk}", None) if request is not None else None) or {}
     staff = user is not None and is_district_staff(user) and not nomination.person.processing_restricted
     return {
@@ -49,4 +60,4 @@ def admission_cell_on(nomination) -> str:
     """The cell's date recorded with its resolution (dd/mm/yyyy), or ""."""
     if nomination.status != Status.INTRODUCED:
         return ""
-    return clocks_cell_on(nomination, clocks.Clocks([nomination], timezone.localdate()).for_nomination(nomination))
+    return clocks_cell_on(nomination, _open_clocks(nomination))

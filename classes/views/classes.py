@@ -10,12 +10,15 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.generic import CreateView, DetailView, UpdateView
 
 from candidates.models import Nomination, Status
 from candidates.tables import status_badge
-from tienlang.lib.tables import DateColumn, LinkColumn, Table
+from tienlang.lib import disclosure
+from tienlang.lib.money import format_vnd
+from tienlang.lib.tables import DateColumn, LinkColumn, PatternURL, Table, format_date
 from tienlang.lib.versioning import RefuseStaleSaveMixin
 from unions.permissions import (
     StaffRequiredMixin,
@@ -38,13 +41,14 @@ from ..models import (
     EmployerCommitment,
     Enrollment,
     LearnerSupport,
+    PaymentStatus,
     Result,
     StipendPayment,
     StipendPolicy,
     SupportKind,
     TrainingClass,
 )
-from ..templatetags.classes_extras import class_badge
+from ..templatetags.classes_extras import PAYMENT_CSS, RESULT_CSS, class_badge
 from .common import (
     CLASSES,
     ClassActionView,
@@ -127,6 +131,94 @@ class TrainingClassListView(ClassReaderMixin, ScopedFilteredListView):
 # ---------------------------------------------------------------------------------------
 
 
+LEARNER_URL = PatternURL("classes:enrollment_detail")
+
+
+class _Badges(dict):
+    """Each choice's badge (as `result_badge`/`payment_badge` write it), written once a request
+    instead of once a cell; a value outside the choices shows itself, as those tags do."""
+
+    def __init__(self, choices, css: dict):
+        super().__init__((choice.value, _badge(css.get(choice, "secondary"), choice.label)) for choice in choices)
+
+    def __missing__(self, value):
+        return _badge("secondary", value)
+
+
+def _badge(css: str, label) -> str:
+    return format_html('<span class="badge text-bg-{}">{}</span>', css, label)
+
+
+def _learner_rows(klass: TrainingClass, user, session_count: int) -> list[dict]:
+    """The class's learners that `user` may see, as the learners' table shows them: plain values
+    read as tuples (no model row per learner, per payment, per shirt), each cell's text written
+    here once rather than by a template tag or filter per cell.
+
+    The rows are no model instances, so the access log is told which people and which of their
+    fields the table shows (the name, and the nomination's status).
+    """
+    status_labels = {choice.value: str(choice.label) for choice in Status}
+    result_badges = _Badges(Result, RESULT_CSS)
+    payment_badges = _Badges(PaymentStatus, PAYMENT_CSS)
+    rows, by_enrollment = [], {}
+    learners = (
+        _learners(klass, user)
+        .annotate(present=Count("attendances", filter=Q(attendances__present=True)))
+        .values_list(
+            "pk",
+            "nomination__person_id",
+            "nomination__person__full_name",
+            "nomination__union__code",
+            "nomination__status",
+            "present",
+            "result",
+            "certificate_number",
+            "certificate_date",
+        )
+    )
+    for pk, person_id, name, union_code, status, present, result, certificate, certified_on in learners:
+        disclosure.note(person_id, "candidates.Person", ("full_name",))
+        disclosure.note(person_id, "candidates.Nomination", ("status",))
+        row = {
+            "url": LEARNER_URL(pk),
+            "name": name,
+            "union": union_code,
+            "status": status_labels.get(status, status),
+            "status_value": status,
+            "present": f"{present} / {session_count}",
+            "result": result_badges[result],
+            "result_value": result,
+            "certificate": certificate,
+            "certificate_date": format_date(certified_on) if certified_on else "",
+            "payments": [],
+            "shirts": [],
+        }
+        rows.append(row)
+        by_enrollment[pk] = row
+    payments = (
+        StipendPayment.objects.for_user(user)
+        .live()
+        .filter(enrollment__training_class=klass)
+        .order_by("pk")
+        .values_list("enrollment_id", "status", "amount")
+    )
+    for enrollment_id, status, amount in payments:
+        if enrollment_id in by_enrollment:
+            by_enrollment[enrollment_id]["payments"].append(
+                {"badge": payment_badges[status], "amount": format_vnd(amount)}
+            )
+    shirts = (
+        LearnerSupport.objects.for_user(user)
+        .filter(enrollment__training_class=klass, kind=SupportKind.SHIRT)
+        .order_by("enrollment", "pk")
+        .values_list("enrollment_id", "given_on")
+    )
+    for enrollment_id, given_on in shirts:
+        if enrollment_id in by_enrollment:
+            by_enrollment[enrollment_id]["shirts"].append(format_date(given_on) if given_on else "")
+    return rows
+
+
 class TrainingClassDetailView(ClassReaderMixin, Breadcrumbs, DetailView):
     model = TrainingClass
     template_name = "classes/trainingclass_detail.html"
@@ -151,20 +243,13 @@ class TrainingClassDetailView(ClassReaderMixin, Breadcrumbs, DetailView):
                 marked=Count("attendances", filter=Q(attendances__enrollment__in=visible.values("pk"))),
             ).order_by("date", "pk")
         )
-        learners = list(
-            _learners(klass, user)
-            .annotate(present=Count("attendances", filter=Q(attendances__present=True)))
-            .prefetch_related(
-                Prefetch("payments", queryset=StipendPayment.objects.live().order_by("pk")),
-                Prefetch("supports", queryset=LearnerSupport.objects.filter(kind=SupportKind.SHIRT)),
-            )
-        )
+        learners = _learner_rows(klass, user, len(sessions))
         payments = StipendPayment.objects.for_user(user).filter(enrollment__training_class=klass)
         counts = {value: 0 for value in Result.values}
         withdrawn = 0
-        for enrollment in learners:
-            counts[enrollment.result] += 1
-            withdrawn += enrollment.nomination.status == Status.WITHDRAWN
+        for row in learners:
+            counts[row["result_value"]] += 1
+            withdrawn += row["status_value"] == Status.WITHDRAWN
         context.update(
             {
                 "sessions": sessions,

@@ -4,13 +4,17 @@ forms as in the services: admission on the cell's date, official status after pr
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from admission import dossier
 from candidates import services
 from candidates.models import Nomination, NominationEvent, Status
 from tests import factories
+from unions.models import PartyOrganization
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -148,3 +152,28 @@ def test_a_refused_introduction_keeps_every_value_typed_and_stays_open(client, s
     ):
         assert value in page, value
     assert f'<option value="{organization.pk}" selected' in page
+
+
+def test_an_introduced_nominations_page_reads_the_same_queries_however_many_party_organisations(
+    client, staff, introduced
+):
+    """The admitting organisation's drop-down lists every Party organisation in reach, in one query,
+    and the open steps are computed once for the page."""
+    client.force_login(staff)
+    url = f"/candidates/{introduced.pk}/"
+    client.get(url)
+    counts = []
+    for more in (1, 30):
+        for _ in range(more):
+            factories.make_party_organization()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    odd = factories.make_party_organization(name="Chi bộ <Công ty> A & B")
+    text = client.get(url).content.decode()
+    assert counts[0] == counts[1] <= 21, counts
+    select = re.search(r'<select[^>]*name="organization".*?</select>', text, re.S).group()
+    assert f'<option value="{odd.pk}">Chi bộ &lt;Công ty&gt; A &amp; B</option>' in select
+    in_reach = PartyOrganization.objects.for_user(staff).filter(retired_on__isnull=True).count()
+    assert select.count("<option") == 1 + in_reach  # and the empty choice

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from candidates.models import Nomination, Status
 from classes import services
 from classes.models import Attendance, ClassStatus, Enrollment, PaymentStatus, Result, StipendPayment, TrainingClass
 from tests import factories
+from unions.models import AccessLog
 
 pytestmark = pytest.mark.django_db
 
@@ -396,6 +400,61 @@ def _fill(klass, union, staff, policy, count):
     services.commit_stipends(klass, [e.pk for e in learners], policy, staff)
     services.record_support(klass, [e.pk for e in learners], "shirt", staff, on=klass.opens_on)
     return sessions
+
+
+def _learner_rows(response) -> list[str]:
+    """The learners' table's body rows, with the line breaks between tags taken out."""
+    text = page(response)
+    table = text[text.index('data-testid="learners"') :]
+    body = table[table.index("<tbody>") + len("<tbody>") : table.index("</tbody>")]
+    return [re.sub(r">\s*\n\s*<", "><", row.strip()) for row in body.split("</tr>") if row.strip()]
+
+
+def test_class_page_shows_each_learners_attendance_result_payments_and_shirt(
+    client, staff, chair_a, klass, policy, session, learner_a, learner_b
+):
+    services.record_attendance(session, [services.Mark(learner_a.pk, True)], staff)
+    services.record_results(klass, [services.ResultInput(learner_a.pk, Result.PASSED, "021/GCN", CLOSES, row=1)], staff)
+    services.commit_stipends(klass, [learner_a.pk, learner_b.pk], policy, staff)
+    services.pay_stipends(klass, [learner_a.pk], policy, staff, voucher_number="PC-50", paid_on=CLOSES)
+    services.record_support(klass, [learner_a.pk], "shirt", staff, on=datetime.date(2022, 3, 20))
+    client.force_login(staff)
+    rows = _learner_rows(client.get(f"/classes/{klass.pk}/"))
+    assert rows == [
+        f'<tr><td>1</td><td><a href="/classes/learners/{learner_a.pk}/">Đặng Thị Ánh</a></td><td>CD-AAA</td>'
+        '<td><span class="small">Hoàn thành lớp học</span></td><td class="text-end">1 / 1</td>'
+        '<td><span class="badge text-bg-success">Đạt</span></td>'
+        '<td>021/GCN <span class="small text-body-secondary">25/03/2022</span></td>'
+        '<td><div><span class="badge text-bg-success">Đã chi</span> <span class="small">3.000.000 ₫</span></div></td>'
+        '<td>✔ <span class="small">20/03/2022</span></td>',
+        f'<tr><td>2</td><td><a href="/classes/learners/{learner_b.pk}/">Trịnh Văn Bình</a></td><td>CD-BBB</td>'
+        '<td><span class="small">Đang học</span></td><td class="text-end">0 / 1</td>'
+        '<td><span class="badge text-bg-secondary">Chưa có kết quả</span></td><td>—</td>'
+        '<td><div><span class="badge text-bg-warning">Đã cam kết, chưa chi</span> '
+        '<span class="small">3.000.000 ₫</span></div></td><td>—</td>',
+    ]
+    logged = AccessLog.objects.filter(user=staff, path=f"/classes/{klass.pk}/").latest("pk")
+    assert logged.person_ids == sorted([learner_a.nomination.person_id, learner_b.nomination.person_id])
+    assert logged.fields == ["full_name"], "the table shows the learners' names, nothing else of them"
+    client.force_login(chair_a)
+    rows = _learner_rows(client.get(f"/classes/{klass.pk}/"))
+    assert len(rows) == 1 and "Đặng Thị Ánh" in rows[0] and "Đã chi" in rows[0]
+
+
+def test_class_page_queries_do_not_grow_with_its_learners(client, staff, chair_a, klass, union_a, union_b, policy):
+    """The same number of queries for 2 learners and for 14, as staff and as a chair."""
+    counts = {}
+    for size, more in (("small", 2), ("large", 12)):
+        for union in (union_a, union_b):
+            _fill(klass, union, staff, policy, more // 2)
+        for user in (staff, chair_a):
+            client.force_login(user)
+            client.get(f"/classes/{klass.pk}/")  # the session's and the federation tree's first reads
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(f"/classes/{klass.pk}/").status_code == 200
+            counts[size, user.username] = len(queries)
+    assert counts["small", "staff"] == counts["large", "staff"] <= 16, counts
+    assert counts["small", chair_a.username] == counts["large", chair_a.username] <= 16, counts
 
 
 @pytest.mark.parametrize("count", [3, 15])
