@@ -26,7 +26,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
-from candidates.models import Nomination, Person
+from candidates.models import Nomination, Person, Status
 from classes.models import Enrollment
 from reports.exports import KINDS, build_report
 from reports.queries import Scope
@@ -193,6 +193,12 @@ def page_urls(user) -> list[tuple[str, str]]:
         .order_by("-n", "name_folded")
         .first()
     )
+    # A nomination after its introduction: its page holds the admission steps and the Party
+    # organisations to choose from (the heaviest of a nomination's pages).
+    introduced = (
+        nominations.filter(status=Status.INTRODUCED).order_by("pk").values_list("pk", flat=True).first()
+        or nominations.order_by("pk").values_list("pk", flat=True).first()
+    )
     last_page = max(1, (nominations.count() + 49) // 50)
     search = " ".join((commonest["name_folded"] if commonest else "nguyen van an").split()[:2])
     pages = [
@@ -203,6 +209,7 @@ def page_urls(user) -> list[tuple[str, str]]:
         ("person_detail", f"/candidates/people/{person.pk}/" if person else "/candidates/people/"),
         ("review_queue", "/candidates/review/"),
         ("class_detail", f"/classes/{enrollment['training_class']}/" if enrollment else "/classes/"),
+        ("nomination_detail", f"/candidates/{introduced}/" if introduced else "/candidates/"),
         # Not in the target list, measured to see how lists behave far from the first page.
         ("nomination_list_deep", f"/candidates/?page={last_page}"),
         ("person_search", f"/candidates/people/?q={search.replace(' ', '+')}"),

@@ -95,11 +95,18 @@ class Command(BaseCommand):
             upload = bench.measure_upload(staff, upload_rows, log=write)
 
         write("")
-        write(f"{'page':24}{'as':>7}{'p50 ms':>10}{'p95 ms':>10}{'SQL ms':>9}{'ratio':>7}{'CPU ms':>9}{'queries':>9}")
+        write(
+            f"{'page':24}{'as':>7}{'p50 ms':>10}{'p95 ms':>10}{'SQL ms':>9}{'ratio':>7}{'CPU ms':>9}{'queries':>9}"
+            "  target p95"
+        )
+        verdicts = []
         for persona, results in results_by_persona.items():
             for r in results:
+                limit = page_target_ms(r.name)
+                verdicts.append(r.p95 <= limit)
                 write(
-                    f"{r.name:24}{persona:>7}{r.p50:10.1f}{r.p95:10.1f}{r.sql_p50:9.1f}{r.ratio:7.1f}{r.cpu_p50:9.1f}{r.queries:9d}"
+                    f"{r.name:24}{persona:>7}{r.p50:10.1f}{r.p95:10.1f}{r.sql_p50:9.1f}{r.ratio:7.1f}{r.cpu_p50:9.1f}"
+                    f"{r.queries:9d}  ≤ {limit} ms {'met' if verdicts[-1] else 'not met'}"
                 )
         if export_results:
             write(
@@ -113,6 +120,7 @@ class Command(BaseCommand):
                     f"{e.writer_seconds:9.2f}{e.writer_cpu_seconds:10.2f}{e.writer_peak_mb:10.1f}"
                     f"{e.writer_ratio:9.2f}{e.writer_cpu_ratio:7.2f}  {met}"
                 )
+        write(targets_line(verdicts, export_results, upload))
         summary = {
             "tier": tier,
             "date": datetime.date.today().isoformat(),
@@ -141,6 +149,30 @@ class Command(BaseCommand):
         if upload is not None:
             summary["upload"] = upload
         write(json.dumps(summary, ensure_ascii=False))
+
+
+# Issue 18's targets: every page p95 within 50 ms, the dashboard 80, the people search 60;
+# exports within 1.5× the writer floor; a 5,000-row upload within 5 s.
+PAGE_TARGETS_MS = {"dashboard": 80, "person_search": 60}
+PAGE_TARGET_MS = 50
+UPLOAD_TARGET_SECONDS = 5.0
+
+
+def page_target_ms(name: str) -> int:
+    return PAGE_TARGETS_MS.get(name, PAGE_TARGET_MS)
+
+
+def targets_line(page_verdicts: list[bool], exports, upload: dict | None) -> str:
+    """One line: how many of the measured figures are within their target."""
+    parts = []
+    if page_verdicts:
+        parts.append(f"pages {sum(page_verdicts)} of {len(page_verdicts)}")
+    measured = [e for e in exports if e.writer_seconds]
+    if measured:
+        parts.append(f"exports {sum(e.writer_ratio <= 1.5 for e in measured)} of {len(measured)}")
+    if upload and upload.get("rows", 0) >= 5000:
+        parts.append(f"upload {'met' if upload['seconds'] <= UPLOAD_TARGET_SECONDS else 'not met'}")
+    return "Targets met: " + (", ".join(parts) if parts else "nothing measured")
 
 
 def quota_at_depths(users: dict, year: int, write) -> dict:
