@@ -199,11 +199,17 @@ class MoveForm(forms.Form):
         label=_("Quyết định của cấp ủy cấp tỉnh (kết nạp người trên 60 tuổi)"), max_length=120, required=False
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, nomination=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The organisation the person was introduced to is offered whatever its place.
+        introduction = getattr(nomination, "introduction", None) if nomination is not None else None
+        keep = [introduction.receiving_organization_id] if introduction is not None else None
         # The list and `details()` use the id and the name only.
         self.fields["organization"].queryset = (
-            PartyOrganization.objects.for_user(user).filter(retired_on__isnull=True).only("pk", "name")
+            PartyOrganization.objects.for_user(user)
+            .in_reach_of(user, keep=keep)
+            .filter(retired_on__isnull=True)
+            .only("pk", "name")
         )
 
     def clean(self):
@@ -269,8 +275,8 @@ class IntroductionForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["receiving_organization"].queryset = PartyOrganization.objects.for_user(user).filter(
-            retired_on__isnull=True
+        self.fields["receiving_organization"].queryset = (
+            PartyOrganization.objects.for_user(user).in_reach_of(user).filter(retired_on__isnull=True)
         )
         self.helper = FormHelper()
         self.helper.form_tag = False

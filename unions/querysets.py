@@ -63,6 +63,22 @@ def _handed_over(source: str, target: str) -> str:
     )
 
 
+def area_around(area_id: int) -> list[int]:
+    """`area_id`, every administrative unit inside it and every unit it lies in (one query):
+    a district, its communes, and its province."""
+    quoted = connection.ops.quote_name(apps.get_model("unions", "AdministrativeUnit")._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE below(id) AS (SELECT id FROM {quoted} WHERE id = %s "
+            f"UNION SELECT t.id FROM {quoted} t JOIN below b ON t.parent_id = b.id), "
+            f"above(id, parent_id) AS (SELECT id, parent_id FROM {quoted} WHERE id = %s "
+            f"UNION SELECT t.id, t.parent_id FROM {quoted} t JOIN above a ON t.id = a.parent_id) "
+            "SELECT id FROM below UNION SELECT id FROM above",
+            [area_id, area_id],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
 def federation_subtree(federation_id: int) -> list[int]:
     """`federation_id` and every federation below it."""
     return _subtree(apps.get_model("unions", "Federation")._meta.db_table, federation_id)
@@ -209,3 +225,25 @@ class ReferenceQuerySet(ScopedQuerySet):
         if user.is_superuser or getattr(user, "profile", None) is not None:
             return self
         return self.none()
+
+
+class PartyOrganizationQuerySet(ReferenceQuerySet):
+    def in_reach_of(self, user, keep: list[int] | None = None) -> Self:
+        """The Party organisations a user's federation introduces people to: those of its area
+        (the area, every unit inside it and the units it lies in: a district's communes and its
+        province's committee), those in the enterprises it holds, those placed nowhere, and
+        `keep` (an organisation already chosen). Everyone's for an administrator or a federation
+        without an area (the national level): a district's form offered the nation's 5,400."""
+        profile = getattr(user, "profile", None)
+        federation = getattr(profile, "federation", None)
+        if user is None or user.is_superuser or federation is None or federation.area_id is None:
+            return self
+        enterprises = apps.get_model("unions", "Enterprise").objects.for_user(user).values("pk")
+        # Read once for the request's forms (cached on the profile, like `federation_ids`).
+        areas = getattr(profile, "_areas_around", None)
+        if areas is None:
+            areas = profile._areas_around = area_around(federation.area_id)
+        condition = Q(area__in=areas) | Q(enterprise__in=enterprises) | Q(area__isnull=True, enterprise__isnull=True)
+        if keep:
+            condition |= Q(pk__in=keep)
+        return self.filter(condition)

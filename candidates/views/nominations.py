@@ -370,7 +370,7 @@ class NominationDetailView(NominationReaderMixin, Breadcrumbs, DetailView):
                 "can_introduce": Status.INTRODUCED in moves,
                 "introduction_form": introduction_form,
                 "refused_move": refused,
-                "move_form": MoveForm(user=user, initial={"version": nomination.version}),
+                "move_form": MoveForm(user=user, nomination=nomination, initial={"version": nomination.version}),
                 "is_district_staff": is_district_staff(user),
                 "correction_form": CorrectionForm(initial={"version": nomination.version}),
                 "show_full_id": show_full_id,
@@ -408,7 +408,7 @@ class NominationMoveView(NominationActionView):
             return self.introduce()
         if to_status in CLASS_MOVES:
             return self.fail([_("Xếp lớp và kết quả học tập được ghi ở trang lớp học, cùng với lớp của học viên.")])
-        form = MoveForm(request.POST, user=request.user)
+        form = MoveForm(request.POST, user=request.user, nomination=self.nomination)
         if not form.is_valid():
             return self.refuse(form_error_messages(form))
         try:

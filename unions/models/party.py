@@ -11,7 +11,7 @@ from tienlang.lib.audit import HISTORY_EXCLUDED
 from tienlang.lib.collation import COLLATION
 from tienlang.lib.text import clean_text, fold
 
-from ..querysets import ReferenceQuerySet
+from ..querysets import PartyOrganizationQuerySet
 from .areas import AdministrativeUnit
 from .base import RetirableMixin
 
@@ -58,7 +58,7 @@ class PartyOrganization(RetirableMixin):
     )
     established_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = PartyOrganizationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
