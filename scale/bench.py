@@ -385,39 +385,57 @@ def sql_floor(kind: str, year: int) -> tuple[float, int]:
     return time.perf_counter() - started, count
 
 
+# Exports with a sheet per value of a column of their SQL (the introductions list: one sheet per
+# receiving Party organisation, its name the query's first column): the floor writes as many.
+FLOOR_SHEET_PER_VALUE = {"introductions": 0}
+
+
 def writer_floor(kind: str, year: int, target) -> int:
     """The writer floor: the same SQL rows, read through a server-side cursor in chunks and
     written as they come by a minimal writer — the project's own sheet-XML rows
     (`tienlang.lib.sheetxml.RawRows`, one style, no layout: no heights, no page breaks, no
-    header or closing blocks) in a bare workbook package, one sheet per query. What no
-    export of the same rows and columns can do in less; returns the rows written."""
+    header or closing blocks) in a bare workbook package, one sheet per query, or per value of
+    the column that gives the export a sheet per value (`FLOOR_SHEET_PER_VALUE`). What no
+    export of the same rows, columns and sheets can do in less; returns the rows written."""
     import zipfile
 
     from tienlang.lib.sheetxml import RawRows
 
-    queries = floor_queries(kind)
-    count = 0
+    split = FLOOR_SHEET_PER_VALUE.get(kind)
+    count = sheets = 0
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
-        for number, sql in enumerate(queries, start=1):
-            raw = None
-            with connection.chunked_cursor() as cursor:
-                cursor.execute(sql, {"year": year})
-                while chunk := cursor.fetchmany(2000):
-                    if raw is None:
-                        raw = RawRows(len(chunk[0]), lambda index, bold, quote: 0)
-                        raw.first = 1
-                    for values in chunk:
-                        count += 1
-                        raw.write(count, values, False, None)
-            with package.open(f"xl/worksheets/sheet{number}.xml", "w") as sheet:
+
+        def write_sheet(raw) -> None:
+            nonlocal sheets
+            sheets += 1
+            with package.open(f"xl/worksheets/sheet{sheets}.xml", "w") as sheet:
                 sheet.write(FLOOR_SHEET_START)
                 if raw is not None:
                     raw.flush()
                     raw.file.seek(0)
                     while block := raw.file.read(1 << 20):
                         sheet.write(block)
+                    raw.file.close()
                 sheet.write(b"</sheetData></worksheet>")
-        _floor_package(package, len(queries))
+
+        for sql in floor_queries(kind):
+            raw, current = None, None
+            with connection.chunked_cursor() as cursor:
+                cursor.execute(sql, {"year": year})
+                while chunk := cursor.fetchmany(2000):
+                    for values in chunk:
+                        if split is not None and raw is not None and values[split] != current:
+                            write_sheet(raw)
+                            raw = None
+                        if raw is None:
+                            raw = RawRows(len(values), lambda index, bold, quote: 0)
+                            raw.first, row = 1, 0
+                            current = values[split] if split is not None else None
+                        count += 1
+                        row += 1
+                        raw.write(row, values, False, None)
+            write_sheet(raw)
+        _floor_package(package, sheets)
     return count
 
 

@@ -19,7 +19,6 @@ import datetime
 import functools
 import io
 import re
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -38,7 +37,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tienlang.lib import progress, textmetrics
-from tienlang.lib.sheetxml import Formula, RawRows, RowsAsideSheet, Skip, finish_package
+from tienlang.lib.sheetxml import Formula, Package, RawRows, SheetPart, finish_package
 from tienlang.lib.textmetrics import line_height, wrapped_lines
 from tienlang.lib.xlsx import set_text
 
@@ -146,49 +145,53 @@ PACKAGE_SPOOL_BYTES = 2 << 20
 
 
 class ReportWorkbook(Workbook):
-    """A write-only workbook for long reports, finished when saved.
+    """A workbook for long reports, its sheets written by the program as sheet XML.
 
-    Its `ReportSheet`s write their data rows as plain sheet XML into a temporary file
-    (openpyxl spends about 12 µs on each cell it writes: 11 s for the national quota
-    report's 900,000 cells; this takes about 1 s), and `save()` splices them into the
-    sheets openpyxl wrote, together with the cached values of the formulas. Everything
-    else — header, titles, totals, footer, styles, page setup — is openpyxl's.
+    openpyxl spends about 12 µs on each cell it writes (11 s for the national quota report's
+    900,000 cells) and about 5 ms on each worksheet it opens and saves (a report of one sheet
+    per Party organisation has 1,500). Its `ReportSheet`s write every row — data rows from
+    their values, the layout's rows from openpyxl's write-only cells — into a temporary file
+    in order (`sheetxml.RawRows`), keep their settings in a `sheetxml.SheetPart`, and each
+    finished sheet goes into the zip package when the next one starts; `save()` adds the
+    workbook's parts. openpyxl's workbook stays the register of fonts, borders and cell styles.
     """
 
     def __init__(self):
         super().__init__(write_only=True)
         use_document_font(self)
-        self.report_sheets: list[ReportSheet] = []
         self.finished: list[ReportSheet] = []
+        self.parts: list[SheetPart] = []  # sheets not in the package yet
+        self.sheet_names: set[str] = set()  # taken, in lower case
+        self.package = Package(PACKAGE_SPOOL_BYTES)
+        self.sheet_count = 0
 
     def create_sheet(self, title=None, index=None):
-        """A write-only sheet that numbers its rows around the raw data rows (`RowsAsideSheet`)."""
-        sheet = RowsAsideSheet(parent=self, title=title)
-        self._add_sheet(sheet, index)
-        return sheet
+        """A sheet part written by the program (`sheetxml.SheetPart`), numbered in order."""
+        part = SheetPart(self, title or "")
+        part.index = self.sheet_count
+        self.sheet_count += 1
+        self.parts.append(part)
+        return part
 
     def close_finished(self) -> None:
-        """Write out the sheets finished so far (openpyxl keeps an open XML writer per sheet until
-        the workbook is saved: a report of 300 sheets held 300 of them). Called when the next sheet
-        starts, so a builder may still adjust a sheet between its `finish()` and the next one."""
+        """Write the sheets finished so far into the package. Called when the next sheet starts,
+        so a builder may still adjust a sheet between its `finish()` and the next one."""
         for sheet in self.finished:
             if not sheet.sheet.closed:
-                sheet.sheet.close()
+                self.package.add_sheet(sheet.sheet)
         self.finished.clear()
+        self.parts = [part for part in self.parts if not part.closed]
 
     def save(self, filename) -> None:
-        package = tempfile.SpooledTemporaryFile(max_size=PACKAGE_SPOOL_BYTES)
-        super().save(package)
-        package.seek(0)
-        parts = {}
-        for sheet in self.report_sheets:
-            index = self.worksheets.index(sheet.sheet) + 1
-            parts[f"xl/worksheets/sheet{index}.xml"] = sheet
+        self.close_finished()
+        for part in self.parts:  # a sheet never finished: what it has written
+            self.package.add_sheet(part)
+        self.parts = []
         if hasattr(filename, "write"):
-            finish_package(package, filename, parts)
+            self.package.finish(self, filename)
         else:
             with open(filename, "wb") as target:
-                finish_package(package, target, parts)
+                self.package.finish(self, target)
 
 
 # --- print geometry -------------------------------------------------------------------
@@ -223,7 +226,7 @@ def use_document_font(workbook: Workbook) -> None:
     workbook._document_font = True
 
 
-def sheet_name(text: str, taken: Sequence[str] = ()) -> str:
+def sheet_name(text: str, taken: Sequence[str] | set[str] = ()) -> str:
     """A worksheet name of at most 31 characters cut at a word boundary, unique among `taken`."""
     text = " ".join(SHEET_NAME_FORBIDDEN.sub(" ", text).split()).strip("'") or "Trang"
 
@@ -234,7 +237,8 @@ def sheet_name(text: str, taken: Sequence[str] = ()) -> str:
         return cut[:limit].rstrip(" ,;-–")
 
     name = shorten(text, SHEET_NAME_MAX)
-    lowered = {t.lower() for t in taken}
+    # A set is the names taken already in lower case (a workbook of many sheets keeps one).
+    lowered = taken if isinstance(taken, set) else {t.lower() for t in taken}
     number = 2
     while name.lower() in lowered:
         suffix = f" ({number})"
@@ -277,6 +281,21 @@ def fit_columns(columns: Sequence[Column]) -> list[Column]:
         if total <= target:
             break
     return columns
+
+
+_FITTED: dict[tuple, list[Column]] = {}
+
+
+def _fitted(columns: Sequence[Column]) -> list[Column]:
+    """`fit_columns`, once per set of columns (a report of one sheet per Party organisation
+    fits the same columns 1,500 times)."""
+    key = tuple((c.title, c.width, c.kind, c.total) for c in columns)
+    found = _FITTED.get(key)
+    if found is None:
+        if len(_FITTED) > 256:
+            _FITTED.clear()
+        found = _FITTED[key] = fit_columns(columns)
+    return list(found)
 
 
 def _split(widths: Sequence[float]) -> int:
@@ -323,23 +342,26 @@ class ReportSheet:
         self.streaming = bool(getattr(workbook, "write_only", False))
         self.buffered = buffered
         self.raw = None
+        # A sheet of a `ReportWorkbook`: written by the program (`sheetxml.SheetPart`).
+        self.part = isinstance(workbook, ReportWorkbook)
         if self.streaming:
-            if isinstance(workbook, ReportWorkbook):
+            if self.part:
                 workbook.close_finished()
             self.sheet = workbook.create_sheet()
-            if isinstance(workbook, ReportWorkbook):
-                workbook.report_sheets.append(self)
             self._pending: dict[int, dict[int, object]] = {}
             self._written = 0
-            self._skipped = 0  # raw rows openpyxl has not been told of yet
             self._hold = True  # until the table header: the frozen panes are written with the first row
         else:
             blank = workbook.active
             fresh = blank is not None and blank.max_row == 1 and blank.max_column == 1 and blank["A1"].value is None
             self.sheet = blank if fresh else workbook.create_sheet()
-        taken = [s.title for s in workbook.worksheets if s is not self.sheet]
-        self.sheet.title = sheet_name(sheet_title or title, taken)
-        self.columns = fit_columns(columns)
+        if self.part:
+            self.sheet.title = sheet_name(sheet_title or title, workbook.sheet_names)
+            workbook.sheet_names.add(self.sheet.title.lower())
+        else:
+            taken = [s.title for s in workbook.worksheets if s is not self.sheet]
+            self.sheet.title = sheet_name(sheet_title or title, taken)
+        self.columns = _fitted(columns)
         self.issuer = issuer
         self.title = title
         self.row = 1
@@ -353,8 +375,10 @@ class ReportSheet:
         self.scale = print_scale(self.columns)
         # The height of a page's printable area, in the sheet's points (before scaling).
         self.capacity = USABLE_HEIGHT_PT * 100 / self.scale * PAGE_SAFETY
-        if self.streaming and not buffered and isinstance(workbook, ReportWorkbook):
-            self.raw = RawRows(self.n, self._raw_style)
+        if self.part:
+            # Every row of the sheet, in order; the data rows written from their values unless buffered.
+            self.sheet.rows = RawRows(self.n, self._raw_style)
+            self.raw = None if buffered else self.sheet.rows
         # Values of formula cells, written into the file as cached results (see workbook_bytes).
         self.cached: dict[str, float] = {}
         self._sums = [0.0] * self.n
@@ -393,7 +417,9 @@ class ReportSheet:
         return cell
 
     def merge(self, row: int, first: int, last: int, last_row: int | None = None) -> None:
-        if self.streaming:
+        if self.part:
+            self.sheet.merged.append(f"{get_column_letter(first)}{row}:{get_column_letter(last)}{last_row or row}")
+        elif self.streaming:
             self.sheet.merged_cells.add(CellRange(min_col=first, min_row=row, max_col=last, max_row=last_row or row))
         else:
             self.sheet.merge_cells(start_row=row, start_column=first, end_row=last_row or row, end_column=last)
@@ -440,9 +466,11 @@ class ReportSheet:
         self._paginate(upto)
         if not self.streaming or self._hold or self.buffered:
             return
-        if self._skipped and upto > self._written:
-            self.sheet.append(Skip(self._skipped))
-            self._skipped = 0
+        if self.part:
+            for number in range(self._written + 1, upto + 1):
+                self.sheet.write_row(number, self._pending.pop(number, None), self.cached)
+                self._written = number
+            return
         for number in range(self._written + 1, upto + 1):
             cells = self._pending.pop(number, None)
             if cells:
@@ -537,8 +565,11 @@ class ReportSheet:
             self.merge(row, first, last)
         cell = self.cell(row, first, "\u00a0" * count)
         cell.data_type = "s"
-        cell.font = Font(name=FONT, size=RULE_SIZE, underline="single")
-        cell.alignment = Alignment(horizontal="center", vertical="top")
+        self._styled(
+            cell,
+            ("rule",),
+            lambda c: _set_style(c, Font(name=FONT, size=RULE_SIZE, underline="single"), _alignment("center", "top")),
+        )
         self.row_height(row, RULE_ROW_HEIGHT)
 
     def header(self, number: str | None = None, on: datetime.date | None = None) -> None:
@@ -696,8 +727,6 @@ class ReportSheet:
             raise RuntimeError("Data rows of a fast sheet must follow each other.")
         else:
             self._paginate(row - 1)
-        # openpyxl numbers the rows it writes: it is told of the raw rows before its next one (`_flush`).
-        self._skipped += 1
         self._written = row
         self._heights[row] = height
         self.raw.last = row
@@ -849,10 +878,9 @@ class ReportSheet:
         if self.streaming:
             self._hold = self.buffered = False
             self._flush(max([self.row - 1, *self._pending]))
-            if isinstance(self.workbook, ReportWorkbook):
+            if self.part:
                 self.workbook.finished.append(self)
-            if self.raw is not None:
-                self.raw.park()
+                self.sheet.rows.park()
 
 
 def _set_style(cell, font, alignment=None, border=None, number_format=None) -> None:
