@@ -155,7 +155,11 @@ def build_quota(scope: Scope, year: int) -> bytes:
     sheet = ReportSheet(workbook, TITLES["quota"], columns, issuer, sheet_title=f"Chỉ tiêu {year}")
     sheet.header()
     sheet.titles(TITLES["quota"], _period(year))
-    _quota_rows(sheet, report, QUOTA_FIELDS)
+    breakdown = ReportSheet(workbook, BREAKDOWN_TITLE, BREAKDOWN_COLUMNS, issuer, sheet_title=f"Cơ cấu kết nạp {year}")
+    breakdown.header()
+    breakdown.titles(BREAKDOWN_TITLE, _period(year))
+    _quota_rows(sheet, breakdown, report)
+
     totals = report.totals
     sheet.totals_row(label="Tổng cộng", label_column=2, cached={10: totals.percent})
     sheet.note(
@@ -166,10 +170,6 @@ def build_quota(scope: Scope, year: int) -> bytes:
     sheet.footer()
     sheet.finish()
 
-    breakdown = ReportSheet(workbook, BREAKDOWN_TITLE, BREAKDOWN_COLUMNS, issuer, sheet_title=f"Cơ cấu kết nạp {year}")
-    breakdown.header()
-    breakdown.titles(BREAKDOWN_TITLE, _period(year))
-    _quota_rows(breakdown, report, BREAKDOWN_FIELDS)
     breakdown.totals_row(label="Tổng cộng", label_column=2)
     breakdown.note("Tuổi tính tại ngày kết nạp; các công đoàn theo cùng thứ tự với bảng kết quả thực hiện chỉ tiêu.")
     breakdown.footer()
@@ -177,15 +177,26 @@ def build_quota(scope: Scope, year: int) -> bytes:
     return workbook_bytes(workbook, [sheet, breakdown])
 
 
-def _quota_rows(sheet: ReportSheet, report, fields) -> None:
+def _quota_rows(sheet: ReportSheet, breakdown: ReportSheet, report) -> None:
+    """The unions' rows of both tables from one pass over the rows (streamed, never held), then
+    the subtotals of each."""
     sheet.table_header()
-    for number, row in enumerate(report.iter_rows(), start=1):  # streamed, never held
-        sheet.data_row([number, row.name] + [getattr(row, name) for name in fields])
+    breakdown.table_header()
+    # A row's height is its union's name wrapped in its column: measured once for both tables
+    # when the name is the only text of either and its column is as wide in both.
+    shared = sheet.text_columns == breakdown.text_columns == [1] and sheet.widths[1] == breakdown.widths[1]
+    for number, row in enumerate(report.iter_rows(), start=1):
+        values = [number, row.name] + [getattr(row, name) for name in QUOTA_FIELDS]
+        height = sheet.data_height(values)
+        sheet.data_row(values, height=height, measured=True)
+        values = [number, row.name] + [getattr(row, name) for name in BREAKDOWN_FIELDS]
+        breakdown.data_row(values, height=height if shared else None, measured=shared)
     # A report for a federation with federations below it: a subtotal per federation directly
     # below, after the unions, outside the range the grand total sums.
-    for subtotal in report.subtotals:
-        values = [getattr(subtotal, name) for name in fields]
-        sheet.summary_row([None, subtotal.name] + ["" if value is None else value for value in values])
+    for target, fields in ((sheet, QUOTA_FIELDS), (breakdown, BREAKDOWN_FIELDS)):
+        for subtotal in report.subtotals:
+            values = [getattr(subtotal, name) for name in fields]
+            target.summary_row([None, subtotal.name] + ["" if value is None else value for value in values])
 
 
 INTRODUCTION_COLUMNS = [

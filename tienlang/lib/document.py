@@ -36,7 +36,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tienlang.lib import progress, textmetrics
+from tienlang.lib import progress, sheetxml, textmetrics
 from tienlang.lib.sheetxml import Formula, Package, RawRows, SheetPart, finish_package
 from tienlang.lib.textmetrics import line_height, wrapped_lines
 from tienlang.lib.xlsx import set_text
@@ -138,6 +138,8 @@ def _workbook_styles(workbook) -> dict:
     return styles
 
 
+# Blocks of rows (header, titles, column titles) a workbook keeps to write again (`ReportSheet._block`).
+BLOCKS_KEPT = 64
 # Rows a streamed export reads from the database at a time.
 ROWS_PER_READ = 500
 # Bytes of the package openpyxl saves kept in memory before it goes to a temporary file.
@@ -183,15 +185,23 @@ class ReportWorkbook(Workbook):
         self.parts = [part for part in self.parts if not part.closed]
 
     def save(self, filename) -> None:
-        self.close_finished()
-        for part in self.parts:  # a sheet never finished: what it has written
-            self.package.add_sheet(part)
-        self.parts = []
+        self._close_all()
         if hasattr(filename, "write"):
             self.package.finish(self, filename)
         else:
             with open(filename, "wb") as target:
                 self.package.finish(self, target)
+
+    def to_bytes(self) -> bytes:
+        """The saved workbook's bytes."""
+        self._close_all()
+        return self.package.finish(self, None)
+
+    def _close_all(self) -> None:
+        self.close_finished()
+        for part in self.parts:  # a sheet never finished: what it has written
+            self.package.add_sheet(part)
+        self.parts = []
 
 
 # --- print geometry -------------------------------------------------------------------
@@ -371,6 +381,7 @@ class ReportSheet:
         self.n = len(self.columns)
         # Where the left-hand header block (issuer, "Nơi nhận") ends and the right-hand one starts.
         self.widths = [column.width * UNIT_PT for column in self.columns]
+        self.text_columns = [index for index, column in enumerate(self.columns) if column.kind == "text"]
         self.split = split or _split(self.widths)
         self.scale = print_scale(self.columns)
         # The height of a page's printable area, in the sheet's points (before scaling).
@@ -382,6 +393,7 @@ class ReportSheet:
         # Values of formula cells, written into the file as cached results (see workbook_bytes).
         self.cached: dict[str, float] = {}
         self._sums = [0.0] * self.n
+        self._summed = [index for index, column in enumerate(self.columns) if column.total == "sum"]
         self._styles: dict[tuple, object] = _workbook_styles(workbook)
         # Pagination: heights of rows not yet placed on a page, rows placed since the last
         # break, the height used on the current page, and where the closing block begins.
@@ -409,6 +421,8 @@ class ReportSheet:
             if row <= self._written:
                 raise RuntimeError(f"Row {row} of a streamed sheet is already written.")
             cells = self._pending.setdefault(row, {})
+            if isinstance(cells, str):
+                raise RuntimeError(f"Row {row} of a streamed sheet is written from a kept block (`_block`).")
             cell = cells.get(column)
             if cell is None:
                 cell = cells[column] = WriteOnlyCell(self.sheet)
@@ -442,10 +456,16 @@ class ReportSheet:
     def width_of(self, first: int, last: int) -> float:
         return sum(self.widths[first - 1 : last])
 
+    def data_height(self, values: Sequence[object], bold: bool = False) -> float:
+        """The height of a data row of `values`: its tallest text wrapped in its column."""
+        return self._data_height(values, bold)
+
     def _data_height(self, values: Sequence[object], bold: bool) -> float:
         lines = 1
-        for index, value in enumerate(values[: self.n]):
-            if isinstance(value, str) and value and self.columns[index].kind == "text":
+        count = len(values)
+        for index in self.text_columns:
+            value = values[index] if index < count else None
+            if isinstance(value, str) and value:
                 lines = max(lines, wrapped_lines(value, self.widths[index] - CELL_PADDING, 12, bold))
         return lines * line_height(12) + ROW_PADDING
 
@@ -478,6 +498,46 @@ class ReportSheet:
             else:
                 self.sheet.append([])
             self._written = number
+
+    def _block(self, key: tuple, build: Callable[[], None]) -> None:
+        """Run `build` (rows from `self.row` on: their cells, merged ranges and heights), or, in a
+        sheet of a `ReportWorkbook` that built the same block at the same rows before, write what
+        that one wrote: the rows as sheet XML, the ranges, the heights. A report of one sheet per
+        Party organisation builds the same header and column titles 1,500 times.
+
+        The block's rows must be new (none of them started) and hold no formula; its rows are
+        written as they were when `build` returned (a later change to their cells is refused).
+        """
+        if not self.part or any(row >= self.row for row in self._pending):
+            build()
+            return
+        blocks = self._styles.setdefault(("blocks",), {})
+        key = (*key, self.row, self.split, tuple(self.widths))
+        found = blocks.get(key)
+        if found is not None:
+            rows, merges, heights, after = found
+            self._pending.update(rows)
+            self.sheet.merged.extend(merges)
+            for row, height in heights.items():
+                self.row_height(row, height)
+            self.row = after
+            return
+        start, merged = self.row, len(self.sheet.merged)
+        build()
+        rows = {}
+        for row, cells in self._pending.items():
+            if row < start:
+                continue
+            if isinstance(cells, str) or any(cell.data_type == "f" for cell in cells.values()):
+                return
+            rows[row] = "".join(
+                sheetxml.cell_xml(f"{get_column_letter(column)}{row}", cells[column], self.workbook, self.cached)
+                for column in sorted(cells)
+            )
+        end = max([self.row, *rows])
+        heights = {row: self._heights[row] for row in range(start, end + 1) if row in self._heights}
+        if len(blocks) < BLOCKS_KEPT:
+            blocks[key] = (rows, self.sheet.merged[merged:], heights, self.row)
 
     def _styled(self, cell, key: tuple, make) -> None:
         """Give `cell` a style built once per workbook (see `_workbook_styles`)."""
@@ -578,6 +638,11 @@ class ReportSheet:
         if issue is not None:
             number, on = number or issue.number, on or issue.on
         on = on or datetime.date.today()
+        issuer = self.issuer
+        key = ("header", issuer.superior, issuer.name, issuer.document_code, issuer.place, number, on)
+        self._block(key, lambda: self._header(number, on))
+
+    def _header(self, number: str | None, on: datetime.date) -> None:
         left_last, right_first = self.split, self.split + 1
         self._merged(1, 1, left_last, self.issuer.superior, _font(12))
         self._merged(2, 1, left_last, self.issuer.name, _font(12, bold=True))
@@ -601,6 +666,9 @@ class ReportSheet:
         self.row = 6
 
     def titles(self, title: str, period: str = "") -> None:
+        self._block(("titles", title, period), lambda: self._titles(title, period))
+
+    def _titles(self, title: str, period: str) -> None:
         self._merged(self.row, 1, self.n, title.upper(), _font(14, bold=True))
         self.row += 1
         if period:
@@ -615,6 +683,21 @@ class ReportSheet:
 
     def table_header(self) -> None:
         sheet = self.sheet
+        self._block(("table", tuple(column.title for column in self.columns)), self._column_titles)
+        self.header_row = self.row
+        self._titles_height = self._heights[self.row] + self._heights[self.row + 1]
+        self.row += 2
+        self.first_data_row = self.row
+        # Freeze everything above the first data row; repeat the column titles on every page.
+        sheet.freeze_panes = f"A{self.row}"
+        sheet.print_title_rows = f"{self.header_row}:{self.header_row + 1}"
+        self._paginate(self.row - 1)
+        if self.streaming:
+            self._hold = False
+            self._flush(self.row - 1)
+
+    def _column_titles(self) -> None:
+        """The table's column titles, and under them their numbers (1), (2), …"""
         for index, column in enumerate(self.columns, start=1):
             cell = self.cell(self.row, index)
             self._styled(
@@ -630,21 +713,15 @@ class ReportSheet:
             )
             set_text(number, f"({index})")
         self.row_height(self.row + 1, line_height(12) + ROW_PADDING)
-        self.header_row = self.row
-        self._titles_height = self._heights[self.row] + self._heights[self.row + 1]
-        self.row += 2
-        self.first_data_row = self.row
-        # Freeze everything above the first data row; repeat the column titles on every page.
-        sheet.freeze_panes = f"A{self.row}"
-        sheet.print_title_rows = f"{self.header_row}:{self.header_row + 1}"
-        self._paginate(self.row - 1)
-        if self.streaming:
-            self._hold = False
-            self._flush(self.row - 1)
 
-    def data_row(self, values: Sequence[object], bold: bool = False, height: float | None = None) -> int:
+    def data_row(
+        self, values: Sequence[object], bold: bool = False, height: float | None = None, measured: bool = False
+    ) -> int:
+        """A row of the table; as tall as its tallest text (or `height`, if taller); `measured`: `height`
+        is that already (`data_height` of the same texts in columns as wide)."""
         progress.step()  # a background export's progress bar follows the rows written
-        height = max(height or 0, self._data_height(values, bold))
+        if not measured:
+            height = max(height or 0, self._data_height(values, bold))
         if self.raw is not None:
             return self._raw_row(values, bold, height)
         self._flush(self.row - 1)
@@ -663,9 +740,12 @@ class ReportSheet:
         height = round(height, 2)
         self._raw_placeholder(self.row, height)
         self.raw.write(self.row, values, bold, height)
-        for index, value in enumerate(values[: self.n]):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                self._sums[index] += value
+        sums, count = self._sums, len(values)
+        for index in self._summed:  # the columns whose total is their sum (`totals_row`)
+            value = values[index] if index < count else None
+            kind = type(value)
+            if kind is int or kind is float or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+                sums[index] += value
         self.last_data_row = self.row
         self.row += 1
         return self.row - 1
@@ -917,10 +997,9 @@ def workbook_bytes(workbook: Workbook, sheets: Sequence[ReportSheet] = ()) -> by
     either way, and the formulas stay live. The sheets are rewritten in chunks, so a long
     streamed sheet is never held in memory whole.
     """
-    buffer = io.BytesIO()
     if isinstance(workbook, ReportWorkbook):
-        workbook.save(buffer)  # finishes every sheet itself
-        return buffer.getvalue()
+        return workbook.to_bytes()  # finishes every sheet itself
+    buffer = io.BytesIO()
     workbook.save(buffer)
     parts = {}
     for sheet in sheets:

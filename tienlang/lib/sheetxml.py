@@ -70,6 +70,7 @@ class RawRows:
         self.last = None
         self.letters = [get_column_letter(i) for i in range(1, n + 1)]
         self.styles: dict[tuple, int] = {}
+        self.plain: dict[bool, list[int | None]] = {False: [None] * n, True: [None] * n}
         self.buffer: list[str] = []
 
     def style_id(self, index: int, bold: bool, quote: bool) -> int:
@@ -82,35 +83,48 @@ class RawRows:
     def write(self, row: int, values: Sequence[object], bold: bool, height: float | None) -> None:
         parts = self.buffer
         parts.append(f'<row r="{row}" ht="{height}" customHeight="1">' if height else f'<row r="{row}">')
-        letters = self.letters
-        for index in range(self.n):
-            value = values[index] if index < len(values) else None
-            if not isinstance(value, Formula):  # a formula keeps its text and cached value
-                value = cell_value(value)
-            ref = f"{letters[index]}{row}"
-            if value is None:
-                parts.append(f'<c r="{ref}" s="{self.style_id(index, bold, False)}"/>')
-            elif isinstance(value, Formula):
-                cached = "" if value.cached is None else f"<v>{number(value.cached)}</v>"
-                formula = xml_text(value.text.removeprefix("="))
-                parts.append(f'<c r="{ref}" s="{self.style_id(index, bold, False)}"><f>{formula}</f>{cached}</c>')
-            elif isinstance(value, bool):
-                parts.append(f'<c r="{ref}" s="{self.style_id(index, bold, False)}" t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, (int, float)):
-                parts.append(f'<c r="{ref}" s="{self.style_id(index, bold, False)}"><v>{number(value)}</v></c>')
-            elif isinstance(value, (datetime.date, datetime.datetime)):
-                serial = number(to_excel(value))
-                parts.append(f'<c r="{ref}" s="{self.style_id(index, bold, False)}"><v>{serial}</v></c>')
+        plain = self.plain[bold]  # the style ids of the row's cells without a quote prefix, as met
+        count = len(values)
+        for index, letter in enumerate(self.letters):
+            value = values[index] if index < count else None
+            kind = type(value)
+            # Whole numbers and empty cells, most of a report, straight; the rest by `_cell`.
+            if kind is int or value is None:
+                style = plain[index]
+                if style is None:
+                    style = plain[index] = self.style_id(index, bold, False)
+                if value is None:
+                    parts.append(f'<c r="{letter}{row}" s="{style}"/>')
+                else:
+                    parts.append(f'<c r="{letter}{row}" s="{style}"><v>{value}</v></c>')
             else:
-                text = ILLEGAL_CHARACTERS_RE.sub("", value)
-                # Text that a spreadsheet could read as a formula gets the quote prefix, as set_text does.
-                style = self.style_id(index, bold, text[:1] in ("=", "+", "-", "@", "\t", "\r"))
-                space = ' xml:space="preserve"' if text != text.strip() else ""
-                parts.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{xml_text(text)}</t></is></c>')
+                parts.append(self._cell(f"{letter}{row}", index, value, bold))
         parts.append("</row>")
         self.last = row
         if len(parts) > FLUSH_PARTS:
             self.flush()
+
+    def _cell(self, ref: str, index: int, value: object, bold: bool) -> str:
+        if not isinstance(value, Formula):  # a formula keeps its text and cached value
+            value = cell_value(value)
+        if value is None:
+            return f'<c r="{ref}" s="{self.style_id(index, bold, False)}"/>'
+        if isinstance(value, Formula):
+            cached = "" if value.cached is None else f"<v>{number(value.cached)}</v>"
+            formula = xml_text(value.text.removeprefix("="))
+            return f'<c r="{ref}" s="{self.style_id(index, bold, False)}"><f>{formula}</f>{cached}</c>'
+        if isinstance(value, bool):
+            return f'<c r="{ref}" s="{self.style_id(index, bold, False)}" t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, (int, float)):
+            return f'<c r="{ref}" s="{self.style_id(index, bold, False)}"><v>{number(value)}</v></c>'
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            serial = number(to_excel(value))
+            return f'<c r="{ref}" s="{self.style_id(index, bold, False)}"><v>{serial}</v></c>'
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        # Text that a spreadsheet could read as a formula gets the quote prefix, as set_text does.
+        style = self.style_id(index, bold, text[:1] in ("=", "+", "-", "@", "\t", "\r"))
+        space = ' xml:space="preserve"' if text != text.strip() else ""
+        return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{xml_text(text)}</t></is></c>'
 
     def write_cells(self, row: int, cells: dict | None, height: float | None, workbook, cached: dict) -> None:
         """Row `row` of the layout (header, titles, totals, closing block): openpyxl's write-only
@@ -118,8 +132,11 @@ class RawRows:
         of formula cells by reference."""
         parts = self.buffer
         parts.append(f'<row r="{row}" ht="{safe_string(height)}" customHeight="1">' if height else f'<row r="{row}">')
-        for column in sorted(cells or ()):
-            parts.append(cell_xml(f"{get_column_letter(column)}{row}", cells[column], workbook, cached))
+        if isinstance(cells, str):  # written before (a kept block of the layout, see `ReportSheet._block`)
+            parts.append(cells)
+        else:
+            for column in sorted(cells or ()):
+                parts.append(cell_xml(f"{get_column_letter(column)}{row}", cells[column], workbook, cached))
         parts.append("</row>")
         if len(parts) > FLUSH_PARTS:
             self.flush()
@@ -233,6 +250,7 @@ class SheetPart:
         self.row_breaks: list = []  # openpyxl `Break`s
         self.merged: list[str] = []
         self.closed = False
+        self.index = 0  # its place in the workbook (from 0)
 
     def write_row(self, row: int, cells: dict | None, cached: dict) -> None:
         """Write a layout row (after the rows before it) with its height, if it has one."""
@@ -337,26 +355,31 @@ class Package:
     def __init__(self, spool_bytes: int):
         self.file = tempfile.SpooledTemporaryFile(max_size=spool_bytes)
         self.zip = zipfile.ZipFile(self.file, "w", zipfile.ZIP_DEFLATED)
-        self.sheets: list[tuple[str, str]] = []  # (title, defined names)
+        self.sheets: dict[int, tuple[str, str]] = {}  # by the sheet's place: (title, defined names)
 
     def add_sheet(self, part: SheetPart) -> None:
         """Write `part` (its rows are complete) into the package and let its rows go."""
-        index = len(self.sheets)
+        index = part.index
         rows = part.rows
         rows.flush()
+        head, tail = part.head().encode("utf-8"), part.tail().encode("utf-8")
         with self.zip.open(f"xl/worksheets/sheet{index + 1}.xml", "w") as writer:
-            writer.write(part.head().encode("utf-8"))
+            size = rows.file.seek(0, 2)
             rows.file.seek(0)
-            while block := rows.file.read(COPY_BLOCK):
-                writer.write(block)
-            writer.write(part.tail().encode("utf-8"))
+            if size < COPY_BLOCK:
+                writer.write(head + rows.file.read() + tail)  # a short sheet: compressed in one piece
+            else:
+                writer.write(head)
+                while block := rows.file.read(COPY_BLOCK):
+                    writer.write(block)
+                writer.write(tail)
         rows.file.close()
         part.rows, part.closed = None, True
-        self.sheets.append((part.title, part.defined_names(index)))
+        self.sheets[index] = (part.title, part.defined_names(index))
 
-    def finish(self, workbook, target) -> None:
+    def finish(self, workbook, target) -> bytes | None:
         """Write the workbook's own parts (styles from `workbook`'s registers) and copy the
-        package into `target`."""
+        package into `target` (a file), or return its bytes (`target` None)."""
         archive = self.zip
         archive.writestr("docProps/app.xml", tostring(ExtendedProperties().to_tree()))
         workbook.properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
@@ -405,16 +428,21 @@ class Package:
         )
         archive.close()
         self.file.seek(0)
+        if target is None:  # the package's bytes themselves (one copy, not two)
+            data = self.file.read()
+            self.file.close()
+            return data
         while block := self.file.read(COPY_BLOCK):
             target.write(block)
         self.file.close()
+        return None
 
     def _workbook_xml(self, workbook) -> str:
         sheets = "".join(
             f'<sheet name="{xml_attribute(title)}" sheetId="{n}" state="visible" r:id="rId{n}"/>'
-            for n, (title, _names) in enumerate(self.sheets, start=1)
+            for n, (title, _names) in enumerate((self.sheets[i] for i in sorted(self.sheets)), start=1)
         )
-        names = "".join(names for _title, names in self.sheets)
+        names = "".join(self.sheets[i][1] for i in sorted(self.sheets))
         calculation = workbook.calculation
         return (
             f'<workbook xmlns:r="{RELATIONSHIPS_NS}" xmlns="{MAIN_NS}"><workbookPr/><workbookProtection/>'
