@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -354,23 +355,20 @@ class _QuotaPlan:
         # The name column's own collation (Vietnamese order, see tienlang.lib.collation).
         # The figures summed per federation on the way: a whole pass makes `per_federation`'s
         # query unneeded (the national report's rows are 45,000 unions: half a second of SQL).
-        sums: dict[int, list[int]] = {}
+        sums: dict[int, tuple[int, ...]] = {}
         with connection.chunked_cursor() as cursor:
             cursor.execute(f'{sql} ORDER BY u."name", u."id"', params)
             while chunk := cursor.fetchmany(document.ROWS_PER_READ):
                 for union_id, federation_id, code, name, quota, *counts in chunk:
                     row = QuotaRow(union_id, code, name, quota=quota, federation_id=federation_id)
                     row.__dict__.update(zip(COUNT_FIELDS, counts, strict=True))
+                    figures = (quota, *counts)  # never NULL (COALESCE)
                     total = sums.get(federation_id)
-                    if total is None:
-                        total = sums[federation_id] = [0] * (len(counts) + 1)
-                    total[0] += quota or 0
-                    for index, count in enumerate(counts, start=1):
-                        total[index] += count or 0
+                    sums[federation_id] = figures if total is None else tuple(map(operator.add, total, figures))
                     yield row
         self.streamed_sums = sums
 
-    streamed_sums: dict[int, list[int]] | None = None
+    streamed_sums: dict[int, tuple[int, ...]] | None = None
 
     def per_federation(self) -> list[QuotaRow]:
         """The stream's figures summed per federation (one small grouped query, or summed by a

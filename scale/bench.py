@@ -247,7 +247,8 @@ def measure_pages(user, requests: int, log=print, only=None, urls=None) -> list[
 # ---------------------------------------------------------------------------------------
 
 FLOOR_SQL = {
-    # Report 1: counts per union (every union, with its quota), as quota_report computes them.
+    # Report 1: counts per union (every union, with its quota), as quota_report computes them
+    # (the four age groups of the breakdown sheet among them).
     "quota": """
         SELECT u.id, u.code, u.name, COALESCE(q.introduce, 0), c.*
         FROM unions_grassrootsunion u
@@ -262,7 +263,14 @@ FLOOR_SQL = {
                    COUNT(*) FILTER (WHERE n.stage >= 6 AND p.ethnicity <> 'Kinh'),
                    COUNT(*) FILTER (WHERE n.stage >= 6 AND p.religion NOT IN ('Không', '')),
                    COUNT(*) FILTER (WHERE n.stage >= 6 AND p.is_direct_production),
-                   COUNT(*) FILTER (WHERE n.stage >= 6 AND %(year)s - EXTRACT(YEAR FROM p.date_of_birth) <= 30)
+                   COUNT(*) FILTER (WHERE n.stage >= 6 AND %(year)s - EXTRACT(YEAR FROM p.date_of_birth)
+                                    BETWEEN 18 AND 30),
+                   COUNT(*) FILTER (WHERE n.stage >= 6 AND %(year)s - EXTRACT(YEAR FROM p.date_of_birth)
+                                    BETWEEN 31 AND 40),
+                   COUNT(*) FILTER (WHERE n.stage >= 6 AND %(year)s - EXTRACT(YEAR FROM p.date_of_birth)
+                                    BETWEEN 41 AND 50),
+                   COUNT(*) FILTER (WHERE n.stage >= 6 AND %(year)s - EXTRACT(YEAR FROM p.date_of_birth)
+                                    BETWEEN 51 AND 60)
             FROM candidates_nomination n JOIN candidates_person p ON p.id = n.person_id
             WHERE n.year = %(year)s GROUP BY n.union_id
         ) c ON c.union_id = u.id
@@ -350,11 +358,19 @@ FLOOR_SQL = {
         LEFT JOIN unions_workforcefigure f ON f.enterprise_id = e.id AND f.year = %(year)s
         GROUP BY a.name ORDER BY a.name
     """,
+    # Report 6: the year's fourteen counts, as the multi-year report's query computes them.
     "history": """
         SELECT n.year, COUNT(*) FILTER (WHERE n.stage >= 1), COUNT(*) FILTER (WHERE n.stage >= 2),
                COUNT(*) FILTER (WHERE n.stage >= 3), COUNT(*) FILTER (WHERE n.stage >= 4),
                COUNT(*) FILTER (WHERE n.stage >= 5), COUNT(*) FILTER (WHERE n.stage >= 6),
-               COUNT(*) FILTER (WHERE n.stage >= 6 AND p.sex = 'F')
+               COUNT(*) FILTER (WHERE n.stage >= 6 AND p.sex = 'F'),
+               COUNT(*) FILTER (WHERE n.stage >= 6 AND p.ethnicity <> 'Kinh'),
+               COUNT(*) FILTER (WHERE n.stage >= 6 AND p.religion NOT IN ('Không', '')),
+               COUNT(*) FILTER (WHERE n.stage >= 6 AND p.is_direct_production),
+               COUNT(*) FILTER (WHERE n.stage >= 6 AND n.year - EXTRACT(YEAR FROM p.date_of_birth) BETWEEN 18 AND 30),
+               COUNT(*) FILTER (WHERE n.stage >= 6 AND n.year - EXTRACT(YEAR FROM p.date_of_birth) BETWEEN 31 AND 40),
+               COUNT(*) FILTER (WHERE n.stage >= 6 AND n.year - EXTRACT(YEAR FROM p.date_of_birth) BETWEEN 41 AND 50),
+               COUNT(*) FILTER (WHERE n.stage >= 6 AND n.year - EXTRACT(YEAR FROM p.date_of_birth) BETWEEN 51 AND 60)
         FROM candidates_nomination n JOIN candidates_person p ON p.id = n.person_id
         WHERE n.year BETWEEN 2015 AND %(year)s GROUP BY n.year ORDER BY n.year
     """,

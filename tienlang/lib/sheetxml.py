@@ -97,6 +97,13 @@ class RawRows:
                     parts.append(f'<c r="{letter}{row}" s="{style}"/>')
                 else:
                     parts.append(f'<c r="{letter}{row}" s="{style}"><v>{value}</v></c>')
+            elif kind is str:
+                parts.append(self._text(f"{letter}{row}", index, value, bold))
+            elif kind is float:
+                style = plain[index]
+                if style is None:
+                    style = plain[index] = self.style_id(index, bold, False)
+                parts.append(f'<c r="{letter}{row}" s="{style}"><v>{number(value)}</v></c>')
             else:
                 parts.append(self._cell(f"{letter}{row}", index, value, bold))
         parts.append("</row>")
@@ -120,6 +127,9 @@ class RawRows:
         if isinstance(value, (datetime.date, datetime.datetime)):
             serial = number(to_excel(value))
             return f'<c r="{ref}" s="{self.style_id(index, bold, False)}"><v>{serial}</v></c>'
+        return self._text(ref, index, value, bold)
+
+    def _text(self, ref: str, index: int, value: str, bold: bool) -> str:
         text = ILLEGAL_CHARACTERS_RE.sub("", value)
         # Text that a spreadsheet could read as a formula gets the quote prefix, as set_text does.
         style = self.style_id(index, bold, text[:1] in ("=", "+", "-", "@", "\t", "\r"))
