@@ -142,8 +142,9 @@ def _workbook_styles(workbook) -> dict:
 BLOCKS_KEPT = 64
 # Rows a streamed export reads from the database at a time.
 ROWS_PER_READ = 500
-# Bytes of the package openpyxl saves kept in memory before it goes to a temporary file.
-PACKAGE_SPOOL_BYTES = 2 << 20
+# Bytes of a workbook's zip package kept in memory before it goes to a temporary file (a package
+# in memory is held twice at the end: itself and the bytes returned).
+PACKAGE_SPOOL_BYTES = 1 << 20
 
 
 class ReportWorkbook(Workbook):
