@@ -254,7 +254,8 @@ def measure_pages(user, requests: int, log=print, only=None, urls=None) -> list[
 # ---------------------------------------------------------------------------------------
 
 FLOOR_SQL = {
-    # Report 1: counts per union (every union, with its quota), as quota_report computes them.
+    # Report 1: counts per union (every union, with its quota), as quota_report computes them
+    # (the four age groups of the breakdown sheet among them).
     "quota": """
         SELECT u.id, u.code, u.name, COALESCE(q.introduce, 0), c.*
         FROM unions_grassrootsunion u
@@ -269,7 +270,14 @@ FLOOR_SQL = {
                    COUNT(*) FILTER (WHERE n.stage >= 6 AND p.ethnicity <> 'Kinh'),
                    COUNT(*) FILTER (WHERE n.stage >= 6 AND p.religion NOT IN ('Không', '')),
                    COUNT(*) FILTER (WHERE n.stage >= 6 AND p.is_direct_production),
-                   COUNT(*) FILTER (WHERE n.stage >= 6 AND %(year)s - EXTRACT(YEAR FROM p.date_of_birth) <= 30)
+                   COUNT(*) FILTER (WHERE n.stage >= 6 AND %(year)s - EXTRACT(YEAR FROM p.date_of_birth)
+                                    BETWEEN 18 AND 30),
+                   COUNT(*) FILTER (WHERE n.stage >= 6 AND %(year)s - EXTRACT(YEAR FROM p.date_of_birth)
+                                    BETWEEN 31 AND 40),
+                   COUNT(*) FILTER (WHERE n.stage >= 6 AND %(year)s - EXTRACT(YEAR FROM p.date_of_birth)
+                                    BETWEEN 41 AND 50),
+                   COUNT(*) FILTER (WHERE n.stage >= 6 AND %(year)s - EXTRACT(YEAR FROM p.date_of_birth)
+                                    BETWEEN 51 AND 60)
             FROM candidates_nomination n JOIN candidates_person p ON p.id = n.person_id
             WHERE n.year = %(year)s GROUP BY n.union_id
         ) c ON c.union_id = u.id
@@ -357,11 +365,19 @@ FLOOR_SQL = {
         LEFT JOIN unions_workforcefigure f ON f.enterprise_id = e.id AND f.year = %(year)s
         GROUP BY a.name ORDER BY a.name
     """,
+    # Report 6: the year's fourteen counts, as the multi-year report's query computes them.
     "history": """
         SELECT n.year, COUNT(*) FILTER (WHERE n.stage >= 1), COUNT(*) FILTER (WHERE n.stage >= 2),
                COUNT(*) FILTER (WHERE n.stage >= 3), COUNT(*) FILTER (WHERE n.stage >= 4),
                COUNT(*) FILTER (WHERE n.stage >= 5), COUNT(*) FILTER (WHERE n.stage >= 6),
-               COUNT(*) FILTER (WHERE n.stage >= 6 AND p.sex = 'F')
+               COUNT(*) FILTER (WHERE n.stage >= 6 AND p.sex = 'F'),
+               COUNT(*) FILTER (WHERE n.stage >= 6 AND p.ethnicity <> 'Kinh'),
+               COUNT(*) FILTER (WHERE n.stage >= 6 AND p.religion NOT IN ('Không', '')),
+               COUNT(*) FILTER (WHERE n.stage >= 6 AND p.is_direct_production),
+               COUNT(*) FILTER (WHERE n.stage >= 6 AND n.year - EXTRACT(YEAR FROM p.date_of_birth) BETWEEN 18 AND 30),
+               COUNT(*) FILTER (WHERE n.stage >= 6 AND n.year - EXTRACT(YEAR FROM p.date_of_birth) BETWEEN 31 AND 40),
+               COUNT(*) FILTER (WHERE n.stage >= 6 AND n.year - EXTRACT(YEAR FROM p.date_of_birth) BETWEEN 41 AND 50),
+               COUNT(*) FILTER (WHERE n.stage >= 6 AND n.year - EXTRACT(YEAR FROM p.date_of_birth) BETWEEN 51 AND 60)
         FROM candidates_nomination n JOIN candidates_person p ON p.id = n.person_id
         WHERE n.year BETWEEN 2015 AND %(year)s GROUP BY n.year ORDER BY n.year
     """,
@@ -392,39 +408,57 @@ def sql_floor(kind: str, year: int) -> tuple[float, int]:
     return time.perf_counter() - started, count
 
 
+# Exports with a sheet per value of a column of their SQL (the introductions list: one sheet per
+# receiving Party organisation, its name the query's first column): the floor writes as many.
+FLOOR_SHEET_PER_VALUE = {"introductions": 0}
+
+
 def writer_floor(kind: str, year: int, target) -> int:
     """The writer floor: the same SQL rows, read through a server-side cursor in chunks and
     written as they come by a minimal writer — the project's own sheet-XML rows
     (`tienlang.lib.sheetxml.RawRows`, one style, no layout: no heights, no page breaks, no
-    header or closing blocks) in a bare workbook package, one sheet per query. What no
-    export of the same rows and columns can do in less; returns the rows written."""
+    header or closing blocks) in a bare workbook package, one sheet per query, or per value of
+    the column that gives the export a sheet per value (`FLOOR_SHEET_PER_VALUE`). What no
+    export of the same rows, columns and sheets can do in less; returns the rows written."""
     import zipfile
 
     from tienlang.lib.sheetxml import RawRows
 
-    queries = floor_queries(kind)
-    count = 0
+    split = FLOOR_SHEET_PER_VALUE.get(kind)
+    count = sheets = 0
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
-        for number, sql in enumerate(queries, start=1):
-            raw = None
-            with connection.chunked_cursor() as cursor:
-                cursor.execute(sql, {"year": year})
-                while chunk := cursor.fetchmany(2000):
-                    if raw is None:
-                        raw = RawRows(len(chunk[0]), lambda index, bold, quote: 0)
-                        raw.first = 1
-                    for values in chunk:
-                        count += 1
-                        raw.write(count, values, False, None)
-            with package.open(f"xl/worksheets/sheet{number}.xml", "w") as sheet:
+
+        def write_sheet(raw) -> None:
+            nonlocal sheets
+            sheets += 1
+            with package.open(f"xl/worksheets/sheet{sheets}.xml", "w") as sheet:
                 sheet.write(FLOOR_SHEET_START)
                 if raw is not None:
                     raw.flush()
                     raw.file.seek(0)
                     while block := raw.file.read(1 << 20):
                         sheet.write(block)
+                    raw.file.close()
                 sheet.write(b"</sheetData></worksheet>")
-        _floor_package(package, len(queries))
+
+        for sql in floor_queries(kind):
+            raw, current = None, None
+            with connection.chunked_cursor() as cursor:
+                cursor.execute(sql, {"year": year})
+                while chunk := cursor.fetchmany(2000):
+                    for values in chunk:
+                        if split is not None and raw is not None and values[split] != current:
+                            write_sheet(raw)
+                            raw = None
+                        if raw is None:
+                            raw = RawRows(len(values), lambda index, bold, quote: 0)
+                            raw.first, row = 1, 0
+                            current = values[split] if split is not None else None
+                        count += 1
+                        row += 1
+                        raw.write(row, values, False, None)
+            write_sheet(raw)
+        _floor_package(package, sheets)
     return count
 
 

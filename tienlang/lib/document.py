@@ -19,7 +19,6 @@ import datetime
 import functools
 import io
 import re
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -37,8 +36,8 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tienlang.lib import progress, textmetrics
-from tienlang.lib.sheetxml import Formula, RawRows, RowsAsideSheet, Skip, finish_package
+from tienlang.lib import progress, sheetxml, textmetrics
+from tienlang.lib.sheetxml import Formula, Package, RawRows, SheetPart, finish_package
 from tienlang.lib.textmetrics import line_height, wrapped_lines
 from tienlang.lib.xlsx import set_text
 
@@ -139,56 +138,71 @@ def _workbook_styles(workbook) -> dict:
     return styles
 
 
+# Blocks of rows (header, titles, column titles) a workbook keeps to write again (`ReportSheet._block`).
+BLOCKS_KEPT = 64
 # Rows a streamed export reads from the database at a time.
 ROWS_PER_READ = 500
-# Bytes of the package openpyxl saves kept in memory before it goes to a temporary file.
-PACKAGE_SPOOL_BYTES = 2 << 20
+# Bytes of a workbook's zip package kept in memory before it goes to a temporary file (a package
+# in memory is held twice at the end: itself and the bytes returned).
+PACKAGE_SPOOL_BYTES = 1 << 20
 
 
 class ReportWorkbook(Workbook):
-    """A write-only workbook for long reports, finished when saved.
+    """A workbook for long reports, its sheets written by the program as sheet XML.
 
-    Its `ReportSheet`s write their data rows as plain sheet XML into a temporary file
-    (openpyxl spends about 12 µs on each cell it writes: 11 s for the national quota
-    report's 900,000 cells; this takes about 1 s), and `save()` splices them into the
-    sheets openpyxl wrote, together with the cached values of the formulas. Everything
-    else — header, titles, totals, footer, styles, page setup — is openpyxl's.
+    openpyxl spends about 12 µs on each cell it writes (11 s for the national quota report's
+    900,000 cells) and about 5 ms on each worksheet it opens and saves (a report of one sheet
+    per Party organisation has 1,500). Its `ReportSheet`s write every row — data rows from
+    their values, the layout's rows from openpyxl's write-only cells — into a temporary file
+    in order (`sheetxml.RawRows`), keep their settings in a `sheetxml.SheetPart`, and each
+    finished sheet goes into the zip package when the next one starts; `save()` adds the
+    workbook's parts. openpyxl's workbook stays the register of fonts, borders and cell styles.
     """
 
     def __init__(self):
         super().__init__(write_only=True)
         use_document_font(self)
-        self.report_sheets: list[ReportSheet] = []
         self.finished: list[ReportSheet] = []
+        self.parts: list[SheetPart] = []  # sheets not in the package yet
+        self.sheet_names: set[str] = set()  # taken, in lower case
+        self.package = Package(PACKAGE_SPOOL_BYTES)
+        self.sheet_count = 0
 
     def create_sheet(self, title=None, index=None):
-        """A write-only sheet that numbers its rows around the raw data rows (`RowsAsideSheet`)."""
-        sheet = RowsAsideSheet(parent=self, title=title)
-        self._add_sheet(sheet, index)
-        return sheet
+        """A sheet part written by the program (`sheetxml.SheetPart`), numbered in order."""
+        part = SheetPart(self, title or "")
+        part.index = self.sheet_count
+        self.sheet_count += 1
+        self.parts.append(part)
+        return part
 
     def close_finished(self) -> None:
-        """Write out the sheets finished so far (openpyxl keeps an open XML writer per sheet until
-        the workbook is saved: a report of 300 sheets held 300 of them). Called when the next sheet
-        starts, so a builder may still adjust a sheet between its `finish()` and the next one."""
+        """Write the sheets finished so far into the package. Called when the next sheet starts,
+        so a builder may still adjust a sheet between its `finish()` and the next one."""
         for sheet in self.finished:
             if not sheet.sheet.closed:
-                sheet.sheet.close()
+                self.package.add_sheet(sheet.sheet)
         self.finished.clear()
+        self.parts = [part for part in self.parts if not part.closed]
 
     def save(self, filename) -> None:
-        package = tempfile.SpooledTemporaryFile(max_size=PACKAGE_SPOOL_BYTES)
-        super().save(package)
-        package.seek(0)
-        parts = {}
-        for sheet in self.report_sheets:
-            index = self.worksheets.index(sheet.sheet) + 1
-            parts[f"xl/worksheets/sheet{index}.xml"] = sheet
+        self._close_all()
         if hasattr(filename, "write"):
-            finish_package(package, filename, parts)
+            self.package.finish(self, filename)
         else:
             with open(filename, "wb") as target:
-                finish_package(package, target, parts)
+                self.package.finish(self, target)
+
+    def to_bytes(self) -> bytes:
+        """The saved workbook's bytes."""
+        self._close_all()
+        return self.package.finish(self, None)
+
+    def _close_all(self) -> None:
+        self.close_finished()
+        for part in self.parts:  # a sheet never finished: what it has written
+            self.package.add_sheet(part)
+        self.parts = []
 
 
 # --- print geometry -------------------------------------------------------------------
@@ -223,7 +237,7 @@ def use_document_font(workbook: Workbook) -> None:
     workbook._document_font = True
 
 
-def sheet_name(text: str, taken: Sequence[str] = ()) -> str:
+def sheet_name(text: str, taken: Sequence[str] | set[str] = ()) -> str:
     """A worksheet name of at most 31 characters cut at a word boundary, unique among `taken`."""
     text = " ".join(SHEET_NAME_FORBIDDEN.sub(" ", text).split()).strip("'") or "Trang"
 
@@ -234,7 +248,8 @@ def sheet_name(text: str, taken: Sequence[str] = ()) -> str:
         return cut[:limit].rstrip(" ,;-–")
 
     name = shorten(text, SHEET_NAME_MAX)
-    lowered = {t.lower() for t in taken}
+    # A set is the names taken already in lower case (a workbook of many sheets keeps one).
+    lowered = taken if isinstance(taken, set) else {t.lower() for t in taken}
     number = 2
     while name.lower() in lowered:
         suffix = f" ({number})"
@@ -277,6 +292,21 @@ def fit_columns(columns: Sequence[Column]) -> list[Column]:
         if total <= target:
             break
     return columns
+
+
+_FITTED: dict[tuple, list[Column]] = {}
+
+
+def _fitted(columns: Sequence[Column]) -> list[Column]:
+    """`fit_columns`, once per set of columns (a report of one sheet per Party organisation
+    fits the same columns 1,500 times)."""
+    key = tuple((c.title, c.width, c.kind, c.total) for c in columns)
+    found = _FITTED.get(key)
+    if found is None:
+        if len(_FITTED) > 256:
+            _FITTED.clear()
+        found = _FITTED[key] = fit_columns(columns)
+    return list(found)
 
 
 def _split(widths: Sequence[float]) -> int:
@@ -323,23 +353,26 @@ class ReportSheet:
         self.streaming = bool(getattr(workbook, "write_only", False))
         self.buffered = buffered
         self.raw = None
+        # A sheet of a `ReportWorkbook`: written by the program (`sheetxml.SheetPart`).
+        self.part = isinstance(workbook, ReportWorkbook)
         if self.streaming:
-            if isinstance(workbook, ReportWorkbook):
+            if self.part:
                 workbook.close_finished()
             self.sheet = workbook.create_sheet()
-            if isinstance(workbook, ReportWorkbook):
-                workbook.report_sheets.append(self)
             self._pending: dict[int, dict[int, object]] = {}
             self._written = 0
-            self._skipped = 0  # raw rows openpyxl has not been told of yet
             self._hold = True  # until the table header: the frozen panes are written with the first row
         else:
             blank = workbook.active
             fresh = blank is not None and blank.max_row == 1 and blank.max_column == 1 and blank["A1"].value is None
             self.sheet = blank if fresh else workbook.create_sheet()
-        taken = [s.title for s in workbook.worksheets if s is not self.sheet]
-        self.sheet.title = sheet_name(sheet_title or title, taken)
-        self.columns = fit_columns(columns)
+        if self.part:
+            self.sheet.title = sheet_name(sheet_title or title, workbook.sheet_names)
+            workbook.sheet_names.add(self.sheet.title.lower())
+        else:
+            taken = [s.title for s in workbook.worksheets if s is not self.sheet]
+            self.sheet.title = sheet_name(sheet_title or title, taken)
+        self.columns = _fitted(columns)
         self.issuer = issuer
         self.title = title
         self.row = 1
@@ -349,15 +382,19 @@ class ReportSheet:
         self.n = len(self.columns)
         # Where the left-hand header block (issuer, "Nơi nhận") ends and the right-hand one starts.
         self.widths = [column.width * UNIT_PT for column in self.columns]
+        self.text_columns = [index for index, column in enumerate(self.columns) if column.kind == "text"]
         self.split = split or _split(self.widths)
         self.scale = print_scale(self.columns)
         # The height of a page's printable area, in the sheet's points (before scaling).
         self.capacity = USABLE_HEIGHT_PT * 100 / self.scale * PAGE_SAFETY
-        if self.streaming and not buffered and isinstance(workbook, ReportWorkbook):
-            self.raw = RawRows(self.n, self._raw_style)
+        if self.part:
+            # Every row of the sheet, in order; the data rows written from their values unless buffered.
+            self.sheet.rows = RawRows(self.n, self._raw_style)
+            self.raw = None if buffered else self.sheet.rows
         # Values of formula cells, written into the file as cached results (see workbook_bytes).
         self.cached: dict[str, float] = {}
         self._sums = [0.0] * self.n
+        self._summed = [index for index, column in enumerate(self.columns) if column.total == "sum"]
         self._styles: dict[tuple, object] = _workbook_styles(workbook)
         # Pagination: heights of rows not yet placed on a page, rows placed since the last
         # break, the height used on the current page, and where the closing block begins.
@@ -385,6 +422,8 @@ class ReportSheet:
             if row <= self._written:
                 raise RuntimeError(f"Row {row} of a streamed sheet is already written.")
             cells = self._pending.setdefault(row, {})
+            if isinstance(cells, str):
+                raise RuntimeError(f"Row {row} of a streamed sheet is written from a kept block (`_block`).")
             cell = cells.get(column)
             if cell is None:
                 cell = cells[column] = WriteOnlyCell(self.sheet)
@@ -393,7 +432,9 @@ class ReportSheet:
         return cell
 
     def merge(self, row: int, first: int, last: int, last_row: int | None = None) -> None:
-        if self.streaming:
+        if self.part:
+            self.sheet.merged.append(f"{get_column_letter(first)}{row}:{get_column_letter(last)}{last_row or row}")
+        elif self.streaming:
             self.sheet.merged_cells.add(CellRange(min_col=first, min_row=row, max_col=last, max_row=last_row or row))
         else:
             self.sheet.merge_cells(start_row=row, start_column=first, end_row=last_row or row, end_column=last)
@@ -416,10 +457,16 @@ class ReportSheet:
     def width_of(self, first: int, last: int) -> float:
         return sum(self.widths[first - 1 : last])
 
+    def data_height(self, values: Sequence[object], bold: bool = False) -> float:
+        """The height of a data row of `values`: its tallest text wrapped in its column."""
+        return self._data_height(values, bold)
+
     def _data_height(self, values: Sequence[object], bold: bool) -> float:
         lines = 1
-        for index, value in enumerate(values[: self.n]):
-            if isinstance(value, str) and value and self.columns[index].kind == "text":
+        count = len(values)
+        for index in self.text_columns:
+            value = values[index] if index < count else None
+            if isinstance(value, str) and value:
                 lines = max(lines, wrapped_lines(value, self.widths[index] - CELL_PADDING, 12, bold))
         return lines * line_height(12) + ROW_PADDING
 
@@ -440,9 +487,11 @@ class ReportSheet:
         self._paginate(upto)
         if not self.streaming or self._hold or self.buffered:
             return
-        if self._skipped and upto > self._written:
-            self.sheet.append(Skip(self._skipped))
-            self._skipped = 0
+        if self.part:
+            for number in range(self._written + 1, upto + 1):
+                self.sheet.write_row(number, self._pending.pop(number, None), self.cached)
+                self._written = number
+            return
         for number in range(self._written + 1, upto + 1):
             cells = self._pending.pop(number, None)
             if cells:
@@ -450,6 +499,46 @@ class ReportSheet:
             else:
                 self.sheet.append([])
             self._written = number
+
+    def _block(self, key: tuple, build: Callable[[], None]) -> None:
+        """Run `build` (rows from `self.row` on: their cells, merged ranges and heights), or, in a
+        sheet of a `ReportWorkbook` that built the same block at the same rows before, write what
+        that one wrote: the rows as sheet XML, the ranges, the heights. A report of one sheet per
+        Party organisation builds the same header and column titles 1,500 times.
+
+        The block's rows must be new (none of them started) and hold no formula; its rows are
+        written as they were when `build` returned (a later change to their cells is refused).
+        """
+        if not self.part or any(row >= self.row for row in self._pending):
+            build()
+            return
+        blocks = self._styles.setdefault(("blocks",), {})
+        key = (*key, self.row, self.split, tuple(self.widths))
+        found = blocks.get(key)
+        if found is not None:
+            rows, merges, heights, after = found
+            self._pending.update(rows)
+            self.sheet.merged.extend(merges)
+            for row, height in heights.items():
+                self.row_height(row, height)
+            self.row = after
+            return
+        start, merged = self.row, len(self.sheet.merged)
+        build()
+        rows = {}
+        for row, cells in self._pending.items():
+            if row < start:
+                continue
+            if isinstance(cells, str) or any(cell.data_type == "f" for cell in cells.values()):
+                return
+            rows[row] = "".join(
+                sheetxml.cell_xml(f"{get_column_letter(column)}{row}", cells[column], self.workbook, self.cached)
+                for column in sorted(cells)
+            )
+        end = max([self.row, *rows])
+        heights = {row: self._heights[row] for row in range(start, end + 1) if row in self._heights}
+        if len(blocks) < BLOCKS_KEPT:
+            blocks[key] = (rows, self.sheet.merged[merged:], heights, self.row)
 
     def _styled(self, cell, key: tuple, make) -> None:
         """Give `cell` a style built once per workbook (see `_workbook_styles`)."""
@@ -537,8 +626,11 @@ class ReportSheet:
             self.merge(row, first, last)
         cell = self.cell(row, first, "\u00a0" * count)
         cell.data_type = "s"
-        cell.font = Font(name=FONT, size=RULE_SIZE, underline="single")
-        cell.alignment = Alignment(horizontal="center", vertical="top")
+        self._styled(
+            cell,
+            ("rule",),
+            lambda c: _set_style(c, Font(name=FONT, size=RULE_SIZE, underline="single"), _alignment("center", "top")),
+        )
         self.row_height(row, RULE_ROW_HEIGHT)
 
     def header(self, number: str | None = None, on: datetime.date | None = None) -> None:
@@ -547,6 +639,11 @@ class ReportSheet:
         if issue is not None:
             number, on = number or issue.number, on or issue.on
         on = on or datetime.date.today()
+        issuer = self.issuer
+        key = ("header", issuer.superior, issuer.name, issuer.document_code, issuer.place, number, on)
+        self._block(key, lambda: self._header(number, on))
+
+    def _header(self, number: str | None, on: datetime.date) -> None:
         left_last, right_first = self.split, self.split + 1
         self._merged(1, 1, left_last, self.issuer.superior, _font(12))
         self._merged(2, 1, left_last, self.issuer.name, _font(12, bold=True))
@@ -570,6 +667,9 @@ class ReportSheet:
         self.row = 6
 
     def titles(self, title: str, period: str = "") -> None:
+        self._block(("titles", title, period), lambda: self._titles(title, period))
+
+    def _titles(self, title: str, period: str) -> None:
         self._merged(self.row, 1, self.n, title.upper(), _font(14, bold=True))
         self.row += 1
         if period:
@@ -584,6 +684,21 @@ class ReportSheet:
 
     def table_header(self) -> None:
         sheet = self.sheet
+        self._block(("table", tuple(column.title for column in self.columns)), self._column_titles)
+        self.header_row = self.row
+        self._titles_height = self._heights[self.row] + self._heights[self.row + 1]
+        self.row += 2
+        self.first_data_row = self.row
+        # Freeze everything above the first data row; repeat the column titles on every page.
+        sheet.freeze_panes = f"A{self.row}"
+        sheet.print_title_rows = f"{self.header_row}:{self.header_row + 1}"
+        self._paginate(self.row - 1)
+        if self.streaming:
+            self._hold = False
+            self._flush(self.row - 1)
+
+    def _column_titles(self) -> None:
+        """The table's column titles, and under them their numbers (1), (2), …"""
         for index, column in enumerate(self.columns, start=1):
             cell = self.cell(self.row, index)
             self._styled(
@@ -599,21 +714,15 @@ class ReportSheet:
             )
             set_text(number, f"({index})")
         self.row_height(self.row + 1, line_height(12) + ROW_PADDING)
-        self.header_row = self.row
-        self._titles_height = self._heights[self.row] + self._heights[self.row + 1]
-        self.row += 2
-        self.first_data_row = self.row
-        # Freeze everything above the first data row; repeat the column titles on every page.
-        sheet.freeze_panes = f"A{self.row}"
-        sheet.print_title_rows = f"{self.header_row}:{self.header_row + 1}"
-        self._paginate(self.row - 1)
-        if self.streaming:
-            self._hold = False
-            self._flush(self.row - 1)
 
-    def data_row(self, values: Sequence[object], bold: bool = False, height: float | None = None) -> int:
+    def data_row(
+        self, values: Sequence[object], bold: bool = False, height: float | None = None, measured: bool = False
+    ) -> int:
+        """A row of the table; as tall as its tallest text (or `height`, if taller); `measured`: `height`
+        is that already (`data_height` of the same texts in columns as wide)."""
         progress.step()  # a background export's progress bar follows the rows written
-        height = max(height or 0, self._data_height(values, bold))
+        if not measured:
+            height = max(height or 0, self._data_height(values, bold))
         if self.raw is not None:
             return self._raw_row(values, bold, height)
         self._flush(self.row - 1)
@@ -632,9 +741,12 @@ class ReportSheet:
         height = round(height, 2)
         self._raw_placeholder(self.row, height)
         self.raw.write(self.row, values, bold, height)
-        for index, value in enumerate(values[: self.n]):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                self._sums[index] += value
+        sums, count = self._sums, len(values)
+        for index in self._summed:  # the columns whose total is their sum (`totals_row`)
+            value = values[index] if index < count else None
+            kind = type(value)
+            if kind is int or kind is float or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+                sums[index] += value
         self.last_data_row = self.row
         self.row += 1
         return self.row - 1
@@ -696,8 +808,6 @@ class ReportSheet:
             raise RuntimeError("Data rows of a fast sheet must follow each other.")
         else:
             self._paginate(row - 1)
-        # openpyxl numbers the rows it writes: it is told of the raw rows before its next one (`_flush`).
-        self._skipped += 1
         self._written = row
         self._heights[row] = height
         self.raw.last = row
@@ -849,10 +959,9 @@ class ReportSheet:
         if self.streaming:
             self._hold = self.buffered = False
             self._flush(max([self.row - 1, *self._pending]))
-            if isinstance(self.workbook, ReportWorkbook):
+            if self.part:
                 self.workbook.finished.append(self)
-            if self.raw is not None:
-                self.raw.park()
+                self.sheet.rows.park()
 
 
 def _set_style(cell, font, alignment=None, border=None, number_format=None) -> None:
@@ -889,10 +998,9 @@ def workbook_bytes(workbook: Workbook, sheets: Sequence[ReportSheet] = ()) -> by
     either way, and the formulas stay live. The sheets are rewritten in chunks, so a long
     streamed sheet is never held in memory whole.
     """
-    buffer = io.BytesIO()
     if isinstance(workbook, ReportWorkbook):
-        workbook.save(buffer)  # finishes every sheet itself
-        return buffer.getvalue()
+        return workbook.to_bytes()  # finishes every sheet itself
+    buffer = io.BytesIO()
     workbook.save(buffer)
     parts = {}
     for sheet in sheets:

@@ -118,15 +118,27 @@ def _estimate(char: str) -> float:
     return FALLBACK_EM["lower"]
 
 
+@functools.cache
+def _advances(bold: bool, italic: bool) -> dict[str, float]:
+    """Each character's advance in the font (in ems), filled as characters are met."""
+    return {}
+
+
+def _advance(char: str, bold: bool, italic: bool) -> float:
+    font = _font(bold, italic)
+    width = font.width(char) if font is not None else None
+    return _estimate(char) if width is None else width
+
+
 @functools.lru_cache(maxsize=8192)
 def text_width(text: str, size: float = 12, bold: bool = False, italic: bool = False) -> float:
     """The printed width of `text` on one line, in points."""
-    font = _font(bold, italic)
+    advances = _advances(bold, italic)
     total = 0.0
     for char in text:
-        width = font.width(char) if font is not None else None
+        width = advances.get(char)
         if width is None:
-            width = _estimate(char)
+            width = advances[char] = _advance(char, bold, italic)
         total += width
     return total * size
 
