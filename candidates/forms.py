@@ -207,7 +207,7 @@ class MoveForm(forms.Form):
         # The list and `details()` use the id and the name only.
         self.fields["organization"].queryset = (
             PartyOrganization.objects.for_user(user)
-            .in_reach_of(user, keep=keep)
+            .in_reach_of(user, getattr(nomination, "federation", None), keep=keep)
             .filter(retired_on__isnull=True)
             .only("pk", "name")
         )
@@ -273,10 +273,12 @@ class IntroductionForm(forms.ModelForm):
             "receiving_organization": PlainSelect,
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, nomination, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["receiving_organization"].queryset = (
-            PartyOrganization.objects.for_user(user).in_reach_of(user).filter(retired_on__isnull=True)
+            PartyOrganization.objects.for_user(user)
+            .in_reach_of(user, nomination.federation)
+            .filter(retired_on__isnull=True)
         )
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -228,22 +228,33 @@ class ReferenceQuerySet(ScopedQuerySet):
 
 
 class PartyOrganizationQuerySet(ReferenceQuerySet):
-    def in_reach_of(self, user, keep: list[int] | None = None) -> Self:
-        """The Party organisations a user's federation introduces people to: those of its area
-        (the area, every unit inside it and the units it lies in: a district's communes and its
-        province's committee), those in the enterprises it holds, those placed nowhere, and
-        `keep` (an organisation already chosen). Everyone's for an administrator or a federation
-        without an area (the national level): a district's form offered the nation's 5,400."""
-        profile = getattr(user, "profile", None)
-        federation = getattr(profile, "federation", None)
-        if user is None or user.is_superuser or federation is None or federation.area_id is None:
+    def in_reach_of(self, user, federation, keep: list[int] | None = None) -> Self:
+        """The Party organisations a person of `federation` (the nomination's) is introduced to:
+        those of its area (the area, every unit inside it and the units it lies in: a district's
+        communes and its province's committee), those in the enterprises it holds that `user`
+        may see, those placed nowhere, and `keep` (an organisation already chosen). Every one
+        for a federation without an area (the national level): a district's form offered the
+        nation's 5,400, and so did an administrator's."""
+        if federation is None or federation.area_id is None:
             return self
-        enterprises = apps.get_model("unions", "Enterprise").objects.for_user(user).values("pk")
-        # Read once for the request's forms (cached on the profile, like `federation_ids`).
-        areas = getattr(profile, "_areas_around", None)
+        cache = _areas_around_cache(user)
+        areas = cache.get(federation.area_id)
         if areas is None:
-            areas = profile._areas_around = area_around(federation.area_id)
+            areas = cache[federation.area_id] = area_around(federation.area_id)
+        enterprises = (
+            apps.get_model("unions", "Enterprise").objects.for_user(user).filter(federation=federation).values("pk")
+        )
         condition = Q(area__in=areas) | Q(enterprise__in=enterprises) | Q(area__isnull=True, enterprise__isnull=True)
         if keep:
             condition |= Q(pk__in=keep)
         return self.filter(condition)
+
+
+def _areas_around_cache(user) -> dict:
+    """`area_around` read once a request for the page's forms (kept on the user, like `federation_ids`)."""
+    cache = getattr(user, "_areas_around", None)
+    if cache is None:
+        cache = {}
+        if user is not None:
+            user._areas_around = cache
+    return cache

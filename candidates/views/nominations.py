@@ -353,10 +353,14 @@ class NominationDetailView(NominationReaderMixin, Breadcrumbs, DetailView):
         # A refused step comes back with what was typed (and the introduction form open at its errors).
         refused = self.request.session.pop(f"refused-move-{nomination.pk}", None) or {}
         if refused.get("to_status") == Status.INTRODUCED:
-            introduction_form = IntroductionForm({**refused, "version": nomination.version}, user=user)
+            introduction_form = IntroductionForm(
+                {**refused, "version": nomination.version}, user=user, nomination=nomination
+            )
             introduction_form.is_valid()
         else:
-            introduction_form = IntroductionForm(user=user, initial={"version": nomination.version})
+            introduction_form = IntroductionForm(
+                user=user, nomination=nomination, initial={"version": nomination.version}
+            )
         person_history = [] if moved_away else change_history(person)
         context["person"] = person
         context["change_history"] = sorted(
@@ -431,7 +435,7 @@ class NominationMoveView(NominationActionView):
         return self.done()
 
     def introduce(self):
-        form = IntroductionForm(self.request.POST, user=self.request.user)
+        form = IntroductionForm(self.request.POST, user=self.request.user, nomination=self.nomination)
         if not form.is_valid():
             return self.refuse(form_error_messages(form))
         try:

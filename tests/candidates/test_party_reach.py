@@ -1,5 +1,5 @@
-"""The Party organisations a federation's staff choose from are those of its area, its enterprises
-and the province it lies in, not the whole country's (PartyOrganizationQuerySet.in_reach_of)."""
+"""The Party organisations offered for a nomination are those of its federation's area, its
+enterprises and the province it lies in, not the whole country's (PartyOrganizationQuerySet.in_reach_of)."""
 
 from __future__ import annotations
 
@@ -112,12 +112,17 @@ def test_admission_still_offers_the_organisation_the_person_was_introduced_to(cl
     assert places["far_district"].name not in names
 
 
-def test_an_administrator_and_a_federation_without_an_area_choose_from_every_organisation(
-    client, superuser, staff, places
+def test_an_administrator_is_offered_what_the_nomination_s_federation_reaches(
+    client, superuser, staff, union_a, places
 ):
-    assert set(PartyOrganization.objects.in_reach_of(superuser)) == set(PartyOrganization.objects.all())
+    nomination = introduced(union_a, staff)
+    client.force_login(superuser)
+    names = offered(client.get(f"/candidates/{nomination.pk}/").content.decode(), "receiving_organization")
+    assert places["commune"].name in names and places["far"].name not in names
+
+
+def test_a_federation_without_an_area_reaches_every_organisation(staff, places):
     federation = staff.profile.federation
     federation.area = None
     federation.save()
-    staff.refresh_from_db()
-    assert set(PartyOrganization.objects.in_reach_of(staff)) == set(PartyOrganization.objects.all())
+    assert set(PartyOrganization.objects.in_reach_of(staff, federation)) == set(PartyOrganization.objects.all())
