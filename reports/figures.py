@@ -17,20 +17,19 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone, translation
 
-from tienlang.lib.kept import data_version
+from tienlang.lib.kept import data_version, kept
 
 
 def cache_seconds() -> int:
     return max(0, int(getattr(settings, "DASHBOARD_CACHE_SECONDS", 60)))
 
 
-def dashboard_key(user, scope_key: str, year: int, version: int) -> str:
+def dashboard_key(user, scope_key: str, year: int) -> str:
+    """Everything the figures depend on besides the data (`kept` adds the data version)."""
     profile = getattr(user, "profile", None)
     parts = [
-        "dashboard",
         f"u{user.pk}",
         f"r{getattr(profile, 'role', '') or ('admin' if user.is_superuser else '')}",
         f"f{getattr(profile, 'federation_id', '') or ''}",
@@ -39,7 +38,6 @@ def dashboard_key(user, scope_key: str, year: int, version: int) -> str:
         f"y{year}",
         f"d{timezone.localdate().isoformat()}",
         f"l{translation.get_language() or ''}",
-        f"v{version}",
     ]
     return ":".join(parts)
 
@@ -48,14 +46,9 @@ def cached_figures(user, scope_key: str, year: int, compute: Callable[[], dict[s
     """`compute()`'s figures, from the cache when nothing was written since they were computed.
 
     The version is read before computing: figures computed while a write commits are kept
-    under the older version, which no later page asks for."""
+    under the older version, which no later page asks for. Not held in the process as they
+    are: each page gets its own copy."""
     seconds = cache_seconds()
     version = data_version() if seconds else None
-    if version is None:
-        return compute()
-    key = dashboard_key(user, scope_key, year, version)
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, seconds)
-    return found
+    key = dashboard_key(user, scope_key, year)
+    return kept("dashboard", key, version, compute, seconds=seconds, hold=False)

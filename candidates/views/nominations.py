@@ -17,7 +17,7 @@ from tienlang.lib import glossary
 from tienlang.lib.audit import change_history, record_access
 from tienlang.lib.forms import form_error_messages
 from tienlang.lib.kept import kept_count, request_version
-from tienlang.lib.tables import format_date
+from tienlang.lib.tables import PatternURL, format_date
 from tienlang.lib.xlsx import xlsx_response
 from unions.models import AccessLog, Role
 from unions.permissions import (
@@ -112,17 +112,19 @@ class NominationListView(NominationReaderMixin, ScopedFilteredListView):
         return super().get(request, *args, **kwargs)
 
 
+NOMINATION_URL = PatternURL("candidates:nomination_detail")
+
+
 def review_rows(nominations) -> list[dict]:
     """The review queue's rows as the plain values it prints (a hundred rows: each looked up
     through the template's attribute resolution cost more than the page's queries)."""
-    detail = reverse("candidates:nomination_detail", args=[0]).replace("/0/", "/{}/")
     rows = []
     for nomination in nominations:
         person = nomination.person
         rows.append(
             {
                 "pk": nomination.pk,
-                "url": detail.format(nomination.pk),
+                "url": NOMINATION_URL(nomination.pk),
                 "name": person.full_name,
                 "choose": _("Chọn %(name)s") % {"name": person.full_name},
                 "citizen_id": person.masked_citizen_id,

@@ -139,25 +139,30 @@ def list_seconds() -> int:
     return max(0, int(getattr(settings, "LIST_CACHE_SECONDS", 300)))
 
 
-def kept(kind: str, key: str, version: int | None, compute: Callable[[], Any]) -> Any:
+def kept(
+    kind: str, key: str, version: int | None, compute: Callable[[], Any], seconds: int | None = None, hold=True
+) -> Any:
     """`compute()`, from the cache when it was computed at this data version.
 
     `key` must hold everything the answer depends on besides the data (the SQL and its
-    parameters hold the user's scope); it is hashed, so it may be long. Without a counter
-    (`version` None) or with `LIST_CACHE_SECONDS` 0, computed every time."""
-    seconds = list_seconds()
+    parameters hold the user's scope); it is hashed, so it may be long. Kept `seconds` at most
+    (`LIST_CACHE_SECONDS` unless given); without a counter (`version` None) or with 0 seconds,
+    computed every time. `hold` keeps the answer in this process as it is too: only for
+    answers no reader changes."""
+    seconds = list_seconds() if seconds is None else seconds
     if version is None or not seconds:
         return compute()
     digest = hashlib.sha256(key.encode()).hexdigest()
     cache_key = f"kept:{kind}:{digest}:v{version}"
-    found = _recent.get(cache_key)
+    found = _recent.get(cache_key) if hold else None
     if found is not None and found[0] > time.monotonic():
         return found[1]
     found = cache.get(cache_key)
     if found is None:
         found = compute()
         cache.set(cache_key, found, seconds)
-    _remember(cache_key, found, seconds)
+    if hold:
+        _remember(cache_key, found, seconds)
     return found
 
 
