@@ -310,7 +310,12 @@ class _QuotaPlan:
             .exclude(pk__in=self.moved_ids)
             .annotate(
                 quota_of_year=Coalesce(
-                    Subquery(UnionQuota.objects.filter(union=OuterRef("pk"), year=self.year).values("introduce")[:1]),
+                    # One quota per union and year: no ordering (the model's joins the union for its name).
+                    Subquery(
+                        UnionQuota.objects.filter(union=OuterRef("pk"), year=self.year)
+                        .order_by()
+                        .values("introduce")[:1]
+                    ),
                     Value(0),
                 )
             )

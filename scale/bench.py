@@ -253,6 +253,8 @@ def measure_pages(user, requests: int, log=print, only=None, urls=None) -> list[
 # Exports and their SQL floors
 # ---------------------------------------------------------------------------------------
 
+# Each query returns its rows in the report's own order: names in their columns' Vietnamese
+# collation (`tienlang.lib.collation`), as the reports sort them, not the folded search text.
 FLOOR_SQL = {
     # Report 1: counts per union (every union, with its quota), as quota_report computes them
     # (the four age groups of the breakdown sheet among them).
@@ -281,7 +283,7 @@ FLOOR_SQL = {
             FROM candidates_nomination n JOIN candidates_person p ON p.id = n.person_id
             WHERE n.year = %(year)s GROUP BY n.union_id
         ) c ON c.union_id = u.id
-        ORDER BY u.name_folded, u.id
+        ORDER BY u.name, u.id
     """,
     "roster": """
         SELECT p.full_name, p.date_of_birth, p.sex, u.name, c.name, e.result, e.certificate_number,
@@ -292,7 +294,7 @@ FLOOR_SQL = {
         JOIN candidates_person p ON p.id = n.person_id
         JOIN unions_grassrootsunion u ON u.id = n.union_id
         WHERE c.year = %(year)s
-        ORDER BY c.opens_on, c.id, n.search_folded, e.id
+        ORDER BY c.opens_on, c.id, n.sort_name, e.id
     """,
     "stipends": """
         SELECT p.full_name, u.name, s.amount, s.status, s.voucher_number, s.paid_on, c.name
@@ -335,7 +337,7 @@ FLOOR_SQL = {
         WHERE c.year = %(year)s GROUP BY p.funding_source
     """,
     "introductions": """
-        SELECT o.name, p.full_name, p.date_of_birth, p.sex, u.name, p.residence_commune, p.residence_district,
+        SELECT o.id, p.full_name, p.date_of_birth, p.sex, u.name, p.residence_commune, p.residence_district,
                p.residence_province, i.resolution_number, i.resolution_date, i.co_introducer_name, n.status
         FROM candidates_nomination n
         JOIN candidates_introduction i ON i.nomination_id = n.id
@@ -343,7 +345,7 @@ FLOOR_SQL = {
         JOIN candidates_person p ON p.id = n.person_id
         JOIN unions_grassrootsunion u ON u.id = n.union_id
         WHERE n.year = %(year)s AND n.stage >= 5
-        ORDER BY o.name_folded, n.search_folded, n.id
+        ORDER BY o.name, o.id, n.sort_name, n.id
     """,
     "coverage": """
         SELECT e.ownership, COUNT(*), COUNT(u.id), SUM(COALESCE(f.workers, e.workers)),
@@ -409,7 +411,8 @@ def sql_floor(kind: str, year: int) -> tuple[float, int]:
 
 
 # Exports with a sheet per value of a column of their SQL (the introductions list: one sheet per
-# receiving Party organisation, its name the query's first column): the floor writes as many.
+# receiving Party organisation, its key the query's first column): the floor writes as many
+# sheets, and that column, which names the sheet rather than filling a cell, in none of them.
 FLOOR_SHEET_PER_VALUE = {"introductions": 0}
 
 
@@ -451,11 +454,13 @@ def writer_floor(kind: str, year: int, target) -> int:
                             write_sheet(raw)
                             raw = None
                         if raw is None:
-                            raw = RawRows(len(values), lambda index, bold, quote: 0)
+                            raw = RawRows(len(values) - (split is not None), lambda index, bold, quote: 0)
                             raw.first, row = 1, 0
                             current = values[split] if split is not None else None
                         count += 1
                         row += 1
+                        if split is not None:
+                            values = values[:split] + values[split + 1 :]
                         raw.write(row, values, False, None)
             write_sheet(raw)
         _floor_package(package, sheets)
