@@ -402,7 +402,7 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
     order = (
         "enrollment__training_class__opens_on",
         "enrollment__training_class__pk",
-        "enrollment__nomination__search_folded",
+        "enrollment__nomination__sort_name",
         "pk",
     )
     # Streamed: the payments are read in chunks and written as they come (flat memory).

@@ -305,7 +305,7 @@ FLOOR_SQL = {
         JOIN candidates_person p ON p.id = n.person_id
         JOIN unions_grassrootsunion u ON u.id = n.union_id
         WHERE c.year = %(year)s AND s.status <> 'cancelled'
-        ORDER BY c.opens_on, c.id, n.search_folded, s.id
+        ORDER BY c.opens_on, c.id, n.sort_name, s.id
     """,
     # The budget summary's three sections (its own sheet in the export).
     "stipends_budget": """

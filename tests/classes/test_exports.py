@@ -202,3 +202,18 @@ def test_export_pages_serve_the_users_own_scope(client, year_2022, chair_b):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
     # Their learner's stipend is not paid yet (not on the list to sign); the other union's paid one is not theirs.
     assert table(sheet, STIPEND_HEADERS)[1] == [] and "Đặng Thị Ánh" not in texts(sheet)
+
+
+def test_signing_list_is_in_vietnamese_alphabetical_order(klass, policy, union_a, staff, federation):
+    # "Đ" comes after "D" in Vietnamese, so Dương before Đặng (folded, "dang" would come first).
+    names = ["Đặng Thị Ánh", "Dương Văn Út", "Bùi Thị Yến"]
+    learners = [factories.make_learner(klass, union_a, staff, full_name=name) for name in names]
+    services.commit_stipends(klass, [learner.pk for learner in learners], policy, staff)
+    services.pay_stipends(
+        klass, [learner.pk for learner in learners], policy, staff, voucher_number="PC-32", paid_on=CLOSES
+    )
+    roster = reopen(build_roster_workbook(2022, federation=federation)).active
+    stipends = reopen(workbook_of(federation)).worksheets[0]
+    expected = ["Bùi Thị Yến", "Dương Văn Út", "Đặng Thị Ánh"]
+    assert [row[1] for row in table(roster, ROSTER_HEADERS)[1]] == expected
+    assert [row[1] for row in table(stipends, STIPEND_HEADERS)[1]] == expected
