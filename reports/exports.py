@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import itertools
+import operator
 
 from django.utils.translation import gettext as _
 
@@ -185,12 +187,18 @@ def _quota_rows(sheet: ReportSheet, breakdown: ReportSheet, report) -> None:
     # A row's height is its union's name wrapped in its column: measured once for both tables
     # when the name is the only text of either and its column is as wide in both.
     shared = sheet.text_columns == breakdown.text_columns == [1] and sheet.widths[1] == breakdown.widths[1]
-    for number, row in enumerate(report.iter_rows(), start=1):
-        values = [number, row.name] + [getattr(row, name) for name in QUOTA_FIELDS]
-        height = sheet.data_height(values)
-        sheet.data_row(values, height=height, measured=True)
-        values = [number, row.name] + [getattr(row, name) for name in BREAKDOWN_FIELDS]
-        breakdown.data_row(values, height=height if shared else None, measured=shared)
+    quota_values, breakdown_values = operator.attrgetter(*QUOTA_FIELDS), operator.attrgetter(*BREAKDOWN_FIELDS)
+    rows = iter(report.iter_rows())
+    number = 0
+    while chunk := list(itertools.islice(rows, document.ROWS_PER_READ)):
+        names = [row.name for row in chunk]
+        numbers = range(number + 1, number + len(chunk) + 1)
+        number += len(chunk)
+        values = [(n, name, *quota_values(row)) for n, name, row in zip(numbers, names, chunk, strict=True)]
+        heights = [sheet.data_height(row) for row in values]
+        sheet.data_rows(values, heights)
+        values = [(n, name, *breakdown_values(row)) for n, name, row in zip(numbers, names, chunk, strict=True)]
+        breakdown.data_rows(values, heights if shared else [breakdown.data_height(row) for row in values])
     # A report for a federation with federations below it: a subtotal per federation directly
     # below, after the unions, outside the range the grand total sums.
     for target, fields in ((sheet, QUOTA_FIELDS), (breakdown, BREAKDOWN_FIELDS)):

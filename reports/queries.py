@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import operator
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -308,17 +310,9 @@ class _QuotaPlan:
             self.scope.unions()
             .filter(Q(federation_since__isnull=True) | Q(federation_since__lte=self.start))
             .exclude(pk__in=self.moved_ids)
-            .annotate(
-                quota_of_year=Coalesce(
-                    # One quota per union and year: no ordering (the model's joins the union for its name).
-                    Subquery(
-                        UnionQuota.objects.filter(union=OuterRef("pk"), year=self.year)
-                        .order_by()
-                        .values("introduce")[:1]
-                    ),
-                    Value(0),
-                )
-            )
+            # One quota per union and year (a unique constraint): joined, not looked up union by union.
+            .annotate(quota_row=FilteredRelation("quotas", condition=Q(quotas__year=self.year)))
+            .annotate(quota_of_year=Coalesce(F("quota_row__introduce"), Value(0)))
             .order_by()
             .values_list("id", "federation_id", "code", "name", "quota_of_year")
         )
@@ -343,7 +337,8 @@ class _QuotaPlan:
             )
         columns = ", ".join(f'COALESCE(c."c_{name}", 0) AS "c_{name}"' for name in COUNT_FIELDS)
         sql = (
-            f'SELECT u."id", u."federation_id", u."code", u."name", u."quota_of_year", {columns} '
+            # The columns in `QuotaRow`'s order (a row is made from them as they come, see `stream`).
+            f'SELECT u."id", u."code", u."name", u."quota_of_year", {columns}, u."federation_id" '
             f"FROM ({unions_sql}) u LEFT JOIN ({counts_sql}) c "
             'ON c."union_id" = u."id" AND c."federation_id" = u."federation_id"'
         )
@@ -367,13 +362,15 @@ class _QuotaPlan:
         with connection.chunked_cursor() as cursor:
             cursor.execute(f'{sql} ORDER BY u."name", u."id"', params)
             while chunk := cursor.fetchmany(document.ROWS_PER_READ):
-                for union_id, federation_id, code, name, quota, *counts in chunk:
-                    row = QuotaRow(union_id, code, name, quota=quota, federation_id=federation_id)
-                    row.__dict__.update(zip(COUNT_FIELDS, counts, strict=True))
-                    figures = (quota, *counts)  # never NULL (COALESCE)
+                rows = list(itertools.starmap(QuotaRow, chunk))
+                by_federation = defaultdict(list)
+                for values in chunk:  # (id, code, name, quota, *counts, federation_id); never NULL (COALESCE)
+                    by_federation[values[-1]].append(values[3:-1])
+                for federation_id, figures in by_federation.items():
+                    figures = tuple(map(sum, zip(*figures, strict=True)))
                     total = sums.get(federation_id)
                     sums[federation_id] = figures if total is None else tuple(map(operator.add, total, figures))
-                    yield row
+                yield from rows
         self.streamed_sums = sums
 
     streamed_sums: dict[int, tuple[int, ...]] | None = None

@@ -737,6 +737,33 @@ class ReportSheet:
         self.row += 1
         return self.row - 1
 
+    def data_rows(self, rows: Sequence[Sequence[object]], heights: Sequence[float]) -> None:
+        """Rows of the table, each of `heights` tall (`data_height` of its texts, or taller): what
+        `data_row(values, height=height, measured=True)` writes row by row, written in one go in a
+        fast sheet (the rows are placed on pages when the next row or block comes)."""
+        if self.raw is None or not rows:
+            for values, height in zip(rows, heights, strict=True):
+                self.data_row(values, height=height, measured=True)
+            return
+        progress.step(len(rows))
+        raw, first = self.raw, self.row
+        last = first + len(rows) - 1
+        rounded = [round(height, 2) for height in heights]
+        self._raw_placeholder(first, rounded[0])  # the rows before are placed; these follow them
+        self._heights.update(zip(range(first, last + 1), rounded, strict=True))
+        write = raw.write
+        for row, values, height in zip(range(first, last + 1), rows, rounded, strict=True):
+            write(row, values, False, height)
+        sums, shortest = self._sums, min(map(len, rows))
+        for index in self._summed:  # the columns whose total is their sum (`totals_row`)
+            column = (
+                [values[index] for values in rows] if index < shortest else [_cell(values, index) for values in rows]
+            )
+            # Numbers only (most columns), summed as they are; else what each value adds.
+            sums[index] += sum(column) if set(map(type, column)) <= NUMBER_TYPES else sum(map(_number, column))
+        self._written = raw.last = self.last_data_row = last
+        self.row = last + 1
+
     def _raw_row(self, values: Sequence[object], bold: bool, height: float) -> int:
         height = round(height, 2)
         self._raw_placeholder(self.row, height)
@@ -962,6 +989,21 @@ class ReportSheet:
             if self.part:
                 self.workbook.finished.append(self)
                 self.sheet.rows.park()
+
+
+NUMBER_TYPES = {int, float}
+
+
+def _cell(values: Sequence[object], index: int):
+    return values[index] if index < len(values) else None
+
+
+def _number(value) -> int | float:
+    """What a cell's value adds to its column's sum: a number (not a truth value), else nothing."""
+    kind = type(value)
+    if kind is int or kind is float or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return value
+    return 0
 
 
 def _set_style(cell, font, alignment=None, border=None, number_format=None) -> None:
