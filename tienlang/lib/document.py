@@ -142,6 +142,10 @@ def _workbook_styles(workbook) -> dict:
 BLOCKS_KEPT = 64
 # Rows a streamed export reads from the database at a time.
 ROWS_PER_READ = 500
+# Texts of a column whose line count a sheet keeps (`ReportSheet._data_height`).
+MEASURED_KEPT = 512
+# Types of the values a column sums as they are (`ReportSheet.data_rows`).
+NUMBER_TYPES = {int, float}
 # Bytes of a workbook's zip package kept in memory before it goes to a temporary file (a package
 # in memory is held twice at the end: itself and the bytes returned).
 PACKAGE_SPOOL_BYTES = 1 << 20
@@ -383,6 +387,8 @@ class ReportSheet:
         # Where the left-hand header block (issuer, "Nơi nhận") ends and the right-hand one starts.
         self.widths = [column.width * UNIT_PT for column in self.columns]
         self.text_columns = [index for index, column in enumerate(self.columns) if column.kind == "text"]
+        # Line counts of the texts met, by boldness and column (see `_data_height`).
+        self._measured: dict[bool, list[dict[str, int]]] = {bold: [{} for _ in self.columns] for bold in (False, True)}
         self.split = split or _split(self.widths)
         self.scale = print_scale(self.columns)
         # The height of a page's printable area, in the sheet's points (before scaling).
@@ -464,10 +470,20 @@ class ReportSheet:
     def _data_height(self, values: Sequence[object], bold: bool) -> float:
         lines = 1
         count = len(values)
+        measured = self._measured[bold]
         for index in self.text_columns:
             value = values[index] if index < count else None
             if isinstance(value, str) and value:
-                lines = max(lines, wrapped_lines(value, self.widths[index] - CELL_PADDING, 12, bold))
+                # A column repeats its texts (a class, a union, a result on row after row): each
+                # measured once, the last few hundred kept per column.
+                known = measured[index]
+                found = known.get(value)
+                if found is None:
+                    if len(known) >= MEASURED_KEPT:
+                        known.clear()
+                    found = known[value] = wrapped_lines(value, self.widths[index] - CELL_PADDING, 12, bold)
+                if found > lines:
+                    lines = found
         return lines * line_height(12) + ROW_PADDING
 
     def _raw_style(self, index: int, bold: bool, quote: bool) -> int:
@@ -989,9 +1005,6 @@ class ReportSheet:
             if self.part:
                 self.workbook.finished.append(self)
                 self.sheet.rows.park()
-
-
-NUMBER_TYPES = {int, float}
 
 
 def _cell(values: Sequence[object], index: int):
