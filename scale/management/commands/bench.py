@@ -87,7 +87,10 @@ class Command(BaseCommand):
         wanted = not skip_exports and "quota" in (exports or KINDS)
         quota_by_persona = quota_at_depths({p: users[p] for p in results_by_persona}, year, write) if wanted else {}
         if not skip_exports:
-            write(f"Exports at national scope, year {year} (time; peak under tracemalloc; one raw SQL query):")
+            write(
+                f"Exports at national scope, year {year} (time: the best of {bench.EXPORT_RUNS} builds, "
+                "alternating with the writer floor's; peak under tracemalloc; one raw SQL query):"
+            )
             export_results = bench.measure_exports(bench.admin_user(), year, kinds=exports or KINDS, log=write)
         upload = None
         if not skip_upload and upload_rows:
