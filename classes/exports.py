@@ -284,20 +284,23 @@ def build_roster_workbook(year: int, *, user=None, federation=None) -> Workbook:
     sexes = {value: str(label) for value, label in Sex.choices}
     fields = (*ROSTER_VALUES, "branch") if grouped else ROSTER_VALUES
     rows = listed.values_list(*fields).iterator(chunk_size=document.ROWS_PER_READ)
-    for number, values in enumerate(rows, start=1):
-        (person, name, born, sex, union, training_class, result, certificate, certified_on, status, note) = values[:11]
-        # Rows read as tuples make no model rows: the access log is told who was read (disclosure).
-        disclosure.note(person, "candidates.Person", ROSTER_PERSON_FIELDS)
-        disclosure.note(person, "candidates.Nomination", ("status",))
-        passed += result == Result.PASSED
-        certificates += bool(certificate)
-        if grouped:
-            counts = groups.setdefault(values[11], [0, 0, 0])
-            counts[0] += 1
-            counts[1] += result == Result.PASSED
-            counts[2] += bool(certificate)
-        sheet.data_row(
-            [
+
+    def learners():
+        nonlocal number, passed, certificates
+        for number, values in enumerate(rows, start=1):
+            person, name, born, sex, union, training_class = values[:6]
+            result, certificate, certified_on, status, note = values[6:11]
+            # Rows read as tuples make no model rows: the access log is told who was read (disclosure).
+            disclosure.note(person, "candidates.Person", ROSTER_PERSON_FIELDS)
+            disclosure.note(person, "candidates.Nomination", ("status",))
+            passed += result == Result.PASSED
+            certificates += bool(certificate)
+            if grouped:
+                counts = groups.setdefault(values[11], [0, 0, 0])
+                counts[0] += 1
+                counts[1] += result == Result.PASSED
+                counts[2] += bool(certificate)
+            yield [
                 number,
                 name,
                 born,
@@ -309,7 +312,8 @@ def build_roster_workbook(year: int, *, user=None, federation=None) -> Workbook:
                 certified_on,
                 _roster_note(status, note) or None,
             ]
-        )
+
+    sheet.table_rows(learners())
     # A subtotal per federation below, after the learners (outside the range the total counts):
     # its counts under the total's, its name in the union column.
     for position, (learners, group_passed, group_certificates) in sorted(groups.items()):
@@ -433,25 +437,20 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
     groups: dict[int, list[int]] = {}  # branch -> people, amount
     fields = (*PAYMENT_VALUES, "branch") if grouped else PAYMENT_VALUES
     rows = payments.values_list(*fields).iterator(chunk_size=document.ROWS_PER_READ)
-    for count, values in enumerate(rows, start=1):
-        person, name, union, amount, voucher_number, paid_on, class_name = values[:7]
-        disclosure.note(person, "candidates.Person", ("full_name",))
-        total += amount
-        if grouped:
-            group = groups.setdefault(values[7], [0, 0])
-            group[0] += 1
-            group[1] += amount
-        sheet.data_row(
-            [
-                count,
-                name,
-                union,
-                amount,
-                None,
-                _payment_note(voucher_number, paid_on, class_name, several),
-            ],
-            height=30,  # room for a signature
-        )
+
+    def payees():
+        nonlocal total, count
+        for count, values in enumerate(rows, start=1):
+            person, name, union, amount, voucher_number, paid_on, class_name = values[:7]
+            disclosure.note(person, "candidates.Person", ("full_name",))
+            total += amount
+            if grouped:
+                group = groups.setdefault(values[7], [0, 0])
+                group[0] += 1
+                group[1] += amount
+            yield [count, name, union, amount, None, _payment_note(voucher_number, paid_on, class_name, several)]
+
+    sheet.table_rows(payees(), height=30)  # room for a signature
     for position, (people, amount) in sorted(groups.items()):
         row = sheet.summary_row([None, grouped.label(position), people, amount, None, None], label_column=2)
         _count_cell(sheet, row)

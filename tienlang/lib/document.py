@@ -18,6 +18,7 @@ import dataclasses
 import datetime
 import functools
 import io
+import itertools
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -752,6 +753,15 @@ class ReportSheet:
         self.last_data_row = self.row
         self.row += 1
         return self.row - 1
+
+    def table_rows(self, rows: Iterable[Sequence[object]], height: float | None = None) -> None:
+        """Every row of `rows` as `data_row(values, height=height)` writes it, `ROWS_PER_READ` rows
+        at a time (`data_rows`): the rows are read as they come, never all held."""
+        rows = iter(rows)
+        least = height or 0
+        while chunk := list(itertools.islice(rows, ROWS_PER_READ)):
+            heights = [self._data_height(values, False) for values in chunk]
+            self.data_rows(chunk, [max(least, found) for found in heights] if least else heights)
 
     def data_rows(self, rows: Sequence[Sequence[object]], heights: Sequence[float]) -> None:
         """Rows of the table, each of `heights` tall (`data_height` of its texts, or taller): what
