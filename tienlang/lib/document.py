@@ -145,6 +145,9 @@ BLOCKS_KEPT = 64
 ROWS_PER_READ = 500
 # Texts of a column whose line count a sheet keeps (`ReportSheet._data_height`).
 MEASURED_KEPT = 512
+# How far a column's texts may wrap more often than not before they are no longer measured in
+# one pass first (`ReportSheet._lines`).
+ONE_LINE_PATIENCE = 32
 # Types of the values a column sums as they are (`ReportSheet.data_rows`).
 NUMBER_TYPES = {int, float}
 # Bytes of a workbook's zip package kept in memory before it goes to a temporary file (a package
@@ -390,6 +393,9 @@ class ReportSheet:
         self.text_columns = [index for index, column in enumerate(self.columns) if column.kind == "text"]
         # Line counts of the texts met, by boldness and column (see `_data_height`).
         self._measured: dict[bool, list[dict[str, int]]] = {bold: [{} for _ in self.columns] for bold in (False, True)}
+        # Per column, the one-pass measurement's account: a text found on one line adds one, a
+        # text that wraps (measured twice) takes one away (see `_lines`).
+        self._one_line = [0] * len(self.columns)
         self.split = split or _split(self.widths)
         self.scale = print_scale(self.columns)
         # The height of a page's printable area, in the sheet's points (before scaling).
@@ -482,10 +488,23 @@ class ReportSheet:
                 if found is None:
                     if len(known) >= MEASURED_KEPT:
                         known.clear()
-                    found = known[value] = wrapped_lines(value, self.widths[index] - CELL_PADDING, 12, bold)
+                    found = known[value] = self._lines(index, value, bold)
                 if found > lines:
                     lines = found
         return lines * line_height(12) + ROW_PADDING
+
+    def _lines(self, index: int, text: str, bold: bool) -> int:
+        """The lines of `text` in column `index`: first measured in one pass (most texts of a
+        column fit on one line), unless the column's texts have been wrapping (the one pass
+        then only adds to the measurement word by word)."""
+        width = self.widths[index] - CELL_PADDING
+        score = self._one_line[index]
+        if score > -ONE_LINE_PATIENCE:
+            if textmetrics.fits_on_one_line(text, width, 12, bold):
+                self._one_line[index] = min(score + 1, ONE_LINE_PATIENCE)
+                return 1
+            self._one_line[index] = score - 1
+        return textmetrics.wrapped_lines_word_by_word(text, width, 12, bold)
 
     def _raw_style(self, index: int, bold: bool, quote: bool) -> int:
         """The workbook's style id of a data cell of column `index` written as raw sheet XML."""

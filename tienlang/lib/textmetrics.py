@@ -165,9 +165,23 @@ def wrapped_lines(text: str, width: float, size: float = 12, bold: bool = False,
     A text on one line with ASCII spaces only (most names in a table: nine union names in ten)
     is measured in one pass, as it fits; the rest are wrapped word by word (`_wrapped_lines`).
     """
+    if fits_on_one_line(text, width, size, bold, italic):
+        return 1
+    return _wrapped_lines(text, width, size, bold, italic)
+
+
+def fits_on_one_line(text: str, width: float, size: float = 12, bold: bool = False, italic: bool = False) -> bool:
+    """Whether `text`, with ASCII spaces only, fits in a cell `width` points wide as it is (one
+    pass over its characters; when it does, `wrapped_lines` finds one line too)."""
     if type(text) is str and text.isprintable():  # no line break, tab or other space than " "
-        if sum(map(_advances(bold, italic).__getitem__, text)) * size < width - FITS_MARGIN:
-            return 1
+        return sum(map(_advances(bold, italic).__getitem__, text)) * size < width - FITS_MARGIN
+    return False
+
+
+def wrapped_lines_word_by_word(
+    text: str, width: float, size: float = 12, bold: bool = False, italic: bool = False
+) -> int:
+    """`wrapped_lines` without the one-pass check, for texts that mostly wrap."""
     return _wrapped_lines(text, width, size, bold, italic)
 
 
