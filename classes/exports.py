@@ -410,9 +410,10 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
         "pk",
     )
     # Streamed: the payments are read in chunks and written as they come (flat memory).
-    summary = listed.aggregate(
-        n=Count("pk"), total=Sum("amount"), classes=Count("enrollment__training_class", distinct=True)
-    )
+    # Whether the list has rows, and from more than one class (the notes then name the class):
+    # two lookups that stop at the first row found, not a count over every payment.
+    first_class = listed.order_by().values_list("enrollment__training_class_id", flat=True).first()
+    several = first_class is not None and listed.exclude(enrollment__training_class_id=first_class).exists()
     classes = (
         payments_qs.live().order_by().values_list("enrollment__training_class__federation_id", flat=True).distinct()[:2]
     )
@@ -425,10 +426,11 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
         payments = payments.annotate(branch=grouped.order("enrollment__nomination__federation"))
         order = ("branch", *order)
     payments = payments.order_by(*order)
-    several = summary["classes"] > 1
     workbook = ReportWorkbook()
 
-    columns = STIPEND_COLUMNS if summary["n"] else [Column(c.title, c.width, c.kind) for c in STIPEND_COLUMNS]
+    columns = (
+        STIPEND_COLUMNS if first_class is not None else [Column(c.title, c.width, c.kind) for c in STIPEND_COLUMNS]
+    )
     sheet = ReportSheet(workbook, STIPENDS_TITLE, columns, issuer, sheet_title="Danh sách ký nhận")
     sheet.header(number=f"Số:      /DS-{issuer.document_code}")
     sheet.titles(STIPENDS_TITLE, _period(year, user))
@@ -456,7 +458,7 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
         _count_cell(sheet, row)
     # "Tổng cộng" across the number and name columns; the count of people as a live formula.
     totals = sheet.totals_row(label="Tổng cộng", label_column=1, label_span=2)
-    if summary["n"]:
+    if first_class is not None:
         first, last = sheet.first_data_row, sheet.last_data_row
         sheet.formula_cell(totals, 3, f"=COUNT(A{first}:A{last})", cached=count)
     else:
@@ -523,7 +525,6 @@ def _budget_sheet(workbook, issuer, year, user, payments_qs, grouped: Branches |
     sheet.header()
     sheet.titles(BUDGET_TITLE, _period(year, user))
     sheet.table_header()
-    money = services.budget_totals(payments_qs)
     sections = [
         ("I", "Theo lớp", "class"),
         ("II", "Theo công đoàn cơ sở", "union"),
@@ -571,6 +572,8 @@ def _budget_sheet(workbook, issuer, year, user, payments_qs, grouped: Branches |
     sheet.merge(totals, 1, 2)
     for col in range(1, len(BUDGET_COLUMNS) + 1):
         sheet.cell(totals, col).border = BOX
+    # An enrollment is in one class: the classes' figures add up to the totals (no second pass).
+    money = {"learners": int(class_sums[2]), "committed": int(class_sums[3])}
     learners = sheet.cell(totals, 3, money["learners"])
     learners.number_format = NUMBER_FORMAT
     learners.font = Font(name=FONT, size=12, bold=True)

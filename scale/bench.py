@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import operator
 import random
 import statistics
 import tempfile
@@ -258,29 +259,35 @@ def measure_pages(user, requests: int, log=print, only=None, urls=None) -> list[
 # collation (`tienlang.lib.collation`), as the reports sort them, not the folded search text.
 FLOOR_SQL = {
     # Report 1: counts per union (every union, with its quota), as quota_report computes them
-    # (the four age groups of the breakdown sheet among them).
+    # (the four age groups of the breakdown sheet among them), in the report's columns: the
+    # union's name, its quota, the six stages, the rate against the quota, in and out of the area,
+    # then the breakdown of the admitted (see FLOOR_TABLES).
     "quota": """
-        SELECT u.id, u.code, u.name, COALESCE(q.introduce, 0), c.*
+        SELECT u.name, COALESCE(q.introduce, 0), c.nominated, c.approved, c.enrolled, c.completed,
+               c.introduced, c.admitted, ROUND(100.0 * c.introduced / NULLIF(q.introduce, 0), 1)::float,
+               c.in_district, c.out_district, c.women, c.minorities, c.religious, c.direct_production,
+               c.age_18_30, c.age_31_40, c.age_41_50, c.age_51_60
         FROM unions_grassrootsunion u
         LEFT JOIN reports_unionquota q ON q.union_id = u.id AND q.year = %(year)s
         LEFT JOIN (
             SELECT n.union_id,
-                   COUNT(*) FILTER (WHERE n.stage >= 1), COUNT(*) FILTER (WHERE n.stage >= 2),
-                   COUNT(*) FILTER (WHERE n.stage >= 3), COUNT(*) FILTER (WHERE n.stage >= 4),
-                   COUNT(*) FILTER (WHERE n.stage >= 5), COUNT(*) FILTER (WHERE n.stage >= 6),
-                   COUNT(*) FILTER (WHERE n.in_district), COUNT(*) FILTER (WHERE NOT n.in_district),
-                   COUNT(*) FILTER (WHERE n.stage >= 6 AND p.sex = 'F'),
-                   COUNT(*) FILTER (WHERE n.stage >= 6 AND p.ethnicity <> 'Kinh'),
-                   COUNT(*) FILTER (WHERE n.stage >= 6 AND p.religion NOT IN ('Không', '')),
-                   COUNT(*) FILTER (WHERE n.stage >= 6 AND p.is_direct_production),
+                   COUNT(*) FILTER (WHERE n.stage >= 1) AS nominated, COUNT(*) FILTER (WHERE n.stage >= 2) AS approved,
+                   COUNT(*) FILTER (WHERE n.stage >= 3) AS enrolled, COUNT(*) FILTER (WHERE n.stage >= 4) AS completed,
+                   COUNT(*) FILTER (WHERE n.stage >= 5) AS introduced, COUNT(*) FILTER (WHERE n.stage >= 6) AS admitted,
+                   COUNT(*) FILTER (WHERE n.in_district) AS in_district,
+                   COUNT(*) FILTER (WHERE NOT n.in_district) AS out_district,
+                   COUNT(*) FILTER (WHERE n.stage >= 6 AND p.sex = 'F') AS women,
+                   COUNT(*) FILTER (WHERE n.stage >= 6 AND p.ethnicity <> 'Kinh') AS minorities,
+                   COUNT(*) FILTER (WHERE n.stage >= 6 AND p.religion NOT IN ('Không', '')) AS religious,
+                   COUNT(*) FILTER (WHERE n.stage >= 6 AND p.is_direct_production) AS direct_production,
                    COUNT(*) FILTER (WHERE n.stage >= 6 AND %(year)s - EXTRACT(YEAR FROM p.date_of_birth)
-                                    BETWEEN 18 AND 30),
+                                    BETWEEN 18 AND 30) AS age_18_30,
                    COUNT(*) FILTER (WHERE n.stage >= 6 AND %(year)s - EXTRACT(YEAR FROM p.date_of_birth)
-                                    BETWEEN 31 AND 40),
+                                    BETWEEN 31 AND 40) AS age_31_40,
                    COUNT(*) FILTER (WHERE n.stage >= 6 AND %(year)s - EXTRACT(YEAR FROM p.date_of_birth)
-                                    BETWEEN 41 AND 50),
+                                    BETWEEN 41 AND 50) AS age_41_50,
                    COUNT(*) FILTER (WHERE n.stage >= 6 AND %(year)s - EXTRACT(YEAR FROM p.date_of_birth)
-                                    BETWEEN 51 AND 60)
+                                    BETWEEN 51 AND 60) AS age_51_60
             FROM candidates_nomination n JOIN candidates_person p ON p.id = n.person_id
             WHERE n.year = %(year)s GROUP BY n.union_id
         ) c ON c.union_id = u.id
@@ -297,15 +304,16 @@ FLOOR_SQL = {
         WHERE c.year = %(year)s
         ORDER BY c.opens_on, c.id, n.sort_name, e.id
     """,
+    # The signing list: what was paid out, to people whose data is not restricted (the list's rows).
     "stipends": """
-        SELECT p.full_name, u.name, s.amount, s.status, s.voucher_number, s.paid_on, c.name
+        SELECT p.full_name, u.name, s.amount, s.voucher_number, s.paid_on, c.name
         FROM classes_stipendpayment s
         JOIN classes_enrollment e ON e.id = s.enrollment_id
         JOIN classes_trainingclass c ON c.id = e.training_class_id
         JOIN candidates_nomination n ON n.id = e.nomination_id
         JOIN candidates_person p ON p.id = n.person_id
         JOIN unions_grassrootsunion u ON u.id = n.union_id
-        WHERE c.year = %(year)s AND s.status <> 'cancelled'
+        WHERE c.year = %(year)s AND s.status = 'paid' AND NOT p.processing_restricted
         ORDER BY c.opens_on, c.id, n.sort_name, s.id
     """,
     # The budget summary's three sections (its own sheet in the export).
@@ -394,6 +402,12 @@ FLOOR_SHEETS = {
 }
 
 
+# Exports whose one query fills several tables, each on its own sheet: the columns of each, by
+# their place in the query's rows. The quota report's second table is the breakdown of the
+# admitted, for the same unions in the same order (the union's name again, then the admitted).
+FLOOR_TABLES = {"quota": [tuple(range(0, 11)), (0, 7, *range(11, 19))]}
+
+
 def floor_queries(kind: str) -> list[str]:
     return [FLOOR_SQL[name] for name in FLOOR_SHEETS.get(kind, [kind])]
 
@@ -421,9 +435,11 @@ def writer_floor(kind: str, year: int, target) -> int:
     """The writer floor: the same SQL rows, read through a server-side cursor in chunks and
     written as they come by a minimal writer — the project's own sheet-XML rows
     (`tienlang.lib.sheetxml.RawRows`, one style, no layout: no heights, no page breaks, no
-    header or closing blocks) in a bare workbook package, one sheet per query, or per value of
-    the column that gives the export a sheet per value (`FLOOR_SHEET_PER_VALUE`). What no
-    export of the same rows, columns and sheets can do in less; returns the rows written."""
+    header or closing blocks) in a bare workbook package, one sheet per query, per table of a
+    query that fills several (`FLOOR_TABLES`), or per value of the column that gives the export
+    a sheet per value (`FLOOR_SHEET_PER_VALUE`). Each row starts with its number, as every
+    report's (STT). What no export of the same rows, columns and sheets can do in less; returns
+    the rows written."""
     import zipfile
 
     from tienlang.lib.sheetxml import RawRows
@@ -431,41 +447,54 @@ def writer_floor(kind: str, year: int, target) -> int:
     split = FLOOR_SHEET_PER_VALUE.get(kind)
     count = sheets = 0
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
-
-        def write_sheet(raw) -> None:
-            nonlocal sheets
-            sheets += 1
-            with package.open(f"xl/worksheets/sheet{sheets}.xml", "w") as sheet:
-                sheet.write(FLOOR_SHEET_START)
-                if raw is not None:
-                    raw.flush()
-                    raw.file.seek(0)
-                    while block := raw.file.read(1 << 20):
-                        sheet.write(block)
-                    raw.file.close()
-                sheet.write(b"</sheetData></worksheet>")
-
         for sql in floor_queries(kind):
-            raw, current = None, None
+            raws, current, tables = None, None, None
             with connection.chunked_cursor() as cursor:
                 cursor.execute(sql, {"year": year})
                 while chunk := cursor.fetchmany(2000):
                     for values in chunk:
-                        if split is not None and raw is not None and values[split] != current:
-                            write_sheet(raw)
-                            raw = None
-                        if raw is None:
-                            raw = RawRows(len(values) - (split is not None), lambda index, bold, quote: 0)
-                            raw.first, row = 1, 0
-                            current = values[split] if split is not None else None
+                        if split is not None and raws is not None and values[split] != current:
+                            sheets = _floor_sheets(package, raws, sheets)
+                            raws = None
+                        if raws is None:
+                            tables = tables or _floor_tables(kind, len(values))
+                            raws = [RawRows(width + 1, lambda index, bold, quote: 0) for width, _ in tables]
+                            for raw in raws:
+                                raw.first = 1
+                            current, row = (values[split] if split is not None else None), 0
                         count += 1
                         row += 1
-                        if split is not None:
-                            values = values[:split] + values[split + 1 :]
-                        raw.write(row, values, False, None)
-            write_sheet(raw)
+                        for raw, (_, cells) in zip(raws, tables, strict=True):
+                            raw.write(row, (row, *cells(values)), False, None)
+            sheets = _floor_sheets(package, raws or [None], sheets)
         _floor_package(package, sheets)
     return count
+
+
+def _floor_sheets(package, raws, sheets: int) -> int:
+    """Write each of `raws` (a table's rows, or None for an empty sheet) as the package's next
+    sheet after the `sheets` written before; returns how many are written now."""
+    for raw in raws:
+        sheets += 1
+        with package.open(f"xl/worksheets/sheet{sheets}.xml", "w") as sheet:
+            sheet.write(FLOOR_SHEET_START)
+            if raw is not None:
+                raw.flush()
+                raw.file.seek(0)
+                while block := raw.file.read(1 << 20):
+                    sheet.write(block)
+                raw.file.close()
+            sheet.write(b"</sheetData></worksheet>")
+    return sheets
+
+
+def _floor_tables(kind: str, width: int) -> list:
+    """What each of the export's tables takes from a row of `width` values (`FLOOR_TABLES`; else
+    one table of every value but the one that picks the sheet): its number of columns, and a
+    function giving its cells."""
+    split = FLOOR_SHEET_PER_VALUE.get(kind)
+    tables = FLOOR_TABLES.get(kind) or [tuple(index for index in range(width) if index != split)]
+    return [(len(columns), operator.itemgetter(*columns)) for columns in tables]
 
 
 FLOOR_SHEET_START = (
