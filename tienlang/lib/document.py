@@ -864,8 +864,7 @@ class ReportSheet:
         self._raw_placeholder(heading_row, height)
         kept = self.raw.divert()
         self.row += 1
-        for values in rows:
-            self.data_row(counted(values))
+        self.table_rows(map(counted, rows))
         last = self.row - 1
         self.raw.put_back(kept, heading_row, subtotal(heading_row + 1, last, sums), True, height)
         self.last_data_row = max(last, heading_row)
