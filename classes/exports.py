@@ -285,7 +285,7 @@ def build_roster_workbook(year: int, *, user=None, federation=None) -> Workbook:
     fields = (*ROSTER_VALUES, "branch") if grouped else ROSTER_VALUES
     rows = listed.values_list(*fields).iterator(chunk_size=document.ROWS_PER_READ)
 
-    def learners():
+    def learner_rows():
         nonlocal number, passed, certificates
         for number, values in enumerate(rows, start=1):
             person, name, born, sex, union, training_class = values[:6]
@@ -313,7 +313,7 @@ def build_roster_workbook(year: int, *, user=None, federation=None) -> Workbook:
                 _roster_note(status, note) or None,
             ]
 
-    sheet.table_rows(learners())
+    sheet.table_rows(learner_rows())
     # A subtotal per federation below, after the learners (outside the range the total counts):
     # its counts under the total's, its name in the union column.
     for position, (learners, group_passed, group_certificates) in sorted(groups.items()):
@@ -440,7 +440,7 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
     fields = (*PAYMENT_VALUES, "branch") if grouped else PAYMENT_VALUES
     rows = payments.values_list(*fields).iterator(chunk_size=document.ROWS_PER_READ)
 
-    def payees():
+    def payment_rows():
         nonlocal total, count
         for count, values in enumerate(rows, start=1):
             person, name, union, amount, voucher_number, paid_on, class_name = values[:7]
@@ -452,7 +452,7 @@ def build_stipends_workbook(year: int, *, user=None, federation=None) -> Workboo
                 group[1] += amount
             yield [count, name, union, amount, None, _payment_note(voucher_number, paid_on, class_name, several)]
 
-    sheet.table_rows(payees(), height=30)  # room for a signature
+    sheet.table_rows(payment_rows(), height=30)  # room for a signature
     for position, (people, amount) in sorted(groups.items()):
         row = sheet.summary_row([None, grouped.label(position), people, amount, None, None], label_column=2)
         _count_cell(sheet, row)

@@ -813,12 +813,9 @@ class ReportSheet:
         height = round(height, 2)
         self._raw_placeholder(self.row, height)
         self.raw.write(self.row, values, bold, height)
-        sums, count = self._sums, len(values)
+        sums = self._sums
         for index in self._summed:  # the columns whose total is their sum (`totals_row`)
-            value = values[index] if index < count else None
-            kind = type(value)
-            if kind is int or kind is float or (isinstance(value, (int, float)) and not isinstance(value, bool)):
-                sums[index] += value
+            sums[index] += _number(_cell(values, index))
         self.last_data_row = self.row
         self.row += 1
         return self.row - 1
