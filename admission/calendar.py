@@ -17,8 +17,6 @@ import holidays
 
 from .models import CalendarDay
 
-_DAY = datetime.timedelta(days=1)
-
 
 @functools.lru_cache(maxsize=256)
 def _statutory_days(year: int) -> frozenset[datetime.date]:
@@ -32,13 +30,15 @@ class WorkingCalendar:
 
     def __init__(self, recorded: list[CalendarDay] | None = None) -> None:
         self._recorded = recorded
-        # Working days counted from 1 January of the first year covered: `_counts[i]` is the
-        # number among the first i days. Built for whole years on first use, so counting
-        # between two dates is two look-ups rather than a walk over every day between them
-        # (the dashboard's reminders count up to a year ahead for each admitted member).
-        self._first: datetime.date | None = None
-        self._last: datetime.date | None = None  # the last day covered
-        self._counts: list[int] = [0]
+        # A count of working days is the count of weekdays (arithmetic on the days' ordinals)
+        # corrected on the days that are not as their weekday says: a statutory holiday on a
+        # weekday (-1), a recorded day off on a weekday or working Saturday (±1). Those days of
+        # the years covered are kept in order with their running correction, so a count between
+        # two dates is two look-ups whatever the span (an admission window closes at 60, decades
+        # ahead) and covering a year costs its few exceptions, not its 365 days.
+        self._years: range = range(0)
+        self._ordinals: list[int] = []
+        self._corrections: list[int] = [0]
 
     @cached_property
     def _days(self) -> dict[datetime.date, str]:
@@ -61,60 +61,59 @@ class WorkingCalendar:
         return self._statutory.get(day)
 
     def _cover(self, start: datetime.date, end: datetime.date) -> None:
-        """Count the working days of whole years from `start`'s to `end`'s (`start` <= `end`).
-
-        Called for every count, so the span already covered is checked first. A list of
-        reminders asks for dates spread over decades (each person's age-60 window), so the
-        span grows by the years missing only: days after it are appended to the running
-        total, days before it are counted and the total shifted, never all rebuilt."""
-        if self._first is not None and self._first <= start and end <= self._last:
+        """Know the exceptions of every year from `start`'s to `end`'s (`start` <= `end`)."""
+        if start.year in self._years and end.year in self._years:
             return
-        first, last = datetime.date(start.year - 1, 1, 1), datetime.date(end.year + 1, 12, 31)
-        if self._first is None:
-            self._first, self._last, self._counts = first, last, self._running(first, last, 0)
-            return
-        if last > self._last:
-            self._counts += self._running(self._last + _DAY, last, self._counts[-1])[1:]
-            self._last = last
-        if first < self._first:
-            before = self._running(first, self._first - _DAY, 0)
-            self._counts = before + [count + before[-1] for count in self._counts[1:]]
-            self._first = first
+        first = min(start.year, self._years.start) if self._years else start.year
+        last = max(end.year, self._years.stop - 1) if self._years else end.year
+        self._years = range(first, last + 1)
+        # Each year's exceptions: its statutory days off, and the recorded days of the span.
+        exceptions: dict[datetime.date, int] = {}
+        for year in self._years:
+            for day in _statutory_days(year):
+                if day.weekday() < 5:
+                    exceptions[day] = -1
+        for day, kind in self._days.items():
+            if day.year in self._years:
+                exceptions[day] = (kind == CalendarDay.Kind.WORKING_DAY) - (day.weekday() < 5)
+        self._ordinals, self._corrections, total = [], [0], 0
+        for day in sorted(day for day, change in exceptions.items() if change):
+            total += exceptions[day]
+            self._ordinals.append(day.toordinal())
+            self._corrections.append(total)
 
-    def _running(self, first: datetime.date, last: datetime.date, total: int) -> list[int]:
-        """[total, then the running total of working days on each day from `first` to `last`]."""
-        statutory = set().union(*(_statutory_days(year) for year in range(first.year, last.year + 1)))
-        recorded = self._days
-        counts, day = [total], first
-        while day <= last:
-            kind = recorded.get(day)
-            if kind is None:
-                total += day.weekday() < 5 and day not in statutory
-            else:
-                total += kind == CalendarDay.Kind.WORKING_DAY
-            counts.append(total)
-            day += _DAY
-        return counts
-
-    def _through(self, day: datetime.date) -> int:
-        """Working days from the start of the covered span up to and including `day`."""
-        return self._counts[(day - self._first).days + 1]
+    def _through(self, ordinal: int) -> int:
+        """Working days from the start of the covered years' count up to and including the day
+        of `ordinal`: weekdays since 1 January of year 1 (a Monday), then the corrections."""
+        weeks, rest = divmod(ordinal, 7)
+        return 5 * weeks + min(rest, 5) + self._corrections[bisect.bisect_right(self._ordinals, ordinal)]
 
     def add_working_days(self, start: datetime.date, days: int) -> datetime.date:
         """The `days`-th working day after `start` (the last day of "within `days` working days")."""
         if days <= 0:
             return start
-        # A year and a half holds far more than any deadline's working days; cover more if not.
-        self._cover(start, start + datetime.timedelta(days=2 * days + 400))
-        target = self._through(start) + days
-        while target > self._counts[-1]:
-            self._cover(start, self._last + datetime.timedelta(days=366))
-        index = bisect.bisect_left(self._counts, target)
-        return self._first + datetime.timedelta(days=index - 1)
+        origin = start.toordinal()
+        target = self._through_covered(start, start) + days
+        # The day is at most a week per five working days plus the days off away; search the
+        # first day whose count reaches the target between the start and a bound that does.
+        low, high = origin + 1, origin + 2 * days + 30
+        while self._through_covered(start, datetime.date.fromordinal(high)) < target:
+            low, high = high + 1, high + 2 * days + 30
+        while low < high:
+            middle = (low + high) // 2
+            if self._through(middle) < target:
+                low = middle + 1
+            else:
+                high = middle
+        return datetime.date.fromordinal(low)
+
+    def _through_covered(self, start: datetime.date, day: datetime.date) -> int:
+        self._cover(start, day)
+        return self._through(day.toordinal())
 
     def working_days_between(self, start: datetime.date, end: datetime.date) -> int:
         """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
         if end < start:
             return -self.working_days_between(end, start)
         self._cover(start, end)
-        return self._through(end) - self._through(start)
+        return self._through(end.toordinal()) - self._through(start.toordinal())

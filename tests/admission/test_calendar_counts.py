@@ -1,4 +1,4 @@
-"""Working days counted from a running total agree with counting day by day."""
+"""Working days counted from the weekdays and the days that differ agree with counting day by day."""
 
 from __future__ import annotations
 
@@ -49,3 +49,22 @@ def test_recorded_days_count():
     # Thu 24/4 → Mon 5/5/2025: Fri 25, Sat 26 (make-up day); 30/4 and 1/5 are holidays, 2/5 off.
     assert calendar.working_days_between(datetime.date(2025, 4, 24), datetime.date(2025, 5, 5)) == 5
     assert calendar.add_working_days(datetime.date(2025, 4, 29), 1) == datetime.date(2025, 5, 5)
+
+
+def test_counts_over_decades_match_a_day_by_day_walk():
+    """An admission window closes at 60, decades ahead: the count is the walk's, the days staff
+    record included (a statutory holiday recorded as a working day, a Sunday off as a working day)."""
+    recorded = [
+        CalendarDay(date=datetime.date(2031, 9, 2), kind=CalendarDay.Kind.WORKING_DAY, name="Làm việc"),
+        CalendarDay(date=datetime.date(2040, 6, 3), kind=CalendarDay.Kind.WORKING_DAY, name="Làm bù"),
+        CalendarDay(date=datetime.date(2044, 3, 7), kind=CalendarDay.Kind.DAY_OFF, name="Nghỉ bù"),
+        CalendarDay(date=datetime.date(2050, 1, 1), kind=CalendarDay.Kind.DAY_OFF, name="Nghỉ"),
+    ]
+    calendar = WorkingCalendar(recorded)
+    rng = random.Random(11)
+    for _ in range(40):
+        start = datetime.date(2024, 1, 1) + datetime.timedelta(rng.randint(0, 1500))
+        end = start + datetime.timedelta(rng.randint(-400, 13500))
+        assert calendar.working_days_between(start, end) == walked_between(calendar, start, end), (start, end)
+        days = rng.randint(1, 400)
+        assert calendar.add_working_days(end, days) == walked_add(calendar, end, days), (end, days)
