@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from tienlang.lib.tables import ChoiceColumn, DateColumn, LinkColumn, Table, TextColumn, YesNoColumn
+from tienlang.lib.tables import ChoiceColumn, DateColumn, LinkColumn, RecordColumn, Table, TextColumn, YesNoColumn
 from unions.models import Sex
 
 from .models import Nomination, Person, Status
@@ -32,6 +31,14 @@ def status_badge(record) -> str:
     )
 
 
+def warnings_badge(record) -> str:
+    """How many warnings the nomination carries, green once staff accepted them ("" for none)."""
+    if not record.warnings:
+        return ""
+    css = "success" if record.warnings_accepted else "warning"
+    return format_html('<span class="badge text-bg-{}">{}</span>', css, len(record.warnings))
+
+
 # On a phone a list row is a card (templates/django_tables2/tienlang.html, static/css/app.css): it
 # shows the name (the link that opens the record: the one action), the status and the date; the
 # cells marked so are left to the wider screens.
@@ -55,12 +62,11 @@ class NominationTable(Table):
         verbose_name=_("Công đoàn cơ sở"), accessor="union__code", order_by=("union__code",), attrs=CARD_HIDE
     )
     year = TextColumn(verbose_name=_("Năm"), attrs=CARD_HIDE)
-    # Accessor "pk": django-tables2 would call get_status_display() for every cell before
-    # render_status, which draws the badge from the stored value anyway.
-    status = tables.Column(verbose_name=_("Trạng thái"), accessor="pk", order_by=("status",))
+    # Drawn from the stored value (a RecordColumn reads no get_status_display()).
+    status = RecordColumn(verbose_name=_("Trạng thái"), cell=status_badge, order_by=("status",))
     nominated_on = DateColumn(verbose_name=_("Ngày giới thiệu"), default="—")
     in_district = YesNoColumn(verbose_name=_("Trong huyện"), yesno="✔,—", attrs=CARD_HIDE)
-    warnings = tables.Column(verbose_name=_("Cảnh báo"), orderable=False, empty_values=())
+    warnings = RecordColumn(verbose_name=_("Cảnh báo"), cell=warnings_badge, orderable=False)
 
     class Meta:
         model = Nomination
@@ -78,15 +84,6 @@ class NominationTable(Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
         order_by = "name"
         empty_text = _("Chưa có hồ sơ nguồn nào.")
-
-    def render_status(self, value, record):
-        return status_badge(record)
-
-    def render_warnings(self, value, record):
-        if not record.warnings:
-            return ""
-        css = "success" if record.warnings_accepted else "warning"
-        return format_html('<span class="badge text-bg-{}">{}</span>', css, len(record.warnings))
 
 
 class PersonTable(Table):

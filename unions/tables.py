@@ -12,6 +12,7 @@ from tienlang.lib.tables import (
     LinkColumn,
     NumberColumn,
     PatternURL,
+    RecordColumn,
     Table,
     TextColumn,
     YesNoColumn,
@@ -21,6 +22,15 @@ from .models import AdministrativeUnit, Enterprise, GrassrootsUnion
 
 UNION_URL = PatternURL("unions:union_detail")
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle mb-0"}
+
+
+def union_links(enterprise) -> str:
+    """The enterprise's unions as links to their pages, "—" for none. `unions` is prefetched
+    (scoped) by the view: no query per row."""
+    return (
+        format_html_join(", ", '<a href="{}">{}</a>', ((UNION_URL(u.pk), u.code) for u in enterprise.unions.all()))
+        or "—"
+    )
 
 
 class EnterpriseTable(Table):
@@ -35,7 +45,7 @@ class EnterpriseTable(Table):
     industry = TextColumn(verbose_name=_("Ngành nghề"), order_by=("industry", "name", "pk"))
     commune = TextColumn(verbose_name=_("Xã/thị trấn"), order_by=("commune__name", "name", "pk"))
     workers = NumberColumn(verbose_name=_("Số lao động"), order_by=("workers", "name", "pk"))
-    union = tables.Column(verbose_name=_("Công đoàn cơ sở"), accessor="pk", orderable=False, empty_values=())
+    union = RecordColumn(verbose_name=_("Công đoàn cơ sở"), cell=union_links, orderable=False)
     party_org_since = DateColumn(
         verbose_name=_("Có tổ chức Đảng từ"), default="—", order_by=("party_org_since", "name", "pk")
     )
@@ -57,13 +67,6 @@ class EnterpriseTable(Table):
         attrs = TABLE_ATTRS
         order_by = "name"
         empty_text = _("Chưa có doanh nghiệp nào trong danh sách.")
-
-    def render_union(self, record):
-        # `unions` is prefetched (scoped) by the view: no query per row.
-        return (
-            format_html_join(", ", '<a href="{}">{}</a>', ((UNION_URL(u.pk), u.code) for u in record.unions.all()))
-            or "—"
-        )
 
 
 class UnionTable(Table):

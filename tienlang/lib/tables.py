@@ -115,6 +115,21 @@ class DateColumn(FastColumn):
         return value.isoformat() if isinstance(value, datetime.date) else value
 
 
+class RecordColumn(FastColumn):
+    """A cell drawn from the whole record by `cell(record)`: a status badge, the links of the
+    related rows. The same HTML as a table's `render_FOO(record)`, without django-tables2 working
+    out the method's arguments for every cell."""
+
+    def __init__(self, *args, cell, **kwargs):
+        kwargs.setdefault("accessor", "pk")
+        kwargs.setdefault("empty_values", ())
+        super().__init__(*args, **kwargs)
+        self.cell = cell
+
+    def render_cell(self, value, record):
+        return self.cell(record)
+
+
 class PatternURL:
     """`reverse(url_name, args=[key])` for many keys, with one `reverse()` in all."""
 
