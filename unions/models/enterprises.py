@@ -91,6 +91,9 @@ class Enterprise(VersionedModel):
             models.Index(fields=["federation", "name", "id"], name="unions_ent_fed_name"),
             models.Index(fields=["name", "id"], name="unions_ent_name"),  # the list of an upper level, an administrator
             models.Index(fields=["federation", "ownership"], name="unions_ent_fed_ownership"),
+            # An upper level's list of one type in name order: names carry the type ("Công ty TNHH …"),
+            # so the name index alone walks every other type first.
+            models.Index(fields=["ownership", "name", "id"], name="unions_ent_ownership_name"),
             models.Index(fields=["federation", "party_org_since"], name="unions_ent_fed_party"),
             models.Index(fields=["federation", "industry"], name="unions_ent_fed_industry"),
             models.Index(fields=["federation", "commune"], name="unions_ent_fed_commune"),
