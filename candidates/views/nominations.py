@@ -70,6 +70,11 @@ class NominationListView(NominationReaderMixin, ScopedFilteredListView):
     template_name = "candidates/nomination_list.html"
     title = glossary.TERMS["nominations_title"]
     breadcrumbs = [(glossary.TERMS["nominations_menu"], None)]
+    table_only = (
+        *("year", "status", "nominated_on", "in_district", "warnings", "warnings_accepted"),
+        *("person", "person__full_name", "person__citizen_id", "person__date_of_birth"),
+        *("union", "union__code"),
+    )
 
     def get_queryset(self):
         return super().get_queryset().select_related("person", "union")

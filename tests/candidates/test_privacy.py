@@ -424,6 +424,15 @@ def test_access_log_records_which_personal_fields_a_page_showed(client, staff, l
     assert "số CCCD" in page and "tôn giáo" in page, "the log page names the fields shown"
 
 
+def test_a_list_logs_the_personal_fields_its_columns_show_not_the_whole_row(client, staff, union_a):
+    factories.make_nomination(union_a, user=staff)
+    client.force_login(staff)
+    assert client.get(reverse("candidates:nomination_list")).status_code == 200
+    logged = set(AccessLog.objects.get(action=AccessLog.Action.VIEW, path=reverse("candidates:nomination_list")).fields)
+    assert {"full_name", "citizen_id", "date_of_birth"} <= logged, "the list's columns"
+    assert not logged & {"religion", "ethnicity", "phone", "current_address", "note"}, "not in the list"
+
+
 def test_staff_dashboard_lists_open_requests_among_what_needs_action(client, staff, union_a):
     person = factories.make_nomination(union_a, user=staff).person
     privacy.open_request(person, staff, kind=RequestKind.DELETION, received_on=TODAY)

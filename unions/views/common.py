@@ -196,6 +196,14 @@ class ScopedFilteredListView(Breadcrumbs, ScopedQuerysetMixin, SingleTableMixin,
     title = ""
     export_workbook = None
     export_filename = "danh-sach.xlsx"
+    # The fields the table shows (`QuerySet.only()`), or () for whole rows: a page's rows are then
+    # built from those columns alone, and the access log names the personal fields the page read,
+    # not every one the person's row holds. Exports read whole rows.
+    table_only: tuple[str, ...] = ()
+
+    def get_table_data(self):
+        data = super().get_table_data()
+        return data.only(*self.table_only) if self.table_only else data
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)

@@ -69,6 +69,10 @@ class EnterpriseListView(RegisterReaderMixin, ScopedFilteredListView):
     breadcrumbs = [(gettext_lazy("Doanh nghiệp"), None)]
     export_workbook = staticmethod(build_enterprises_workbook)
     export_filename = "doanh-nghiep.xlsx"
+    table_only = (
+        *("name", "tax_code", "ownership", "industry", "workers", "party_org_since", "is_pilot"),
+        *("commune", "commune__name"),
+    )
 
     def get_queryset(self):
         unions = GrassrootsUnion.objects.for_user(self.request.user).order_by("code")
@@ -180,6 +184,11 @@ class UnionListView(RegisterReaderMixin, ScopedFilteredListView):
     breadcrumbs = [(gettext_lazy("Công đoàn cơ sở"), None)]
     export_workbook = staticmethod(build_unions_workbook)
     export_filename = "cong-doan-co-so.xlsx"
+    table_only = (
+        *("code", "name", "members", "founded_on"),
+        *("enterprise", "enterprise__name", "enterprise__ownership", "enterprise__party_org_since"),
+        *("enterprise__commune", "enterprise__commune__name"),
+    )
 
     def get_queryset(self):
         return super().get_queryset().select_related("enterprise__commune")
