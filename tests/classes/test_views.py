@@ -503,6 +503,16 @@ def test_class_list_counts_learners_and_marks_status(client, staff, klass, learn
     assert "Lớp thử nghiệm khóa 1/2022" in text and "1 / 60" in text and "Đang học" in text
 
 
+def test_class_list_counts_the_learners_each_user_may_see(client, staff, chair_a, klass, learner_a, learner_b):
+    """Two learners of two unions in one class: staff count both, the chair only their own."""
+    client.force_login(staff)
+    assert "2 / 60" in page(client.get("/classes/"))
+    assert "2 / 60" in page(client.get("/classes/?sort=-learners"))
+    client.force_login(chair_a)
+    listing = page(client.get("/classes/?sort=learners"))
+    assert "1 / 60" in listing and "2 / 60" not in listing
+
+
 def test_enrolment_page_says_when_no_stipend_policy_covers_the_class_year(client, staff, federation, klass):
     client.force_login(staff)
     text = page(client.get(f"/classes/{klass.pk}/enrol/"))
