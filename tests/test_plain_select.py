@@ -33,3 +33,24 @@ def test_choices_escaped_once_are_written_as_django_writes_the_raw_ones(value):
     plain = PlainSelect(choices=FixedChoices.escaped(raw)).render("commune", value, {})
     assert parse_html(plain) == parse_html(django)
     assert "<script>" not in plain
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("required", [True, False])
+def test_a_model_fields_options_are_written_as_django_writes_them_from_one_plain_query(required):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from unions.models import PartyOrganization
+
+    for name in ("Chi bộ <Công ty> A", "Đảng bộ xã Tiên Minh", "Chi bộ Ấp 3"):
+        PartyOrganization.objects.create(name=name)
+    chosen = PartyOrganization.objects.order_by("pk").last().pk
+    queryset = PartyOrganization.objects.order_by("name", "pk")
+    django = forms.ModelChoiceField(queryset=queryset, required=required).widget
+    plain_field = forms.ModelChoiceField(queryset=queryset, required=required, widget=PlainSelect)
+    django.choices = forms.ModelChoiceField(queryset=queryset, required=required).choices
+    with CaptureQueriesContext(connection) as queries:
+        plain = plain_field.widget.render("organization", chosen, {"id": "id_organization"})
+    assert parse_html(plain) == parse_html(django.render("organization", chosen, {"id": "id_organization"}))
+    assert len(queries) == 1 and queries[0]["sql"].startswith("SELECT"), "one query, no server-side cursor"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
@@ -56,7 +57,15 @@ class PlainSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        choices = [choice for choice in self.choices]  # not list(): it would count a queryset's choices first
+        choices = self.choices
+        if isinstance(choices, ModelChoiceIterator):
+            # A model field's options read by one plain query: Django's iterator() opens a
+            # server-side cursor (DECLARE, FETCH, CLOSE) for what is a few hundred rows.
+            field = choices.field
+            empty = [("", field.empty_label)] if field.empty_label is not None else []
+            choices = empty + [choices.choice(obj) for obj in choices.queryset.all()]
+        else:
+            choices = [choice for choice in choices]  # not list(): it would count a queryset's choices first
         if any(isinstance(label, (list, tuple)) for _, label in choices):
             return super().render(name, value, attrs, renderer)
         final = self.build_attrs(self.attrs, attrs)
