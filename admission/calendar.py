@@ -83,8 +83,9 @@ class WorkingCalendar:
             self._corrections.append(total)
 
     def _through(self, ordinal: int) -> int:
-        """Working days from the start of the covered years' count up to and including the day
-        of `ordinal`: weekdays since 1 January of year 1 (a Monday), then the corrections."""
+        """Working days up to and including the day of `ordinal`, counted from 1 January of year 1
+        (a Monday) as weekdays, then corrected by the exceptions of the covered years before it:
+        only the difference of two such counts in the covered years means anything."""
         weeks, rest = divmod(ordinal, 7)
         return 5 * weeks + min(rest, 5) + self._corrections[bisect.bisect_right(self._ordinals, ordinal)]
 

@@ -58,9 +58,10 @@ class PlainSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         choices = self.choices
-        if isinstance(choices, ModelChoiceIterator):
+        if isinstance(choices, ModelChoiceIterator) and type(choices).__iter__ is ModelChoiceIterator.__iter__:
             # A model field's options read by one plain query: Django's iterator() opens a
-            # server-side cursor (DECLARE, FETCH, CLOSE) for what is a few hundred rows.
+            # server-side cursor (DECLARE, FETCH, CLOSE) for what is a few hundred rows. (An
+            # iterator of a project's own, with its own order of options, is left to itself.)
             field = choices.field
             empty = [("", field.empty_label)] if field.empty_label is not None else []
             choices = empty + [choices.choice(obj) for obj in choices.queryset.all()]
