@@ -52,7 +52,7 @@ class PersonFilter(SearchFilterMixin):
         return found if self.data.get("sort") else found.ranked(value, address=address)
 
     def filter_queryset(self, queryset):
-        """A search ranked closest first is applied last: the other filters narrow both of its parts."""
+        """A search ranked closest first is applied last: the other filters narrow every one of its parts."""
         text = self.form.cleaned_data.get("q")
         if not text or self.data.get("sort"):
             return super().filter_queryset(queryset)

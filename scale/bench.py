@@ -202,7 +202,11 @@ def page_urls(user) -> list[tuple[str, str]]:
         or nominations.order_by("pk").values_list("pk", flat=True).first()
     )
     last_page = max(1, (nominations.count() + 49) // 50)
-    search = " ".join((commonest["name_folded"] if commonest else "nguyen van an").split()[:2])
+    words = (commonest["name_folded"] if commonest else "nguyen van an").split()
+    search = " ".join(words[:2])
+    # The people search by one word (the commonest name's given name, as people are looked
+    # for: tens of thousands of matches at the nation tier) and by three (a whole name).
+    one_word, three_words = words[-1], " ".join(words[:3])
     pages = [
         ("dashboard", "/"),
         ("enterprise_list", "/unions/enterprises/?ownership=llc&has_party=0"),
@@ -215,6 +219,8 @@ def page_urls(user) -> list[tuple[str, str]]:
         # Not in the target list, measured to see how lists behave far from the first page.
         ("nomination_list_deep", f"/candidates/?page={last_page}"),
         ("person_search", f"/candidates/people/?q={search.replace(' ', '+')}"),
+        ("person_search_one_word", f"/candidates/people/?q={one_word}"),
+        ("person_search_three_words", f"/candidates/people/?q={three_words.replace(' ', '+')}"),
     ]
     return pages
 

@@ -6,7 +6,7 @@ import re
 
 from django.core.validators import RegexValidator
 from django.db import connections, models
-from django.db.models import Case, F, Func, QuerySet, Value, When
+from django.db.models import Case, F, Func, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -107,6 +107,22 @@ def _similarity(field: str, query: str) -> Func:
     return Func(F(field), Value(query), function="similarity", output_field=models.FloatField())
 
 
+def given_name_folded() -> Func:
+    """The folded name's last word: the given name ("tên"), by which people are looked for and
+    Vietnamese lists sorted. PostgreSQL only (`split_part`), with indexes of its own."""
+    return Func(F("name_folded"), Value(" "), Value(-1), function="split_part", output_field=models.CharField())
+
+
+def after_family_name_folded() -> Func:
+    """The folded name without its first word (the family name): "thi anh" of "le thi anh".
+    PostgreSQL only, with indexes of its own (the same expression, so keep them alike)."""
+    return Func(
+        F("name_folded"),
+        template="substr(%(expressions)s, strpos(%(expressions)s, ' ') + 1)",
+        output_field=models.CharField(),
+    )
+
+
 class PersonQuerySet(ScopedQuerySet):
     federation_lookup = "federation"
     union_lookup = "union"
@@ -126,14 +142,17 @@ class PersonQuerySet(ScopedQuerySet):
     def closest_first(self, text: str, *, address: bool = False):
         """The people matching `text` (`search`), closest first, read no further than the page shown.
 
-        On PostgreSQL a name search is two ordered parts joined by UNION ALL: the names
-        starting with the text, in name order, straight from the name's B-tree index, then
-        the other matches by trigram similarity. PostgreSQL reads the second part only when
-        the page goes past the first, so a common name ("nguyen thi", 15,000 people at the
-        nation tier) no longer ranks every match before showing 50 (docs/performance.md).
-        The parts come back in their order because parallel append is off on the
-        application's connections (settings). Elsewhere, and for an address or a citizen
-        ID, one query ranks everything (`ranked`).
+        On PostgreSQL a name search is ordered parts joined by UNION ALL: the names
+        starting with the text, in name order, straight from the name's B-tree index; for
+        one word, the names whose given name starts with it; the names whose words after the
+        family name start with the text (a middle name, "thi anh"); each in the order of what
+        it matched, from an index of its own; then the other matches by trigram similarity.
+        PostgreSQL reads a part only when the page goes past the ones before, so a common
+        name ("nguyen thi", 15,000 people at the nation tier; the given name "anh", 30,000)
+        is not ranked whole before 50 are shown (docs/performance.md). The parts come back
+        in their order because parallel append is off on the application's connections
+        (settings). Elsewhere, and for an address or a citizen ID, one query ranks
+        everything (`ranked`).
         """
         found = self.search(text, address=address)
         query = _folded_query(text)
@@ -143,14 +162,32 @@ class PersonQuerySet(ScopedQuerySet):
         # `query` and `query` followed by the highest code point.
         last = query + "\U0010ffff"
         starting = self.filter(name_folded__gte=query, name_folded__lt=last).order_by("name_folded", "pk")
-        others = (
-            found.exclude(name_folded__startswith=query)
-            .alias(search_similarity=_similarity("name_folded", query))
-            .order_by("-search_similarity", "name_folded", "pk")
+        parts = [starting]
+        # Then, for one word, the names whose given name starts with it; then the names whose
+        # words after the family name start with the text (a middle name, "thi anh"), each
+        # part in the order of what it matched, without the names of the parts before it.
+        # Both are read from expression indexes of their own (migration `candidates.0015`),
+        # an administrator's and a federation's.
+        words = {"after_family": after_family_name_folded()}
+        before = Q(name_folded__startswith=query)
+        if " " not in query:
+            words["given_name"] = given_name_folded()
+            parts.append(self._starting("given_name", words, query, before))
+            before |= Q(given_name__startswith=query)
+        parts.append(self._starting("after_family", words, query, before))
+        before |= Q(after_family__startswith=query)
+        others = found.alias(**words).exclude(before)
+        others = others.alias(search_similarity=_similarity("name_folded", query)).order_by(
+            "-search_similarity", "name_folded", "pk"
         )
-        combined = starting.union(others, all=True)
+        combined = parts[0].union(*parts[1:], others, all=True)
         combined.__class__ = ClosestFirstQuerySet
         return combined
+
+    def _starting(self, alias: str, words: dict, query: str, before: Q):
+        """The names whose `alias` (one of `words`) starts with `query`, leaving out `before`, in its order."""
+        here = Q(**{f"{alias}__gte": query, f"{alias}__lt": query + "\U0010ffff"})
+        return self.alias(**words).filter(here).exclude(before).order_by(alias, "name_folded", "pk")
 
     def ranked(self, text: str, *, address: bool = False):
         """Closest first: names starting with the text, then by trigram similarity (PostgreSQL), then by name."""
@@ -251,6 +288,8 @@ class Person(VersionedModel):
             # (PersonQuerySet.closest_first): an administrator's, and a federation's.
             models.Index(fields=["name_folded", "id"], name="cand_person_name_order"),
             models.Index(fields=["federation", "name_folded", "id"], name="cand_person_fed_name_order"),
+            # The given name and the name after the family name have expression indexes of
+            # their own on PostgreSQL (`closest_first`, migration 0015).
             models.Index(fields=["full_name", "date_of_birth"], name="cand_person_name_dob"),
             # Search within a federation reads the folded text from the index alone.
             models.Index(fields=["federation", "search_folded"], name="cand_person_fed_search"),

@@ -127,3 +127,40 @@ def test_search_keeps_the_other_filters_on_both_parts(client, staff, union_a, un
     client.force_login(staff)
     found = names_in(client.get("/candidates/people/", {"q": "ha thi ngan", "union": union_b.pk}).content.decode())
     assert found == ["Hà Thị Ngân Anh", "Lê Hà Thị Ngân"]
+
+
+def test_one_word_finds_family_names_then_given_names_then_middle_names_then_the_rest(client, staff, union_a):
+    for n, name in enumerate(["Phạm Văn Khoa", "Lê Hoa Mai", "Trần Thị Hoa", "Hoàng Văn An", "Hoà Văn Nam", "Lê Hoa"]):
+        make_nomination(union=union_a, full_name=name, citizen_id=f"09960000000{n}")
+    client.force_login(staff)
+    found = names_in(client.get("/candidates/people/", {"q": "Hoa"}).content.decode())
+    # The family names starting with it (in name order), the given names ("Lê Hoa" once,
+    # although its middle part starts with the word too), the middle name, then a word holding it.
+    assert found == ["Hoà Văn Nam", "Hoàng Văn An", "Lê Hoa", "Trần Thị Hoa", "Lê Hoa Mai", "Phạm Văn Khoa"]
+
+
+def test_words_after_the_family_name_come_before_the_other_matches(client, staff, union_a):
+    for n, name in enumerate(["Đỗ Hoa Thị", "Vũ Thị Hoan", "Lê Thị Hoa Lan", "Trần Thị Hoa"]):
+        make_nomination(union=union_a, full_name=name, citizen_id=f"09970000000{n}")
+    client.force_login(staff)
+    found = names_in(client.get("/candidates/people/", {"q": "thi hoa"}).content.decode())
+    assert found == ["Trần Thị Hoa", "Lê Thị Hoa Lan", "Vũ Thị Hoan", "Đỗ Hoa Thị"]
+
+
+def test_one_word_pages_run_through_every_part_none_twice_none_lost(client, staff, union_a, union_elsewhere):
+    names = [f"Lê Văn Mơ {n:02d}" for n in range(15)]  # the word in the middle
+    names += [f"Trần Minh Mơ{n:02d}" for n in range(15)]  # ... at the start of the given name
+    names += [f"Mơ Văn Sáu {n:02d}" for n in range(15)]  # ... at the start of the name
+    names += [f"Phạm Thị Hàmơ {n:02d}" for n in range(15)]  # ... inside a word
+    names += ["Lê Mơ"]  # given name and middle part at once
+    for n, name in enumerate(names):
+        make_nomination(union=union_a, full_name=name, citizen_id=f"0998000000{n:02d}")
+    make_nomination(union=union_elsewhere, full_name="Lê Mơ", citizen_id="099800000099")
+    client.force_login(staff)
+    first = names_in(client.get("/candidates/people/", {"q": "mo"}).content.decode())
+    second = names_in(client.get("/candidates/people/", {"q": "mo", "page": 2}).content.decode())
+    assert len(first) == 50 and len(second) == 11
+    assert sorted(first + second) == sorted(names)  # another federation's "Lê Mơ" not among them
+    assert first[:15] == sorted(first[:15]) and first[0].startswith("Mơ Văn Sáu")
+    assert first[15] == "Lê Mơ" and first[16].startswith("Trần Minh Mơ")
+    assert second[-1].startswith("Phạm Thị Hàmơ")
