@@ -200,10 +200,15 @@ def prepare(user, federation: Federation | None, year: int) -> Proposal:
 # ---------------------------------------------------------------------------------------
 
 
-def fingerprint(user, federation: Federation | None, year: int) -> str:
-    """A digest of everything of the year the forms write: quotas, targets, plans, policies."""
+def fingerprint(user, federation: Federation | None, year: int, unions: list[int] | None = None) -> str:
+    """A digest of everything of the year the forms write: quotas, targets, plans, policies.
+
+    `unions` narrows the quotas to those unions' (a page of the quota form, which writes no other)."""
+    quotas = UnionQuota.objects.for_user(user).filter(year=year)
+    if unions is not None:
+        quotas = quotas.filter(union_id__in=unions)
     parts = [
-        sorted(UnionQuota.objects.for_user(user).filter(year=year).values_list("union_id", "introduce", "plan_id")),
+        sorted(quotas.values_list("union_id", "introduce", "plan_id")),
         sorted(
             FederationTarget.objects.for_user(user)
             .filter(federation=federation, year=year)
@@ -222,14 +227,16 @@ def fingerprint(user, federation: Federation | None, year: int) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def lock_year(user, federation: Federation | None, year: int, expected: str | None) -> None:
+def lock_year(
+    user, federation: Federation | None, year: int, expected: str | None, unions: list[int] | None = None
+) -> None:
     """Inside a transaction: hold the federation's row (so two saves of its year queue up), then
-    refuse if the year changed since the form showed `expected`."""
+    refuse if the year (the quotas of `unions` only, when given) changed since the form showed `expected`."""
     if federation is not None:
         # Two offices saving the same year at once: the second waits here, then sees the first's
         # rows in the fingerprint and is refused rather than overwriting them.
         Federation.objects.select_for_update().filter(pk=federation.pk).first()
-    if expected is not None and expected != fingerprint(user, federation, year):
+    if expected is not None and expected != fingerprint(user, federation, year, unions):
         raise StaleYear(year)
 
 

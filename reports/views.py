@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -235,11 +236,18 @@ def _may_set_quotas(user) -> bool:
     return is_district_staff(user) or user_role(user) == Role.LEADERSHIP
 
 
-def quota_list(request):
-    """Set a year's quota for every union, and the federation's targets, in one all-or-nothing save.
+# Unions per page of the quota form: a district's thousand unions, a province's thousands and
+# the nation's 45,000 are set a page at a time, found by name.
+QUOTA_PAGE_SIZE = 50
 
-    A union left blank has no quota that year (its row, if any, is removed); 0 is a quota of
-    zero. A save made after someone else changed the year is refused (`newyear.fingerprint`)."""
+
+def quota_list(request):
+    """Set a year's quota for the unions of a page, and the federation's targets, in one all-or-nothing save.
+
+    The unions come 50 to a page in name order, narrowed by a search on their name (`q`); a
+    save writes the rows shown and leaves every other union's quota as it was. A union left
+    blank has no quota that year (its row, if any, is removed); 0 is a quota of zero. A save
+    made after someone else changed those rows or the targets is refused (`newyear.fingerprint`)."""
     if not _may_set_quotas(request.user):
         raise PermissionDenied
     scope = Scope(user=request.user)
@@ -248,8 +256,15 @@ def quota_list(request):
     except ValueError:
         return HttpResponseBadRequest(_("Năm không hợp lệ."), content_type="text/plain; charset=utf-8")
     federation = scope.issuing_federation()
-    unions = list(scope.unions().order_by("name", "pk"))
-    existing = {q.union_id: q for q in UnionQuota.objects.for_user(request.user).filter(year=year)}
+    in_scope = scope.unions()
+    search = (request.GET.get("q") or "").strip()
+    shown = in_scope.search(search) if search else in_scope
+    page = Paginator(shown.only("pk", "code", "name").order_by("name", "pk"), QUOTA_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    unions = list(page.object_list)
+    quotas = UnionQuota.objects.for_user(request.user).filter(year=year)
+    existing = {q.union_id: q for q in quotas.filter(union_id__in=[u.pk for u in unions])}
     initial = [
         {
             "union_id": u.pk,
@@ -266,7 +281,9 @@ def quota_list(request):
     )
     # A target given by the level above is read only here: the federation distributes it.
     given = target is not None and target.is_given_from_above
-    stamp = newyear.fingerprint(request.user, federation, year)
+    # The page's rows and the targets: what the form showed, so what a save must find unchanged.
+    shown_ids = [u.pk for u in unions]
+    stamp = newyear.fingerprint(request.user, federation, year, unions=shown_ids)
     if request.method == "POST":
         formset = QuotaFormSet(request.POST, initial=initial, prefix="q")
         target_form = (
@@ -275,25 +292,30 @@ def quota_list(request):
             else FederationTargetForm(request.POST, instance=target, prefix="t", user=request.user, year=year)
         )
         if formset.is_valid() and (target_form is None or target_form.is_valid()):
+            # The unions the form named (by their ids, whatever page they are on now), each
+            # one the user's to set: another's refuses the whole save.
             values = {form.cleaned_data["union_id"]: form.cleaned_data["introduce"] for form in formset}
+            named = {u.pk: u for u in in_scope.filter(pk__in=list(values))}
             try:
                 with transaction.atomic():
-                    newyear.lock_year(request.user, federation, year, request.POST.get("fingerprint", ""))
+                    newyear.lock_year(
+                        request.user, federation, year, request.POST.get("fingerprint", ""), unions=shown_ids
+                    )
                     plan = target.plan if given else _save_own_target(request.user, target_form, federation, year)
-                    newyear.save_quotas(request.user, {u.pk: u for u in unions}, year, values, plan=plan)
+                    newyear.save_quotas(request.user, named, year, values, plan=plan)
             except PermissionError as error:
                 raise PermissionDenied from error
             except (newyear.StaleYear, StaleVersion, IntegrityError):
                 messages.error(request, str(newyear.StaleYear(year)))
             else:
                 messages.success(request, _("Đã lưu chỉ tiêu năm %(y)s.") % {"y": year})
-                return redirect(f"{request.path}?year={year}")
+                return redirect(f"{request.path}?{request.GET.urlencode()}" if request.GET else request.path)
         else:
             messages.error(request, _("Chưa lưu: hãy sửa các ô báo lỗi."))
     else:
         formset = QuotaFormSet(initial=initial, prefix="q")
         target_form = None if given else FederationTargetForm(instance=target, prefix="t", user=request.user, year=year)
-    total = sum(q.introduce for q in existing.values())
+    saved = quotas.aggregate(total=Sum("introduce", default=0), unions=Count("pk"))
     below = targets.children_for_year(request.user, federation, year) if federation is not None else []
     context = {
         "year": year,
@@ -301,13 +323,17 @@ def quota_list(request):
         "formset": formset,
         "target_form": target_form,
         "fingerprint": stamp,
-        "total": total,
+        "total": saved["total"],
         "target": target,
         "given": given,
-        "checks": targets.distribution(request.user, target, year, total, below),
+        "checks": targets.distribution(request.user, target, year, saved["total"], below),
         "has_below": bool(below),
-        "with_quota": len(existing),
-        "without_quota": len(unions) - len(existing),
+        "with_quota": saved["unions"],
+        "without_quota": in_scope.count() - saved["unions"],
+        "search": search,
+        "page_obj": page,
+        "paginator": page.paginator,
+        "is_paginated": page.has_other_pages(),
         "breadcrumbs": [(_("Báo cáo"), "reports:centre"), (_("Chỉ tiêu"), None)],
     }
     return render(request, "reports/quotas.html", context)

@@ -5,7 +5,8 @@ A change to how the workbooks are written (a faster writer, fewer passes) must n
 a user opens or prints: the same sheets and names, values and cached results, fonts, borders,
 alignments and number formats, merged ranges, row heights and column widths, frozen panes,
 repeated rows, print area, page breaks, margins, scale and "Trang x/y". Today's date (in the
-header and the period) is written as DD/MM/YYYY in the snapshot.
+header and the period) is written as DD/MM/YYYY in the snapshot, and the dates of the demo's
+recent steps, which `seed_demo` dates back from today, as so many days before it ("today-75").
 
 A deliberate change of layout updates the snapshot: the test writes what it built to
 test-artifacts/exports_demo.json.gz; check the difference and copy it over the snapshot.
@@ -17,10 +18,12 @@ import datetime
 import gzip
 import io
 import json
+import re
 from pathlib import Path
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from reports.exports import KINDS, build_report
 from reports.queries import Scope
@@ -37,18 +40,39 @@ YEAR = 2022
 USERS = ["canbo", "canbo.thanhpho", "admin"]
 
 
+# The demo's recent steps lie within this many days before today (admission.demo: 200 at most);
+# its story of earlier years is years older.
+RECENT_DAYS = 400
+DATE_TEXT = re.compile(r"\b(\d{2})/(\d{2})/(\d{4})\b")
+
+
 def _today(text: str) -> str:
-    today = datetime.date.today()
-    return text.replace(f"{today:%d/%m/%Y}", "DD/MM/YYYY").replace(
+    today = timezone.localdate()
+    text = text.replace(f"{today:%d/%m/%Y}", "DD/MM/YYYY").replace(
         f"ngày {today.day:02d} tháng {today.month:02d} năm {today.year}", "ngày DD tháng MM năm YYYY"
     )
+
+    def recent(match):
+        try:
+            day = datetime.date(int(match[3]), int(match[2]), int(match[1]))
+        except ValueError:
+            return match[0]
+        return _recent(day) or match[0]
+
+    return DATE_TEXT.sub(recent, text)
+
+
+def _recent(day: datetime.date) -> str | None:
+    """A date of the demo's recent steps as days before today; None for any other date."""
+    before = (timezone.localdate() - day).days
+    return f"today-{before}" if 0 < before <= RECENT_DAYS else None
 
 
 def _value(value):
     if isinstance(value, str):
         return _today(value)
     if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
+        return _recent(value.date() if isinstance(value, datetime.datetime) else value) or value.isoformat()
     return value
 
 
