@@ -17,6 +17,7 @@ documents and requests, plus the rules and the calendar.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -167,6 +168,7 @@ class _Counted:
     person: _CountedPerson
     union: object = field(default_factory=lambda: SimpleNamespace(name=""))  # a count names no body
     introduction: object = None
+    search_folded: str = ""
 
 
 def counted_nominations(user, limit: int = LIMIT) -> list[_Counted]:
@@ -179,6 +181,46 @@ def counted_nominations(user, limit: int = LIMIT) -> list[_Counted]:
         .values_list("pk", "status", "person__date_of_birth", "person__lives_in_district")[:limit]
     )
     return [_Counted(pk, status, _CountedPerson(born, lives)) for pk, status, born, lives in rows]
+
+
+def listed_nominations(user, limit: int = LIMIT) -> list[_Counted]:
+    """The nominations `scoped_nominations` returns, in its order, as plain rows of what the
+    clocks compute and the lists group by: the dates, the union's and the receiving Party
+    organisations' names. No one's name: a list reads its page's people itself (`with_people`)."""
+    rows = (
+        Nomination.objects.for_user(user)
+        .filter(status__in=[Status.INTRODUCED, Status.ADMITTED])
+        .order_by("search_folded", "pk")
+        .values_list(
+            "pk",
+            "status",
+            "search_folded",
+            "person__date_of_birth",
+            "person__lives_in_district",
+            "union__name",
+            "introduction__pk",
+            "introduction__receiving_organization__name",
+            "introduction__receiving_organization__parent_id",
+            "introduction__receiving_organization__parent__name",
+        )[:limit]
+    )
+    listed = []
+    for pk, status, folded, born, lives, union, introduction, receiving, parent_id, parent in rows:
+        if introduction is not None:
+            organization = SimpleNamespace(name=receiving, parent_id=parent_id, parent=SimpleNamespace(name=parent))
+            introduction = SimpleNamespace(receiving_organization=organization)
+        person = _CountedPerson(born, lives)
+        listed.append(_Counted(pk, status, person, SimpleNamespace(name=union), introduction, folded))
+    return listed
+
+
+def with_people(user, shown: list[Clock]) -> list[Clock]:
+    """The clocks of a page, each with its nomination read in full (the person, the union), in scope."""
+    nominations = (
+        Nomination.objects.for_user(user).select_related("person", "union").in_bulk([c.nomination.pk for c in shown])
+    )
+    shown = [c for c in shown if c.nomination.pk in nominations]
+    return [dataclasses.replace(c, nomination=nominations[c.nomination.pk]) for c in shown]
 
 
 def scoped_nominations(user, limit: int = LIMIT) -> list[Nomination]:

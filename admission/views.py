@@ -6,14 +6,16 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from candidates import services
 from candidates.models import Nomination, Status
+from tienlang.lib import kept
 from tienlang.lib.audit import record_access
 from tienlang.lib.document import Issuer
 from tienlang.lib.forms import form_error_messages
@@ -330,30 +332,58 @@ SHOW = {
 }
 
 
+# Rows per page of the lists of steps due (a district's thousand, a province's two thousand).
+DUE_PAGE_SIZE = 50
+
+
+def _open_steps(request, today: datetime.date) -> tuple[list, set[int], bool]:
+    """The open steps of the user's introduced and admitted people (plain rows, no names), the
+    nominations whose dossier went stale, and whether the 2,000 looked at are not all of them.
+
+    Kept until the next write (`tienlang.lib.kept`): the steps are the same on every page of
+    the lists until someone records something, a rule or a calendar day included."""
+    user = request.user
+    queryset = Nomination.objects.for_user(user).filter(status__in=[Status.INTRODUCED, Status.ADMITTED])
+
+    def compute():
+        nominations = clocks.listed_nominations(user)
+        computed = clocks.Clocks(nominations, today)
+        stale = {pk for pk, fact in computed.facts.items() if fact.stale}
+        return computed.all(), stale, len(nominations) >= clocks.LIMIT
+
+    key = f"{kept.query_key(queryset)}|{today.isoformat()}|{translation.get_language()}"
+    return kept.kept("open-steps", key, kept.request_version(request), compute)
+
+
+def _page(request, rows: list):
+    page = Paginator(rows, DUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = clocks.with_people(request.user, list(page.object_list))
+    return page, {"page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages()}
+
+
 def due_list(request):
-    """Overdue and soon-due steps of the user's people, grouped by the body that must act."""
+    """Overdue and soon-due steps of the user's people, grouped by the body that must act, 50 to a page."""
     if user_role(request.user) not in ALL_ROLES:
         raise PermissionDenied
     show = request.GET.get("show", "due")
     if show not in SHOW:
         show = "due"
-    today = timezone.localdate()
-    nominations = clocks.scoped_nominations(request.user)
-    computed = clocks.Clocks(nominations, today)
+    steps, stale, limited = _open_steps(request, timezone.localdate())
     title, keep = SHOW[show]
     if show == "stale":
-        shown = [c for c in computed.all() if c.step == "cell" and computed.facts[c.nomination.pk].stale]
+        shown = [c for c in steps if c.step == "cell" and c.nomination.pk in stale]
     else:
-        shown = [c for c in computed.all() if keep(c)]
+        shown = [c for c in steps if keep(c)]
     shown.sort(key=lambda c: (c.body_kind, c.body, c.due_on or datetime.date.max, c.nomination.search_folded))
+    page, paging = _page(request, shown)
     groups: dict[tuple[str, str], list] = {}
-    for clock in shown:
+    for clock in page.object_list:
         groups.setdefault((clock.body_kind_label, clock.body), []).append(clock)
     record_access(
         request,
         AccessLog.Action.VIEW,
         _("Danh sách việc đến hạn sau khi giới thiệu cho Đảng"),
-        sorted({c.nomination.person_id for c in shown}),
+        sorted({c.nomination.person_id for c in page.object_list}),
         fields=["full_name"],
     )
     context = {
@@ -362,31 +392,33 @@ def due_list(request):
         "show": show,
         "choices": [(key, label) for key, (label, _keep) in SHOW.items()],
         "count": len(shown),
-        "limited": len(nominations) >= clocks.LIMIT,
+        "limited": limited,
         "breadcrumbs": [(_("Việc đến hạn"), None)],
+        **paging,
     }
     return render(request, "admission/due_list.html", context)
 
 
 def residence_waiting(request):
-    """People living outside the area whose residence comments are not in yet."""
+    """People living outside the area whose residence comments are not in yet, 50 to a page."""
     if user_role(request.user) not in ALL_ROLES:
         raise PermissionDenied
-    today = timezone.localdate()
-    nominations = [n for n in clocks.scoped_nominations(request.user) if n.status == Status.INTRODUCED]
-    computed = clocks.Clocks(nominations, today)
-    rows = [c for c in computed.all() if c.step in ("residence_reply", "residence_request")]
+    steps, _stale, limited = _open_steps(request, timezone.localdate())
+    rows = [c for c in steps if c.step in ("residence_reply", "residence_request")]
     rows.sort(key=lambda c: (c.step != "residence_reply", c.due_on or datetime.date.max, c.nomination.search_folded))
+    page, paging = _page(request, rows)
     record_access(
         request,
         AccessLog.Action.VIEW,
         _("Danh sách chờ nhận xét nơi cư trú"),
-        sorted({c.nomination.person_id for c in rows}),
+        sorted({c.nomination.person_id for c in page.object_list}),
         fields=["full_name", "residence_commune"],
     )
     context = {
-        "rows": rows,
-        "limited": len(nominations) >= clocks.LIMIT,
+        "rows": page.object_list,
+        "count": len(rows),
+        "limited": limited,
         "breadcrumbs": [(_("Chờ nhận xét nơi cư trú"), None)],
+        **paging,
     }
     return render(request, "admission/residence_waiting.html", context)

@@ -276,8 +276,10 @@ def make_many(union, staff, organization, count):
 def test_the_lists_and_the_dashboard_take_the_same_queries_for_2_or_12_people(
     client, staff, union_a, organization, path, django_assert_max_num_queries, settings
 ):
-    # The figures as computed: the dashboard's cache has its own bounds (tests/reports/test_dashboard_cache.py).
+    # The figures and the lists' steps as computed: what is kept has its own bounds
+    # (tests/reports/test_dashboard_cache.py, tests/test_kept_answers.py).
     settings.DASHBOARD_CACHE_SECONDS = 0
+    settings.LIST_CACHE_SECONDS = 0
     client.force_login(staff)
     make_many(union_a, staff, organization, 2)
     client.get(path)
@@ -430,3 +432,31 @@ def test_anonymising_the_person_blanks_the_residence_reply_and_removes_scans(sta
     privacy.anonymise_person(outsider.person, rule="thử")
     request.refresh_from_db()
     assert (request.reply_note, request.organization_text, bytes(request.attachment)) == ("", "", b"")
+
+
+def test_the_lists_of_steps_show_50_a_page_and_log_the_people_of_the_page(client, staff, union_a, organization):
+    for n in range(53):  # people living elsewhere, introduced, their residence comments asked for
+        nomination = factories.make_nomination(
+            union_a, year=2026, user=staff, nominated_on=D(2026, 2, 1), residence_district=f"Huyện Xa {n}"
+        )
+        ResidenceCommentRequest.objects.create(
+            nomination=introduce(nomination, staff, organization),
+            organization_text="Đảng ủy xã Xa",
+            sent_on=D(2026, 9, 2),
+            channel="post",
+        )
+    client.force_login(staff)
+    first = client.get("/admission/residence/").content.decode()
+    second = client.get("/admission/residence/?page=2").content.decode()
+    assert first.count('data-testid="waiting-row"') == 50 and second.count('data-testid="waiting-row"') == 3
+    assert "Người 51–53 trong 53." in second and "Trang 2/2" in second
+    logged = AccessLog.objects.filter(what="Danh sách chờ nhận xét nơi cư trú").order_by("pk")
+    assert [entry.person_count for entry in logged] == [50, 3]  # who was shown, not everyone computed
+
+
+def test_a_step_recorded_shows_on_the_next_page_of_the_list(client, staff, union_a, organization):
+    make_many(union_a, staff, organization, 1)
+    client.force_login(staff)
+    assert client.get("/admission/residence/").content.decode().count('data-testid="waiting-row"') == 1
+    make_many(union_a, staff, organization, 1)  # a write: the kept steps are not read again
+    assert client.get("/admission/residence/").content.decode().count('data-testid="waiting-row"') == 2
