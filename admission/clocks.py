@@ -177,7 +177,7 @@ def counted_nominations(user, limit: int = LIMIT) -> list[_Counted]:
     rows = (
         Nomination.objects.for_user(user)
         .filter(status__in=[Status.INTRODUCED, Status.ADMITTED])
-        .order_by("search_folded", "pk")
+        .order_by("sort_name", "pk")
         .values_list("pk", "status", "person__date_of_birth", "person__lives_in_district")[:limit]
     )
     return [_Counted(pk, status, _CountedPerson(born, lives)) for pk, status, born, lives in rows]
@@ -190,7 +190,7 @@ def listed_nominations(user, limit: int = LIMIT) -> list[_Counted]:
     rows = (
         Nomination.objects.for_user(user)
         .filter(status__in=[Status.INTRODUCED, Status.ADMITTED])
-        .order_by("search_folded", "pk")
+        .order_by("sort_name", "pk")
         .values_list(
             "pk",
             "status",
@@ -229,7 +229,7 @@ def scoped_nominations(user, limit: int = LIMIT) -> list[Nomination]:
         Nomination.objects.for_user(user)
         .filter(status__in=[Status.INTRODUCED, Status.ADMITTED])
         .select_related("person", "union", "introduction__receiving_organization__parent")
-        .order_by("search_folded", "pk")[:limit]
+        .order_by("sort_name", "pk")[:limit]
     )
 
 
