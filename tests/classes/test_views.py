@@ -372,6 +372,25 @@ def test_budget_page_shows_figures_in_dong_for_the_users_scope(
     assert "Công đoàn Công ty Alpha" not in text
 
 
+def test_budget_page_shows_each_breakdown_50_rows_a_page_and_a_new_commitment_at_once(
+    client, staff, federation, klass, policy
+):
+    unions = [factories.make_union(federation=federation, name=f"Công đoàn Trang {n:02d}") for n in range(53)]
+    learners = [factories.make_learner(klass, union, staff) for union in unions]
+    services.commit_stipends(klass, [learner.pk for learner in learners[:52]], policy, staff)
+    client.force_login(staff)
+    first = page(client.get("/classes/budget/", {"year": 2022}))
+    assert first.count("Công đoàn Trang ") == 50 and "Công đoàn Trang 50" not in first
+    assert "Dòng 1–50 trong 52" in first
+    assert 'data-testid="committed-total">156.000.000 ₫' in first  # 52 × 3,000,000: every union, not the page
+    last = page(client.get("/classes/budget/", {"year": 2022, "by_union_page": 2}))
+    assert [f"Công đoàn Trang {n}" in last for n in (49, 50, 51)] == [False, True, True]
+    # Kept until the next write: a commitment made now is on the next page shown.
+    services.commit_stipends(klass, [learners[52].pk], policy, staff)
+    again = page(client.get("/classes/budget/", {"year": 2022, "by_union_page": 2}))
+    assert "Công đoàn Trang 52" in again and 'data-testid="committed-total">159.000.000 ₫' in again
+
+
 def test_employer_commitments_are_saved_per_enterprise(client, staff, klass, learner_a):
     enterprise = learner_a.nomination.union.enterprise
     client.force_login(staff)
