@@ -161,6 +161,12 @@ class Nomination(models.Model):
             # The review queue of a scope covering many federations (an upper level, an administrator).
             models.Index(fields=["status", "nominated_on", "sort_name", "id"], name="cand_nom_status_date"),
             models.Index(fields=["union", "year", "stage"], name="cand_nom_union_year_stage"),
+            # The list sorted by one of its columns, ties by id (`CappedPaginator`): a page read
+            # from the index in either direction, not every row in scope joined and sorted.
+            models.Index(fields=["year", "id"], name="cand_nom_year_order"),
+            models.Index(fields=["nominated_on", "id"], name="cand_nom_date_order"),
+            models.Index(fields=["status", "id"], name="cand_nom_status_order"),
+            models.Index(fields=["in_district", "id"], name="cand_nom_in_district_order"),
         ]
 
     def __str__(self) -> str:

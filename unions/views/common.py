@@ -116,14 +116,17 @@ class CappedPaginator(Paginator):
 
     def _end_order_with_the_key(self) -> None:
         """Pages are cut from one total order: rows that tie in the chosen column (a status, a
-        date) are ordered by their key, so no row shows on two pages or on none."""
+        date) are ordered by their key, so no row shows on two pages or on none. The key runs
+        the way the first column does, so an index on (column, id) serves both directions."""
         queryset = self.queryset
         if queryset is None or queryset.query.combinator or queryset.query.distinct_fields:
             return
         terms = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
         if any(term in ("pk", "-pk", "id", "-id") for term in terms):
             return
-        self.object_list.data.data = queryset.order_by(*terms, "pk")
+        first = terms[0] if terms else ""
+        descending = isinstance(first, str) and first.startswith("-")
+        self.object_list.data.data = queryset.order_by(*terms, "-pk" if descending else "pk")
 
     @property
     def queryset(self) -> QuerySet | None:
