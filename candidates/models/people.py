@@ -291,8 +291,9 @@ class Person(VersionedModel):
             # The given name and the name after the family name have expression indexes of
             # their own on PostgreSQL (`closest_first`, migration 0015).
             models.Index(fields=["full_name", "date_of_birth"], name="cand_person_name_dob"),
-            # Lists sorted by date of birth (people, nominations) read a page in that order.
+            # Lists sorted by date of birth (people, nominations) or sex read a page in that order.
             models.Index(fields=["date_of_birth", "id"], name="cand_person_dob_order"),
+            models.Index(fields=["sex", "id"], name="cand_person_sex_order"),
             # Search within a federation reads the folded text from the index alone.
             models.Index(fields=["federation", "search_folded"], name="cand_person_fed_search"),
             # The few people whose processing is restricted, to count those an export leaves
