@@ -168,7 +168,7 @@ class _Counted:
     person: _CountedPerson
     union: object = field(default_factory=lambda: SimpleNamespace(name=""))  # a count names no body
     introduction: object = None
-    search_folded: str = ""
+    order: int = 0  # its place in the list's order (by name), for lists that keep rows without names
 
 
 def counted_nominations(user, limit: int = LIMIT) -> list[_Counted]:
@@ -194,7 +194,6 @@ def listed_nominations(user, limit: int = LIMIT) -> list[_Counted]:
         .values_list(
             "pk",
             "status",
-            "search_folded",
             "person__date_of_birth",
             "person__lives_in_district",
             "union__name",
@@ -205,12 +204,12 @@ def listed_nominations(user, limit: int = LIMIT) -> list[_Counted]:
         )[:limit]
     )
     listed = []
-    for pk, status, folded, born, lives, union, introduction, receiving, parent_id, parent in rows:
+    for order, (pk, status, born, lives, union, introduction, receiving, parent_id, parent) in enumerate(rows):
         if introduction is not None:
             organization = SimpleNamespace(name=receiving, parent_id=parent_id, parent=SimpleNamespace(name=parent))
             introduction = SimpleNamespace(receiving_organization=organization)
         person = _CountedPerson(born, lives)
-        listed.append(_Counted(pk, status, person, SimpleNamespace(name=union), introduction, folded))
+        listed.append(_Counted(pk, status, person, SimpleNamespace(name=union), introduction, order))
     return listed
 
 

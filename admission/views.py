@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -349,7 +351,12 @@ def _open_steps(request, today: datetime.date) -> tuple[list, set[int], bool]:
         nominations = clocks.listed_nominations(user)
         computed = clocks.Clocks(nominations, today)
         stale = {pk for pk, fact in computed.facts.items() if fact.stale}
-        return computed.all(), stale, len(nominations) >= clocks.LIMIT
+        # What is kept of each nomination is its key and its place by name: no one's data.
+        steps = [
+            dataclasses.replace(c, nomination=SimpleNamespace(pk=c.nomination.pk, order=c.nomination.order))
+            for c in computed.all()
+        ]
+        return steps, stale, len(nominations) >= clocks.LIMIT
 
     key = f"{kept.query_key(queryset)}|{today.isoformat()}|{translation.get_language()}"
     return kept.kept("open-steps", key, kept.request_version(request), compute)
@@ -374,7 +381,7 @@ def due_list(request):
         shown = [c for c in steps if c.step == "cell" and c.nomination.pk in stale]
     else:
         shown = [c for c in steps if keep(c)]
-    shown.sort(key=lambda c: (c.body_kind, c.body, c.due_on or datetime.date.max, c.nomination.search_folded))
+    shown.sort(key=lambda c: (c.body_kind, c.body, c.due_on or datetime.date.max, c.nomination.order))
     page, paging = _page(request, shown)
     groups: dict[tuple[str, str], list] = {}
     for clock in page.object_list:
@@ -405,7 +412,7 @@ def residence_waiting(request):
         raise PermissionDenied
     steps, _stale, limited = _open_steps(request, timezone.localdate())
     rows = [c for c in steps if c.step in ("residence_reply", "residence_request")]
-    rows.sort(key=lambda c: (c.step != "residence_reply", c.due_on or datetime.date.max, c.nomination.search_folded))
+    rows.sort(key=lambda c: (c.step != "residence_reply", c.due_on or datetime.date.max, c.nomination.order))
     page, paging = _page(request, rows)
     record_access(
         request,
