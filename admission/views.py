@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
 from candidates import services
 from candidates.models import Nomination, Status
@@ -326,11 +326,11 @@ def resolution_document(request, pk: int):
 
 
 SHOW = {
-    "overdue": (_("Quá hạn"), lambda clock: clock.overdue),
-    "soon": (_("Đến hạn trong 10 ngày làm việc"), lambda clock: clock.soon),
-    "due": (_("Quá hạn và sắp đến hạn"), lambda clock: clock.overdue or clock.soon),
-    "missing": (_("Hồ sơ còn thiếu giấy tờ"), lambda clock: clock.step == "dossier"),
-    "stale": (_("Hồ sơ quá 12 tháng chưa được chi bộ xét"), None),
+    "overdue": (gettext_lazy("Quá hạn"), lambda clock: clock.overdue),
+    "soon": (gettext_lazy("Đến hạn trong 10 ngày làm việc"), lambda clock: clock.soon),
+    "due": (gettext_lazy("Quá hạn và sắp đến hạn"), lambda clock: clock.overdue or clock.soon),
+    "missing": (gettext_lazy("Hồ sơ còn thiếu giấy tờ"), lambda clock: clock.step == "dossier"),
+    "stale": (gettext_lazy("Hồ sơ quá 12 tháng chưa được chi bộ xét"), None),
 }
 
 

@@ -77,6 +77,9 @@ def test_user_who_switches_to_english_sees_english_pages(client, union_a, staff)
     assert "Đặng Thị Ánh" in page  # data stays as it is
     # The switch offers the way back, named in its own language.
     assert 'value="vi" lang="vi"' in page and "Tiếng Việt" in unicodedata.normalize("NFC", page)
+    # Labels defined once for the whole process (the kinds of steps due) follow the user's language.
+    page = client.get("/admission/due/").content.decode()
+    assert "Overdue and due soon" in page and "Quá hạn và sắp đến hạn" not in page
 
 
 @pytest.mark.django_db
