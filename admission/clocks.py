@@ -171,15 +171,22 @@ class _Counted:
     order: int = 0  # its place in the list's order (by name), for lists that keep rows without names
 
 
-def counted_nominations(user, limit: int = LIMIT) -> list[_Counted]:
-    """The nominations `scoped_nominations` returns, in its order, as plain rows of what the
-    clocks' dates depend on: no model instances, no names, no one's data read for display."""
-    rows = (
+def open_after_introduction(user):
+    """The user's introduced and admitted nominations in the order every list of steps reads
+    them, the first `LIMIT` of which it looks at: by name (`sort_name`, from its index)."""
+    return (
         Nomination.objects.for_user(user)
         .filter(status__in=[Status.INTRODUCED, Status.ADMITTED])
         .order_by("sort_name", "pk")
-        .values_list("pk", "status", "person__date_of_birth", "person__lives_in_district")[:limit]
     )
+
+
+def counted_nominations(user, limit: int = LIMIT) -> list[_Counted]:
+    """The nominations `scoped_nominations` returns, in its order, as plain rows of what the
+    clocks' dates depend on: no model instances, no names, no one's data read for display."""
+    rows = open_after_introduction(user).values_list(
+        "pk", "status", "person__date_of_birth", "person__lives_in_district"
+    )[:limit]
     return [_Counted(pk, status, _CountedPerson(born, lives)) for pk, status, born, lives in rows]
 
 
@@ -187,22 +194,17 @@ def listed_nominations(user, limit: int = LIMIT) -> list[_Counted]:
     """The nominations `scoped_nominations` returns, in its order, as plain rows of what the
     clocks compute and the lists group by: the dates, the union's and the receiving Party
     organisations' names. No one's name: a list reads its page's people itself (`with_people`)."""
-    rows = (
-        Nomination.objects.for_user(user)
-        .filter(status__in=[Status.INTRODUCED, Status.ADMITTED])
-        .order_by("sort_name", "pk")
-        .values_list(
-            "pk",
-            "status",
-            "person__date_of_birth",
-            "person__lives_in_district",
-            "union__name",
-            "introduction__pk",
-            "introduction__receiving_organization__name",
-            "introduction__receiving_organization__parent_id",
-            "introduction__receiving_organization__parent__name",
-        )[:limit]
-    )
+    rows = open_after_introduction(user).values_list(
+        "pk",
+        "status",
+        "person__date_of_birth",
+        "person__lives_in_district",
+        "union__name",
+        "introduction__pk",
+        "introduction__receiving_organization__name",
+        "introduction__receiving_organization__parent_id",
+        "introduction__receiving_organization__parent__name",
+    )[:limit]
     listed = []
     for order, (pk, status, born, lives, union, introduction, receiving, parent_id, parent) in enumerate(rows):
         if introduction is not None:
@@ -225,10 +227,9 @@ def with_people(user, shown: list[Clock]) -> list[Clock]:
 def scoped_nominations(user, limit: int = LIMIT) -> list[Nomination]:
     """The user's introduced and admitted nominations, with what the clocks name."""
     return list(
-        Nomination.objects.for_user(user)
-        .filter(status__in=[Status.INTRODUCED, Status.ADMITTED])
-        .select_related("person", "union", "introduction__receiving_organization__parent")
-        .order_by("sort_name", "pk")[:limit]
+        open_after_introduction(user).select_related("person", "union", "introduction__receiving_organization__parent")[
+            :limit
+        ]
     )
 
 

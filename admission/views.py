@@ -345,7 +345,7 @@ def _open_steps(request, today: datetime.date) -> tuple[list, set[int], bool]:
     Kept until the next write (`tienlang.lib.kept`): the steps are the same on every page of
     the lists until someone records something, a rule or a calendar day included."""
     user = request.user
-    queryset = Nomination.objects.for_user(user).filter(status__in=[Status.INTRODUCED, Status.ADMITTED])
+    queryset = clocks.open_after_introduction(user)
 
     def compute():
         nominations = clocks.listed_nominations(user)
